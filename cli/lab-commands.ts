@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import { Lab, labDown, labSettings, labStatus, type LabInfo } from '../lab/lab.ts';
+import { installTools } from '../lab/tools.ts';
+import { hostPort } from '../topology/topology.ts';
+import { abortOnSignals } from './signals.ts';
+import { table } from './table.ts';
+
+export const log = (line: string) => process.stderr.write(`[outage-lab] ${line}\n`);
+
+function printInfo(info: LabInfo, topologyPorts: Map<string, string>): void {
+  const rows = info.components.map((c) => [
+    c.name,
+    topologyPorts.get(c.name) ?? `${c.address}:${c.port}`,
+    String(c.pid),
+    c.healthy ? 'healthy' : 'UNHEALTHY',
+  ]);
+  process.stdout.write(`${table(['component', 'listens on', 'pid', 'state'], rows)}\n`);
+  if (info.links.length) {
+    process.stdout.write('\n  Toxiproxy links (fault points):\n');
+    const linkRows = info.links.map((l) => [
+      l.name,
+      `${l.listen} → ${l.upstream}`,
+      l.enabled === null ? 'unknown' : l.enabled ? 'enabled' : 'DISABLED',
+      l.toxics.join(', ') || '-',
+    ]);
+    process.stdout.write(`${table(['link', 'listen → upstream', 'state', 'toxics'], linkRows)}\n`);
+  }
+  const [dnsHost, dnsPort] = info.dns.split(':');
+  process.stdout.write(
+    `\n  DNS      ${info.dns}   try: dig @${dnsHost} -p ${dnsPort} ${info.dynamodbName}\n` +
+      `  Toxiproxy ${info.toxiproxy}\n  Redis    ${info.redis}\n  run folder ${info.runDir}\n`,
+  );
+}
+
+export function registerLabCommands(program: Command): void {
+  program
+    .command('install')
+    .description('install the real infrastructure: Redis (Debian package), CoreDNS and Toxiproxy (built with Go into .tools/)')
+    .action(async () => {
+      const started = Date.now();
+      const paths = await installTools(log);
+      for (const [name, path] of Object.entries(paths)) process.stdout.write(`  ${name.padEnd(17)} ${path}\n`);
+      log(`tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+
+  program
+    .command('up')
+    .description('start the lab (every component on loopback) and return once all are ready; `down` stops it')
+    .action(async () => {
+      const settings = labSettings();
+      const started = Date.now();
+      const { signal, dispose } = abortOnSignals(log);
+      try {
+        const lab = await Lab.start(settings, { log, signal });
+        const info = await lab.info();
+        const ports = new Map(
+          lab.topology.components.map((c) => [
+            c.name,
+            [hostPort(c), ...Object.entries(c.extraPorts).map(([k, p]) => `:${p} ${k}`)].join(', '),
+          ]),
+        );
+        log(`lab up in ${((Date.now() - started) / 1000).toFixed(2)} s (slot ${info.slot}); stop it with \`npx outage-lab down\``);
+        printInfo(info, ports);
+      } finally {
+        dispose();
+      }
+    });
+
+  program
+    .command('down')
+    .description('stop everything `up` started, whichever shell ran it')
+    .action(async () => {
+      const result = await labDown(labSettings());
+      if (!result.wasUp) {
+        log('no lab is up; nothing to stop');
+        return;
+      }
+      log(`stopped ${result.stopped.length ? result.stopped.join(', ') : 'nothing (all components had already exited)'}`);
+      if (result.stillTaken.length) {
+        log(`still in use after down: ${result.stillTaken.join('; ')} — another program holds these ports`);
+        process.exitCode = 1;
+      }
+    });
+
+  program
+    .command('status')
+    .description('show the lab: where each component listens, its pid and health (exit 0 healthy, 1 unhealthy, 3 not up)')
+    .option('--json', 'print a JSON object instead of a table')
+    .action(async (opts: { json?: boolean }) => {
+      const info = await labStatus(labSettings());
+      if (opts.json) process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+      else if (!info.up && info.components.length === 0) log('no lab is up (start one with `npx outage-lab up`)');
+      else printInfo(info, new Map());
+      process.exitCode = !info.up ? 3 : info.components.every((c) => c.healthy) ? 0 : 1;
+    });
+}

@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../lab/errors.ts';
+import { registerLabCommands } from './lab-commands.ts';
+
+const program = new Command();
+program
+  .name('outage-lab')
+  .description('Reproduce the October 2025 us-east-1 outage on real CoreDNS, Toxiproxy and Redis, and measure recovery.')
+  .showSuggestionAfterError(true)
+  .configureOutput({ writeErr: () => {} })
+  .exitOverride();
+
+registerLabCommands(program);
+
+function commandName(): string {
+  const known = new Set(program.commands.map((c) => c.name()));
+  const first = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  return first && known.has(first) ? `outage-lab ${first}` : 'outage-lab';
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) process.exit(0);
+    const msg = err.message.replace(/^error: /, '').replace(/\n+/g, ' ');
+    process.stderr.write(`${commandName()}: ${msg} — see \`${commandName()} --help\`\n`);
+    process.exit(2);
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`outage-lab: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  process.stderr.write(`outage-lab: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+}

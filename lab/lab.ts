@@ -1,0 +1,271 @@
+/**
+ * Bringing the lab up and down: validate everything before anything starts, start components in
+ * dependency order waiting on real readiness checks, create the Toxiproxy links, and on any
+ * failure or interrupt stop what was started. State is written after every start so that
+ * `outage-lab down` from another shell (or after a crash) can finish the job.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ToxiproxyClient, type Proxy } from '../chaos/toxiproxy-client.ts';
+import { dynamodbRecordSet, labZoneFile } from '../dns/lab-zone.ts';
+import { processSpecs, runLayout, type RunLayout } from '../topology/processes.ts';
+import { renderProxies } from '../topology/toxiproxy-proxies.ts';
+import { buildTopology, component, hostPort, listeningEndpoints, type Topology } from '../topology/topology.ts';
+import { InputError, UserError } from './errors.ts';
+import { LocalRuntime } from './local-runtime.ts';
+import { labHome } from './paths.ts';
+import { probe, waitReady } from './ready.ts';
+import type { Runtime, StartedComponent } from './runtime.ts';
+import { claimState, clearState, readState, saveState, type LabState } from './state.ts';
+import { takenPorts } from './ports.ts';
+import type { Log } from './tools.ts';
+import { resolveProgram } from './tools.ts';
+
+export interface LabSettings {
+  readonly slot: number;
+  readonly home: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Reads OUTAGE_LAB_SLOT / OUTAGE_LAB_HOME with clear errors. */
+export function labSettings(env: NodeJS.ProcessEnv = process.env): LabSettings {
+  const raw = env.OUTAGE_LAB_SLOT;
+  let slot = 0;
+  if (raw !== undefined && raw !== '') {
+    slot = Number(raw);
+    if (!/^\d+$/.test(raw) || slot > 255) {
+      throw new InputError(`OUTAGE_LAB_SLOT=${raw} is not a whole number from 0 to 255: it picks the lab's addresses 127.<slot>.x.y; unset it for the default 0`);
+    }
+  }
+  return { slot, home: labHome(env), env };
+}
+
+export interface ComponentStatus {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly pid: number;
+  readonly healthy: boolean;
+}
+
+export interface LabInfo {
+  readonly up: boolean;
+  readonly slot: number;
+  readonly zone: string;
+  readonly dynamodbName: string;
+  readonly dns: string;
+  readonly toxiproxy: string;
+  readonly redis: string;
+  readonly runDir: string | null;
+  readonly startedAt: string | null;
+  readonly components: ComponentStatus[];
+  readonly links: { name: string; listen: string; upstream: string; enabled: boolean | null; toxics: string[] }[];
+}
+
+export function endpoints(topology: Topology) {
+  const dns = component(topology, 'coredns');
+  const tp = component(topology, 'toxiproxy');
+  const redis = component(topology, 'redis');
+  return {
+    dns: hostPort(dns),
+    toxiproxy: `http://${hostPort(tp)}`,
+    redis: `redis://${hostPort(redis)}`,
+  };
+}
+
+function anyAlive(runtime: Runtime, state: LabState): boolean {
+  if (state.components.some((c) => runtime.isAlive(c))) return true;
+  if (state.status === 'starting') {
+    try {
+      process.kill(state.ownerPid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+export class Lab {
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly topology: Topology,
+    readonly layout: RunLayout,
+    readonly settings: LabSettings,
+    private readonly runtime: Runtime,
+    private readonly state: LabState,
+  ) {}
+
+  get toxiproxy(): ToxiproxyClient {
+    return new ToxiproxyClient(endpoints(this.topology).toxiproxy);
+  }
+
+  get components(): readonly StartedComponent[] {
+    return this.state.components;
+  }
+
+  /**
+   * Starts the whole lab and returns once every component is ready. On failure or abort,
+   * everything started so far is stopped before the error propagates.
+   */
+  static async start(
+    settings: LabSettings,
+    opts: { log: Log; runDir?: string; topology?: Topology; signal?: AbortSignal; readyTimeoutMs?: number },
+  ): Promise<Lab> {
+    const runtime = new LocalRuntime(settings.env);
+    const topology = opts.topology ?? buildTopology({ slot: settings.slot });
+    const existing = await readState(settings.home);
+    if (existing) {
+      if (anyAlive(runtime, existing)) {
+        throw new UserError(
+          `a lab is already up in ${settings.home} (slot ${existing.slot}, started ${existing.startedAt}): use \`outage-lab status\`, or \`outage-lab down\` to stop it first`,
+        );
+      }
+      opts.log(`removing stale state of a lab that is no longer running (started ${existing.startedAt})`);
+      await clearState(settings.home);
+    }
+
+    // Validate everything before anything starts.
+    const runDir = opts.runDir ?? join(settings.home, 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-slot${topology.slot}`);
+    const layout = runLayout(runDir);
+    const { specs, files } = processSpecs(topology, layout);
+    for (const s of specs) if (s.program !== 'node') resolveProgram(s.program, settings.env);
+    const taken = await takenPorts(listeningEndpoints(topology));
+    if (taken.length > 0) {
+      const t = taken[0]!;
+      throw new UserError(
+        `port ${t.endpoint}${t.udp ? '/udp' : ''} (${t.owner}) is already in use${taken.length > 1 ? ` (and ${taken.length - 1} more)` : ''}: stop what listens there (\`ss -ltnup | grep ${t.endpoint}\`) or move the lab with OUTAGE_LAB_SLOT=<1-255>`,
+      );
+    }
+
+    const state: LabState = {
+      version: 1,
+      runtime: 'local',
+      slot: topology.slot,
+      runDir,
+      startedAt: new Date().toISOString(),
+      status: 'starting',
+      ownerPid: process.pid,
+      components: [],
+    };
+    try {
+      await claimState(settings.home, state);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new UserError(`another \`outage-lab up\` is starting a lab in ${settings.home} right now: wait for it, or run \`outage-lab down\``);
+      }
+      throw err;
+    }
+
+    const lab = new Lab(topology, layout, settings, runtime, state);
+    try {
+      await mkdir(layout.logDir, { recursive: true });
+      await mkdir(layout.redisDir, { recursive: true });
+      for (const f of files) {
+        await mkdir(dirname(f.path), { recursive: true });
+        await writeFile(f.path, f.content);
+      }
+      await writeFile(join(runDir, 'topology.json'), JSON.stringify(topology, null, 2));
+      // Until a control plane owns the zone, the harness publishes the endpoint's frontends.
+      await labZoneFile(topology, layout.zoneFile).publish([
+        dynamodbRecordSet(topology, topology.dynamodb.recordAddresses, 'source=outage-lab-up'),
+      ]);
+
+      for (const s of specs) {
+        opts.signal?.throwIfAborted();
+        const started = await runtime.start(s, layout.logDir);
+        state.components.push(started);
+        await saveState(settings.home, state);
+        await waitReady(s.name, s.ready, {
+          timeoutMs: opts.readyTimeoutMs ?? 10_000,
+          isAlive: () => runtime.isAlive(started),
+          logFile: started.logFile,
+          signal: opts.signal,
+        });
+        if (s.name === 'toxiproxy') await lab.toxiproxy.populate(renderProxies(topology));
+      }
+      state.status = 'up';
+      await saveState(settings.home, state);
+      return lab;
+    } catch (err) {
+      await lab.stop();
+      throw err;
+    }
+  }
+
+  /** Stops every component (reverse start order) and forgets the lab. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= stopComponents(this.runtime, this.state.components).then(() => clearState(this.settings.home));
+    return this.stopping;
+  }
+
+  async info(): Promise<LabInfo> {
+    return describe(this.topology, this.runtime, this.state);
+  }
+}
+
+async function stopComponents(runtime: Runtime, components: readonly StartedComponent[]): Promise<void> {
+  for (const c of [...components].reverse()) await runtime.stop(c);
+}
+
+async function describe(topology: Topology, runtime: Runtime, state: LabState | undefined): Promise<LabInfo> {
+  const ep = endpoints(topology);
+  const components = await Promise.all(
+    (state?.components ?? []).map(async (c) => ({
+      name: c.name,
+      address: c.address,
+      port: c.port,
+      pid: c.pid,
+      healthy: runtime.isAlive(c) && (await probe(c.ready, 1000)),
+    })),
+  );
+  let live: Record<string, Proxy> = {};
+  if (state) {
+    try {
+      live = await new ToxiproxyClient(ep.toxiproxy).proxies();
+    } catch {
+      /* Toxiproxy down: links shown with unknown state */
+    }
+  }
+  return {
+    up: !!state && state.status === 'up',
+    slot: topology.slot,
+    zone: topology.zone,
+    dynamodbName: topology.dynamodbName,
+    ...ep,
+    runDir: state?.runDir ?? null,
+    startedAt: state?.startedAt ?? null,
+    components,
+    links: topology.links.map((l) => ({
+      name: l.name,
+      listen: hostPort(l.listen),
+      upstream: hostPort(l.upstream),
+      enabled: live[l.name]?.enabled ?? null,
+      toxics: (live[l.name]?.toxics ?? []).map((t) => `${t.name}(${t.type})`),
+    })),
+  };
+}
+
+/** The lab recorded in `home`, as `status` shows it. */
+export async function labStatus(settings: LabSettings): Promise<LabInfo> {
+  const state = await readState(settings.home);
+  const topology = buildTopology({ slot: state?.slot ?? settings.slot });
+  return describe(topology, new LocalRuntime(settings.env), state);
+}
+
+/**
+ * Stops the lab recorded in `home`, whoever started it, and checks its ports are free again.
+ * Returns the names of what was stopped and any endpoint still taken.
+ */
+export async function labDown(settings: LabSettings): Promise<{ stopped: string[]; stillTaken: string[]; wasUp: boolean }> {
+  const state = await readState(settings.home);
+  if (!state) return { stopped: [], stillTaken: [], wasUp: false };
+  const runtime = new LocalRuntime(settings.env);
+  const alive = state.components.filter((c) => runtime.isAlive(c)).map((c) => c.name);
+  await stopComponents(runtime, state.components);
+  await clearState(settings.home);
+  const topology = buildTopology({ slot: state.slot });
+  const taken = await takenPorts(listeningEndpoints(topology));
+  return { stopped: alive, stillTaken: taken.map((t) => `${t.endpoint} (${t.owner})`), wasUp: true };
+}

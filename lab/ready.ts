@@ -1,0 +1,75 @@
+import { createConnection } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { request } from 'undici';
+import { UserError } from './errors.ts';
+import { sleep } from './proc.ts';
+import type { ReadyProbe } from './runtime.ts';
+
+function redisPing(address: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: address, port });
+    let reply = '';
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (d) => {
+      reply += d.toString();
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+  });
+}
+
+async function httpOk(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const res = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    await res.body.dump();
+    return res.statusCode === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** One readiness check: true when the component answers as ready. */
+export function probe(p: ReadyProbe, timeoutMs = 1000): Promise<boolean> {
+  switch (p.kind) {
+    case 'redis':
+      return redisPing(p.address, p.port, timeoutMs);
+    case 'http':
+      return httpOk(p.url, timeoutMs);
+  }
+}
+
+export function lastLines(file: string, n: number): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-n).join(' | ');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/**
+ * Polls a component's readiness probe until it passes. Fails early, with the tail of the
+ * component's log, when the process dies; fails after `timeoutMs` otherwise.
+ */
+export async function waitReady(
+  name: string,
+  p: ReadyProbe,
+  opts: { timeoutMs: number; isAlive: () => boolean; logFile: string; signal?: AbortSignal },
+): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    if (await probe(p, 500)) return;
+    if (!opts.isAlive()) {
+      throw new UserError(`${name} exited while starting: ${lastLines(opts.logFile, 3)} (full log: ${opts.logFile})`);
+    }
+    if (Date.now() > deadline) {
+      throw new UserError(`${name} was not ready within ${opts.timeoutMs} ms: ${lastLines(opts.logFile, 3)} (full log: ${opts.logFile})`);
+    }
+    await sleep(20);
+  }
+}

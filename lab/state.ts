@@ -1,0 +1,45 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../dns/zone-file.ts';
+import type { StartedComponent } from './runtime.ts';
+
+/** What `up` leaves behind so `status` and `down` (from any shell) can find the lab. */
+export interface LabState {
+  readonly version: 1;
+  readonly runtime: 'local';
+  readonly slot: number;
+  readonly runDir: string;
+  readonly startedAt: string;
+  /** "starting" while `up` runs, "up" once every component is ready. */
+  status: 'starting' | 'up';
+  /** The process that ran `up` (it may be gone once the lab is up). */
+  readonly ownerPid: number;
+  components: StartedComponent[];
+}
+
+export function stateFile(home: string): string {
+  return join(home, 'state.json');
+}
+
+export async function readState(home: string): Promise<LabState | undefined> {
+  try {
+    return JSON.parse(await readFile(stateFile(home), 'utf8')) as LabState;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read lab state ${stateFile(home)}: ${(err as Error).message}; delete it if no lab is running`);
+  }
+}
+
+/** Claims the lab home for a new lab; fails with EEXIST when a state file is already there. */
+export async function claimState(home: string, state: LabState): Promise<void> {
+  await mkdir(home, { recursive: true });
+  await writeFile(stateFile(home), JSON.stringify(state, null, 2), { flag: 'wx' });
+}
+
+export async function saveState(home: string, state: LabState): Promise<void> {
+  await writeFileAtomic(stateFile(home), JSON.stringify(state, null, 2));
+}
+
+export async function clearState(home: string): Promise<void> {
+  await rm(stateFile(home), { force: true });
+}

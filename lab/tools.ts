@@ -1,0 +1,211 @@
+/**
+ * The real infrastructure binaries: where they are, and how the project installs them on a fresh
+ * machine (Redis from Debian's package, CoreDNS and Toxiproxy built with Go from their modules
+ * into a git-ignored cache).
+ */
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { execa } from 'execa';
+import { UserError } from './errors.ts';
+import { PROJECT_ROOT, toolsDir } from './paths.ts';
+
+export type ProgramName = 'redis-server' | 'coredns' | 'toxiproxy-server';
+
+interface GoBuild {
+  /** The Go module (under tools/) that pins the upstream version. */
+  readonly moduleDir: string;
+  /** What to build inside it. */
+  readonly pkg: string;
+}
+
+interface ProgramInfo {
+  readonly envVar: string;
+  readonly what: string;
+  readonly go?: GoBuild;
+  readonly aptPackage?: string;
+}
+
+export const PROGRAMS: Record<ProgramName, ProgramInfo> = {
+  'redis-server': { envVar: 'OUTAGE_LAB_REDIS_SERVER', what: 'Redis server', aptPackage: 'redis-server' },
+  coredns: { envVar: 'OUTAGE_LAB_COREDNS', what: 'CoreDNS', go: { moduleDir: 'tools/coredns', pkg: '.' } },
+  'toxiproxy-server': {
+    envVar: 'OUTAGE_LAB_TOXIPROXY',
+    what: 'Toxiproxy server',
+    go: { moduleDir: 'tools/toxiproxy', pkg: 'github.com/Shopify/toxiproxy/v2/cmd/server' },
+  },
+};
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function builtPath(name: ProgramName, env: NodeJS.ProcessEnv): string {
+  return join(toolsDir(env), 'bin', name);
+}
+
+function fromEnv(name: ProgramName, env: NodeJS.ProcessEnv): string | undefined {
+  const info = PROGRAMS[name];
+  const value = env[info.envVar];
+  if (!value) return undefined;
+  if (!existsSync(value)) {
+    throw new UserError(`${info.envVar}=${value} does not exist: point it at a ${info.what} binary, or unset it to use the one \`npx outage-lab install\` provides`);
+  }
+  if (!isExecutable(value)) {
+    throw new UserError(`${info.envVar}=${value} is not executable: chmod +x it, or unset ${info.envVar} to use the one \`npx outage-lab install\` provides`);
+  }
+  return value;
+}
+
+/** The binary to run for a program, or a UserError saying how to get one. */
+export function resolveProgram(name: ProgramName, env: NodeJS.ProcessEnv = process.env): string {
+  const info = PROGRAMS[name];
+  const explicit = fromEnv(name, env);
+  if (explicit) return explicit;
+  const built = builtPath(name, env);
+  if (info.go && isExecutable(built)) return built;
+  if (info.aptPackage) {
+    const onPath = findOnPath(name, env);
+    if (onPath) return onPath;
+    throw new UserError(
+      `${info.what} not found (no ${name} on PATH): run \`npx outage-lab install\` (installs Debian's ${info.aptPackage}, needs root) or \`sudo apt-get install ${info.aptPackage}\`, or set ${info.envVar} to an existing ${name} binary`,
+    );
+  }
+  throw new UserError(
+    `${info.what} not found at ${built}: run \`npx outage-lab install\` to build it with Go, or set ${info.envVar} to an existing ${name} binary`,
+  );
+}
+
+export type Log = (line: string) => void;
+
+function findGo(env: NodeJS.ProcessEnv): string | undefined {
+  return findOnPath('go', env) ?? ['/usr/local/go/bin/go', join(env.HOME ?? '/root', 'go', 'bin', 'go')].find(isExecutable);
+}
+
+/** A fingerprint of what a Go build depends on: its module files and the Go version. */
+function buildStamp(go: GoBuild, goVersion: string): string {
+  const dir = join(PROJECT_ROOT, go.moduleDir);
+  const hash = createHash('sha256').update(goVersion).update(go.pkg);
+  for (const f of readdirSync(dir).sort()) {
+    if (f === 'go.mod' || f === 'go.sum' || f.endsWith('.go')) hash.update(f).update(readFileSync(join(dir, f)));
+  }
+  return hash.digest('hex');
+}
+
+/** Prints a heartbeat while a long step runs, so a first install never looks hung. */
+function heartbeat(log: Log, label: string, detail: () => string): () => void {
+  const started = Date.now();
+  const timer = setInterval(() => log(`${label}: ${Math.round((Date.now() - started) / 1000)} s, ${detail()}`), 5000);
+  return () => clearInterval(timer);
+}
+
+async function buildWithGo(name: ProgramName, env: NodeJS.ProcessEnv, log: Log): Promise<void> {
+  const info = PROGRAMS[name];
+  const go = info.go!;
+  const goBin = findGo(env);
+  if (!goBin) {
+    throw new UserError(
+      `Go is needed to build ${info.what} and was not found on PATH or in /usr/local/go/bin: install Go ≥ 1.26 from your distribution or the Go module proxy's toolchain, or set ${info.envVar} to an existing ${name} binary`,
+    );
+  }
+  const { stdout: goVersion } = await execa(goBin, ['env', 'GOVERSION'], { env });
+  const target = builtPath(name, env);
+  const stampFile = `${target}.stamp`;
+  const stamp = buildStamp(go, goVersion.trim());
+  if (isExecutable(target) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+    log(`${name}: cached at ${target}`);
+    return;
+  }
+  await mkdir(join(toolsDir(env), 'bin'), { recursive: true });
+  const tmp = `${target}.building`;
+  log(`${name}: building ${go.pkg === '.' ? go.moduleDir : go.pkg} with ${goVersion.trim()} (first time: a few minutes, mostly module downloads)`);
+  let downloads = 0;
+  let packages = 0;
+  const stop = heartbeat(log, `${name}`, () => `${downloads} modules downloaded, ${packages} packages compiled`);
+  const started = Date.now();
+  try {
+    const child = execa(goBin, ['build', '-v', '-trimpath', '-ldflags=-s -w', '-o', tmp, go.pkg], {
+      cwd: join(PROJECT_ROOT, go.moduleDir),
+      env: { ...env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
+      all: true,
+      buffer: { all: true },
+    });
+    child.all?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (line.startsWith('go: downloading')) downloads++;
+        else if (line.trim() && !line.startsWith('#')) packages++;
+      }
+    });
+    await child;
+  } catch (err) {
+    const all = (err as { all?: string }).all ?? String(err);
+    const tail = all.trim().split('\n').slice(-5).join(' | ');
+    throw new UserError(`building ${name} with Go failed: ${tail} — check network access to the Go module proxy (GOPROXY), or set ${info.envVar} to an existing binary`);
+  } finally {
+    stop();
+  }
+  await rename(tmp, target);
+  await writeFile(stampFile, stamp);
+  log(`${name}: built in ${Math.round((Date.now() - started) / 1000)} s → ${target}`);
+}
+
+async function installWithApt(name: ProgramName, env: NodeJS.ProcessEnv, log: Log): Promise<void> {
+  const info = PROGRAMS[name];
+  const pkg = info.aptPackage!;
+  const apt = findOnPath('apt-get', env);
+  const isRoot = process.getuid?.() === 0;
+  if (!apt) {
+    throw new UserError(`${info.what} is missing and this machine has no apt-get: install ${pkg} with your package manager, or set ${info.envVar} to an existing ${name} binary`);
+  }
+  if (!isRoot) {
+    throw new UserError(`${info.what} is missing and installing it needs root: run \`sudo apt-get install -y ${pkg}\`, or set ${info.envVar} to an existing ${name} binary`);
+  }
+  const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
+  const stop = heartbeat(log, name, () => 'apt-get still working');
+  try {
+    log(`${name}: apt-get update`);
+    await execa(apt, ['update'], { env: aptEnv });
+    log(`${name}: apt-get install -y ${pkg}`);
+    await execa(apt, ['install', '-y', '--no-install-recommends', pkg], { env: aptEnv });
+  } catch (err) {
+    const tail = ((err as { stderr?: string }).stderr ?? String(err)).trim().split('\n').slice(-3).join(' | ');
+    throw new UserError(`apt-get install ${pkg} failed: ${tail} — fix the package source, or set ${info.envVar} to an existing ${name} binary`);
+  } finally {
+    stop();
+  }
+}
+
+/** Makes every program resolvable, installing or building what is missing. */
+export async function installTools(log: Log, env: NodeJS.ProcessEnv = process.env): Promise<Record<ProgramName, string>> {
+  const out = {} as Record<ProgramName, string>;
+  for (const name of Object.keys(PROGRAMS) as ProgramName[]) {
+    const info = PROGRAMS[name];
+    const explicit = fromEnv(name, env);
+    if (explicit) {
+      log(`${name}: using ${info.envVar}=${explicit}`);
+    } else if (info.go) {
+      await buildWithGo(name, env, log);
+    } else if (!findOnPath(name, env)) {
+      await installWithApt(name, env, log);
+    } else {
+      log(`${name}: found ${findOnPath(name, env)}`);
+    }
+    out[name] = resolveProgram(name, env);
+  }
+  return out;
+}

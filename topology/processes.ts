@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import type { ProcessSpec } from '../lab/runtime.ts';
+import { renderCorefile } from './corefile.ts';
+import { component, hostPort, startOrder, type ComponentDef, type Topology } from './topology.ts';
+
+export interface RunFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface RunLayout {
+  readonly runDir: string;
+  readonly logDir: string;
+  readonly corefile: string;
+  readonly zoneFile: string;
+  readonly redisDir: string;
+}
+
+export function runLayout(runDir: string): RunLayout {
+  return {
+    runDir,
+    logDir: join(runDir, 'logs'),
+    corefile: join(runDir, 'coredns', 'Corefile'),
+    zoneFile: join(runDir, 'coredns', 'zone.db'),
+    redisDir: join(runDir, 'redis'),
+  };
+}
+
+function spec(c: ComponentDef, layout: RunLayout, topology: Topology): ProcessSpec {
+  const base = { name: c.name, address: c.address, port: c.port };
+  switch (c.kind) {
+    case 'redis':
+      return {
+        ...base,
+        program: 'redis-server',
+        // No persistence: every run starts from an empty store; the writes checker reads back live.
+        args: ['--bind', c.address, '--port', String(c.port), '--save', '', '--appendonly', 'no', '--dir', layout.redisDir,
+          '--protected-mode', 'no', '--daemonize', 'no', '--maxclients', '20000'],
+        ready: { kind: 'redis', address: c.address, port: c.port },
+      };
+    case 'coredns':
+      return {
+        ...base,
+        program: 'coredns',
+        args: ['-conf', layout.corefile],
+        ready: { kind: 'http', url: `http://${c.address}:${c.extraPorts.ready}/ready` },
+      };
+    case 'toxiproxy':
+      return {
+        ...base,
+        program: 'toxiproxy-server',
+        args: ['-host', c.address, '-port', String(c.port)],
+        // Toxiproxy logs every connection at info level; under a thundering herd that is noise.
+        env: { LOG_LEVEL: 'warn' },
+        ready: { kind: 'http', url: `http://${hostPort(c)}/version` },
+      };
+    case 'service':
+      return {
+        ...base,
+        program: 'node',
+        entry: c.entry,
+        args: [],
+        env: { OUTAGE_LAB_SERVICE: c.name, OUTAGE_LAB_RUN_DIR: layout.runDir, OUTAGE_LAB_SLOT: String(topology.slot) },
+        ready: { kind: 'http', url: `http://${hostPort(c)}/health` },
+      };
+  }
+}
+
+/** The process list, in start order, and the config files they need, all derived from the topology. */
+export function processSpecs(topology: Topology, layout: RunLayout): { specs: ProcessSpec[]; files: RunFile[] } {
+  component(topology, 'coredns');
+  return {
+    specs: startOrder(topology).map((c) => spec(c, layout, topology)),
+    files: [{ path: layout.corefile, content: renderCorefile(topology, layout.zoneFile) }],
+  };
+}

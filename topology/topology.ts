@@ -1,0 +1,198 @@
+/**
+ * The one typed topology of the lab: every component's loopback address and ports, what it
+ * depends on, and the links that pass through Toxiproxy. The Corefile, the Toxiproxy proxy set,
+ * the process list, the zone file and the docs all derive from this; nothing else may spell an
+ * address or a port.
+ *
+ * Addresses are 127.<slot>.<group>.<host>. The slot (0–255, default 0) lets several labs (a
+ * developer's and the test suite's, say) live side by side on one machine without sharing a port.
+ */
+
+export interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+export type ComponentKind = 'redis' | 'coredns' | 'toxiproxy' | 'service';
+
+export interface ComponentDef {
+  readonly name: string;
+  readonly kind: ComponentKind;
+  readonly description: string;
+  readonly address: string;
+  /** The port clients use (DNS for CoreDNS, the API for Toxiproxy, HTTP for services). */
+  readonly port: number;
+  /** Further TCP ports the component listens on, by purpose (health, ready, metrics, …). */
+  readonly extraPorts: Readonly<Record<string, number>>;
+  /** Components that must be ready before this one starts. */
+  readonly dependsOn: readonly string[];
+  /** For services: the entry module, relative to the project root. */
+  readonly entry?: string;
+}
+
+/** A TCP link that crosses Toxiproxy, so faults can be injected on it. */
+export interface LinkDef {
+  /** Toxiproxy proxy name. */
+  readonly name: string;
+  /** Who talks over the link (a component name, or "clients" for everyone resolving a name). */
+  readonly from: string;
+  /** The component the link leads to. */
+  readonly to: string;
+  readonly listen: Endpoint;
+  readonly upstream: Endpoint;
+  readonly description: string;
+}
+
+export interface Topology {
+  readonly slot: number;
+  /** The lab's authoritative zone, fully qualified ("aws.test."). */
+  readonly zone: string;
+  /** The DynamoDB regional endpoint's name (no trailing dot). */
+  readonly dynamodbName: string;
+  /** TTL (seconds) of the endpoint's records and of negative answers. */
+  readonly recordTtlSeconds: number;
+  readonly components: readonly ComponentDef[];
+  readonly links: readonly LinkDef[];
+  readonly dynamodb: {
+    /** The stand-in's real listeners, one per frontend. */
+    readonly frontends: readonly Endpoint[];
+    /** What the DNS record lists: one Toxiproxy listener per frontend, so every client crosses a fault point. */
+    readonly recordAddresses: readonly string[];
+    readonly port: number;
+  };
+}
+
+export const DEFAULT_SLOT = 0;
+export const ZONE = 'aws.test.';
+export const REGION = 'us-east-1';
+export const DYNAMODB_FRONTEND_COUNT = 3;
+const DYNAMODB_PORT = 8000;
+
+/** Address groups (third octet) by role, so an address tells what it is. */
+const GROUP = {
+  infra: 2,
+  dynamodbFrontend: 10,
+  dynamodbProxy: 11,
+} as const;
+
+export function loopback(slot: number, group: number, host: number): string {
+  return `127.${slot}.${group}.${host}`;
+}
+
+export function assertSlot(slot: number): void {
+  if (!Number.isInteger(slot) || slot < 0 || slot > 255) {
+    throw new RangeError(`slot must be a whole number from 0 to 255 (got ${slot}): it is the second octet of every lab address 127.<slot>.x.y`);
+  }
+}
+
+export function buildTopology(options: { slot?: number } = {}): Topology {
+  const slot = options.slot ?? DEFAULT_SLOT;
+  assertSlot(slot);
+  const at = (group: number, host: number) => loopback(slot, group, host);
+
+  const components: ComponentDef[] = [
+    {
+      name: 'redis',
+      kind: 'redis',
+      description: 'Redis: the store behind the DynamoDB stand-in and the plan store',
+      address: at(GROUP.infra, 1),
+      port: 6379,
+      extraPorts: {},
+      dependsOn: [],
+    },
+    {
+      name: 'coredns',
+      kind: 'coredns',
+      description: `CoreDNS: authoritative for ${ZONE}, serving the DynamoDB endpoint from a zone file`,
+      address: at(GROUP.infra, 2),
+      port: 1053,
+      extraPorts: { health: 8080, ready: 8181, metrics: 9153 },
+      dependsOn: [],
+    },
+    {
+      name: 'toxiproxy',
+      kind: 'toxiproxy',
+      description: 'Toxiproxy: the fault points on the links below',
+      address: at(GROUP.infra, 3),
+      port: 8474,
+      extraPorts: {},
+      dependsOn: [],
+    },
+  ];
+
+  const frontends: Endpoint[] = [];
+  const links: LinkDef[] = [];
+  for (let i = 1; i <= DYNAMODB_FRONTEND_COUNT; i++) {
+    const upstream = { address: at(GROUP.dynamodbFrontend, i), port: DYNAMODB_PORT };
+    frontends.push(upstream);
+    links.push({
+      name: `dynamodb-fe${i}`,
+      from: 'clients',
+      to: 'dynamodb',
+      listen: { address: at(GROUP.dynamodbProxy, i), port: DYNAMODB_PORT },
+      upstream,
+      description: `every client of ${REGION} DynamoDB → frontend ${i}`,
+    });
+  }
+
+  return {
+    slot,
+    zone: ZONE,
+    dynamodbName: `dynamodb.${REGION}.${ZONE.replace(/\.$/, '')}`,
+    recordTtlSeconds: 1,
+    components,
+    links,
+    dynamodb: {
+      frontends,
+      recordAddresses: links.filter((l) => l.to === 'dynamodb').map((l) => l.listen.address),
+      port: DYNAMODB_PORT,
+    },
+  };
+}
+
+export function component(topology: Topology, name: string): ComponentDef {
+  const found = topology.components.find((c) => c.name === name);
+  if (!found) throw new Error(`topology has no component named "${name}"`);
+  return found;
+}
+
+export function hostPort(e: Endpoint): string {
+  return `${e.address}:${e.port}`;
+}
+
+/** Every TCP endpoint the lab listens on, with its owner: what must be free before `up`. */
+export function listeningEndpoints(topology: Topology): { owner: string; endpoint: Endpoint; udp?: boolean }[] {
+  const out: { owner: string; endpoint: Endpoint; udp?: boolean }[] = [];
+  for (const c of topology.components) {
+    out.push({ owner: c.name, endpoint: { address: c.address, port: c.port } });
+    if (c.kind === 'coredns') out.push({ owner: c.name, endpoint: { address: c.address, port: c.port }, udp: true });
+    for (const [purpose, port] of Object.entries(c.extraPorts)) {
+      out.push({ owner: `${c.name} (${purpose})`, endpoint: { address: c.address, port } });
+    }
+  }
+  for (const l of topology.links) out.push({ owner: `toxiproxy link ${l.name}`, endpoint: l.listen });
+  return out;
+}
+
+/** Components in an order where every dependency comes before its dependents. */
+export function startOrder(topology: Topology): ComponentDef[] {
+  const byName = new Map(topology.components.map((c) => [c.name, c]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const order: ComponentDef[] = [];
+  const visit = (c: ComponentDef) => {
+    if (done.has(c.name)) return;
+    if (visiting.has(c.name)) throw new Error(`topology has a dependency cycle through "${c.name}"`);
+    visiting.add(c.name);
+    for (const dep of c.dependsOn) {
+      const d = byName.get(dep);
+      if (!d) throw new Error(`component "${c.name}" depends on "${dep}", which the topology does not define`);
+      visit(d);
+    }
+    visiting.delete(c.name);
+    done.add(c.name);
+    order.push(c);
+  };
+  for (const c of topology.components) visit(c);
+  return order;
+}
