@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Lab, labDown, labSettings, labStatus, type LabInfo } from '../lab/lab.ts';
+import { Lab, labDown, labContext, labStatus, type LabInfo } from '../lab/lab.ts';
 import { installTools } from '../lab/tools.ts';
 import { hostPort } from '../topology/topology.ts';
 import { abortOnSignals } from './signals.ts';
@@ -47,7 +47,7 @@ export function registerLabCommands(program: Command): void {
     .command('up')
     .description('start the lab (every component on loopback) and return once all are ready; `down` stops it')
     .action(async () => {
-      const settings = labSettings();
+      const settings = labContext();
       const started = Date.now();
       const { signal, dispose } = abortOnSignals(log);
       try {
@@ -70,7 +70,7 @@ export function registerLabCommands(program: Command): void {
     .command('down')
     .description('stop everything `up` started, whichever shell ran it')
     .action(async () => {
-      const result = await labDown(labSettings());
+      const result = await labDown(labContext());
       if (!result.wasUp) {
         log('no lab is up; nothing to stop');
         return;
@@ -87,7 +87,7 @@ export function registerLabCommands(program: Command): void {
     .description('show the lab: where each component listens, its pid and health (exit 0 healthy, 1 unhealthy, 3 not up)')
     .option('--json', 'print a JSON object instead of a table')
     .action(async (opts: { json?: boolean }) => {
-      const info = await labStatus(labSettings());
+      const info = await labStatus(labContext());
       if (opts.json) process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
       else if (!info.up && info.components.length === 0) log('no lab is up (start one with `npx outage-lab up`)');
       else printInfo(info, new Map());

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../lab/errors.ts';
 import { registerLabCommands } from './lab-commands.ts';
+import { registerRunCommands } from './run-commands.ts';
 
 const program = new Command();
 program
@@ -11,6 +12,7 @@ program
   .exitOverride();
 
 registerLabCommands(program);
+registerRunCommands(program);
 
 function commandName(): string {
   const known = new Set(program.commands.map((c) => c.name()));

@@ -72,8 +72,10 @@ export async function readZoneSerial(path: string): Promise<number | undefined> 
 }
 
 /** Writes a file so readers see either the old or the new content, never a torn one. */
+let tmpCounter = 0;
+
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
   await writeFile(tmp, content);
   await rename(tmp, path);
 }

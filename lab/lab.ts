@@ -12,7 +12,9 @@ import { processSpecs, runLayout, type RunLayout } from '../topology/processes.t
 import { renderProxies } from '../topology/toxiproxy-proxies.ts';
 import { buildTopology, component, hostPort, listeningEndpoints, type Topology } from '../topology/topology.ts';
 import { InputError, UserError } from './errors.ts';
+import { DEFAULT_MODEL_CONFIG, modelConfigPath, type ModelConfig } from './model-config.ts';
 import { LocalRuntime } from './local-runtime.ts';
+import { ensureServiceBundles } from './service-bundles.ts';
 import { labHome } from './paths.ts';
 import { probe, waitReady } from './ready.ts';
 import type { Runtime, StartedComponent } from './runtime.ts';
@@ -21,14 +23,14 @@ import { takenPorts } from './ports.ts';
 import type { Log } from './tools.ts';
 import { resolveProgram } from './tools.ts';
 
-export interface LabSettings {
+export interface LabContext {
   readonly slot: number;
   readonly home: string;
   readonly env: NodeJS.ProcessEnv;
 }
 
 /** Reads OUTAGE_LAB_SLOT / OUTAGE_LAB_HOME with clear errors. */
-export function labSettings(env: NodeJS.ProcessEnv = process.env): LabSettings {
+export function labContext(env: NodeJS.ProcessEnv = process.env): LabContext {
   const raw = env.OUTAGE_LAB_SLOT;
   let slot = 0;
   if (raw !== undefined && raw !== '') {
@@ -92,7 +94,7 @@ export class Lab {
   private constructor(
     readonly topology: Topology,
     readonly layout: RunLayout,
-    readonly settings: LabSettings,
+    readonly settings: LabContext,
     private readonly runtime: Runtime,
     private readonly state: LabState,
   ) {}
@@ -110,11 +112,12 @@ export class Lab {
    * everything started so far is stopped before the error propagates.
    */
   static async start(
-    settings: LabSettings,
-    opts: { log: Log; runDir?: string; topology?: Topology; signal?: AbortSignal; readyTimeoutMs?: number },
+    settings: LabContext,
+    opts: { log: Log; runDir?: string; topology?: Topology; config?: ModelConfig; signal?: AbortSignal; readyTimeoutMs?: number },
   ): Promise<Lab> {
-    const runtime = new LocalRuntime(settings.env);
     const topology = opts.topology ?? buildTopology({ slot: settings.slot });
+    const entries = [...new Set(topology.components.flatMap((c) => (c.entry ? [c.entry] : [])))];
+    const runtime = new LocalRuntime(settings.env, await ensureServiceBundles(entries));
     const existing = await readState(settings.home);
     if (existing) {
       if (anyAlive(runtime, existing)) {
@@ -167,24 +170,43 @@ export class Lab {
         await writeFile(f.path, f.content);
       }
       await writeFile(join(runDir, 'topology.json'), JSON.stringify(topology, null, 2));
+      await writeFile(modelConfigPath(runDir), JSON.stringify(opts.config ?? DEFAULT_MODEL_CONFIG, null, 2));
       // Until a control plane owns the zone, the harness publishes the endpoint's frontends.
       await labZoneFile(topology, layout.zoneFile).publish([
         dynamodbRecordSet(topology, topology.dynamodb.recordAddresses, 'source=outage-lab-up'),
       ]);
 
+      // Start in dependency waves: each component as soon as everything it depends on is ready.
+      let failed = false;
+      let saving: Promise<void> = Promise.resolve();
+      const save = () => (saving = saving.then(() => saveState(settings.home, state)));
+      const ready = new Map<string, Promise<void>>();
       for (const s of specs) {
-        opts.signal?.throwIfAborted();
-        const started = await runtime.start(s, layout.logDir);
-        state.components.push(started);
-        await saveState(settings.home, state);
-        await waitReady(s.name, s.ready, {
-          timeoutMs: opts.readyTimeoutMs ?? 10_000,
-          isAlive: () => runtime.isAlive(started),
-          logFile: started.logFile,
-          signal: opts.signal,
-        });
-        if (s.name === 'toxiproxy') await lab.toxiproxy.populate(renderProxies(topology));
+        const deps = component(topology, s.name).dependsOn.map((d) => ready.get(d)!);
+        ready.set(
+          s.name,
+          Promise.all(deps).then(async () => {
+            if (failed) return;
+            opts.signal?.throwIfAborted();
+            const started = await runtime.start(s, layout.logDir);
+            state.components.push(started);
+            await save();
+            await waitReady(s.name, s.ready, {
+              timeoutMs: opts.readyTimeoutMs ?? 15_000,
+              isAlive: () => runtime.isAlive(started),
+              logFile: started.logFile,
+              signal: opts.signal,
+            });
+            if (s.name === 'toxiproxy') await lab.toxiproxy.populate(renderProxies(topology));
+          }).catch((err) => {
+            failed = true;
+            throw err;
+          }),
+        );
       }
+      const results = await Promise.allSettled(ready.values());
+      const firstError = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (firstError) throw firstError.reason;
       state.status = 'up';
       await saveState(settings.home, state);
       return lab;
@@ -205,8 +227,11 @@ export class Lab {
   }
 }
 
+/** Stops our services first (together), then the infrastructure they use (together). */
 async function stopComponents(runtime: Runtime, components: readonly StartedComponent[]): Promise<void> {
-  for (const c of [...components].reverse()) await runtime.stop(c);
+  const isInfra = (c: StartedComponent) => c.ready.kind === 'redis' || ['coredns', 'toxiproxy'].includes(c.name);
+  await Promise.all(components.filter((c) => !isInfra(c)).map((c) => runtime.stop(c)));
+  await Promise.all(components.filter(isInfra).map((c) => runtime.stop(c)));
 }
 
 async function describe(topology: Topology, runtime: Runtime, state: LabState | undefined): Promise<LabInfo> {
@@ -248,7 +273,7 @@ async function describe(topology: Topology, runtime: Runtime, state: LabState | 
 }
 
 /** The lab recorded in `home`, as `status` shows it. */
-export async function labStatus(settings: LabSettings): Promise<LabInfo> {
+export async function labStatus(settings: LabContext): Promise<LabInfo> {
   const state = await readState(settings.home);
   const topology = buildTopology({ slot: state?.slot ?? settings.slot });
   return describe(topology, new LocalRuntime(settings.env), state);
@@ -258,7 +283,7 @@ export async function labStatus(settings: LabSettings): Promise<LabInfo> {
  * Stops the lab recorded in `home`, whoever started it, and checks its ports are free again.
  * Returns the names of what was stopped and any endpoint still taken.
  */
-export async function labDown(settings: LabSettings): Promise<{ stopped: string[]; stillTaken: string[]; wasUp: boolean }> {
+export async function labDown(settings: LabContext): Promise<{ stopped: string[]; stillTaken: string[]; wasUp: boolean }> {
   const state = await readState(settings.home);
   if (!state) return { stopped: [], stillTaken: [], wasUp: false };
   const runtime = new LocalRuntime(settings.env);

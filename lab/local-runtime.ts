@@ -3,6 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from './errors.ts';
 import { PROJECT_ROOT } from './paths.ts';
+import { bundlePath } from './service-bundles.ts';
 import { isSameProcessAlive, processStartTicks, sleep } from './proc.ts';
 import type { ProcessSpec, Runtime, StartedComponent } from './runtime.ts';
 import { resolveProgram } from './tools.ts';
@@ -15,12 +16,16 @@ import { resolveProgram } from './tools.ts';
 export class LocalRuntime implements Runtime {
   readonly kind = 'local' as const;
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+  /** `bundleDir`: where ensureServiceBundles put our services' bundles (needed to start them). */
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly bundleDir?: string,
+  ) {}
 
   command(spec: ProcessSpec): { file: string; args: string[] } {
     if (spec.program === 'node') {
-      if (!spec.entry) throw new Error(`component ${spec.name}: a node program needs an entry module`);
-      return { file: process.execPath, args: ['--import', 'tsx', join(PROJECT_ROOT, spec.entry), ...spec.args] };
+      if (!spec.entry || !this.bundleDir) throw new Error(`component ${spec.name}: a node program needs an entry module and a bundle folder`);
+      return { file: process.execPath, args: ['--enable-source-maps', bundlePath(this.bundleDir, spec.entry), ...spec.args] };
     }
     return { file: resolveProgram(spec.program, this.env), args: [...spec.args] };
   }

@@ -2,14 +2,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Lab, type LabSettings } from './lab.ts';
+import { Lab, type LabContext } from './lab.ts';
 
-export function testSettings(slot: number, env: NodeJS.ProcessEnv = process.env): LabSettings {
+export function testSettings(slot: number, env: NodeJS.ProcessEnv = process.env): LabContext {
   const home = mkdtempSync(join(tmpdir(), `outage-lab-test-${slot}-`));
   return { slot, home, env: { ...env, OUTAGE_LAB_HOME: home, OUTAGE_LAB_SLOT: String(slot) } };
 }
 
-export async function startTestLab(slot: number): Promise<{ lab: Lab; settings: LabSettings }> {
+export async function startTestLab(slot: number): Promise<{ lab: Lab; settings: LabContext }> {
   const settings = testSettings(slot);
   const lab = await Lab.start(settings, { log: () => {} });
   return { lab, settings };

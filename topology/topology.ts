@@ -71,9 +71,15 @@ const DYNAMODB_PORT = 8000;
 /** Address groups (third octet) by role, so an address tells what it is. */
 const GROUP = {
   infra: 2,
+  dnsControlPlane: 3,
+  dnsAutomation: 4,
   dynamodbFrontend: 10,
   dynamodbProxy: 11,
 } as const;
+
+export const ENACTOR_COUNT = 3;
+const SERVICE_PORT = 9000;
+const ROUTE53_PORT = 8053;
 
 export function loopback(slot: number, group: number, host: number): string {
   return `127.${slot}.${group}.${host}`;
@@ -123,8 +129,63 @@ export function buildTopology(options: { slot?: number } = {}): Topology {
   const frontends: Endpoint[] = [];
   const links: LinkDef[] = [];
   for (let i = 1; i <= DYNAMODB_FRONTEND_COUNT; i++) {
-    const upstream = { address: at(GROUP.dynamodbFrontend, i), port: DYNAMODB_PORT };
-    frontends.push(upstream);
+    frontends.push({ address: at(GROUP.dynamodbFrontend, i), port: DYNAMODB_PORT });
+  }
+  const route53 = { address: at(GROUP.dnsControlPlane, 1), port: ROUTE53_PORT };
+  components.push(
+    {
+      name: 'dynamodb',
+      kind: 'service',
+      description: `DynamoDB stand-in: capacity-limited KV API over Redis on ${DYNAMODB_FRONTEND_COUNT} frontends`,
+      address: frontends[0]!.address,
+      port: DYNAMODB_PORT,
+      extraPorts: {},
+      dependsOn: ['redis'],
+      entry: 'services/dynamodb/main.ts',
+    },
+    {
+      name: 'route53',
+      kind: 'service',
+      description: 'Route 53 stand-in: transactional record-set changes, renders the zone CoreDNS serves',
+      ...route53,
+      extraPorts: {},
+      dependsOn: ['redis', 'coredns'],
+      entry: 'services/route53/main.ts',
+    },
+    {
+      name: 'planner',
+      kind: 'service',
+      description: 'DNS Planner: health-checks the DynamoDB frontends, writes a new plan generation on a cadence',
+      address: at(GROUP.dnsAutomation, 1),
+      port: SERVICE_PORT,
+      extraPorts: {},
+      dependsOn: ['redis', 'dynamodb'],
+      entry: 'services/planner/main.ts',
+    },
+  );
+  for (let i = 1; i <= ENACTOR_COUNT; i++) {
+    const name = `enactor${i}`;
+    components.push({
+      name,
+      kind: 'service',
+      description: `DNS Enactor #${i} (AZ ${i}): applies the newest plan through Route 53, then cleans up old plans`,
+      address: at(GROUP.dnsAutomation, 1 + i),
+      port: SERVICE_PORT,
+      extraPorts: {},
+      dependsOn: ['redis', 'route53', 'toxiproxy'],
+      entry: 'services/enactor/main.ts',
+    });
+    links.push({
+      name: `${name}-route53`,
+      from: name,
+      to: 'route53',
+      listen: { address: at(GROUP.dnsControlPlane, 10 + i), port: ROUTE53_PORT },
+      upstream: route53,
+      description: `Enactor #${i}'s calls to the Route 53 API`,
+    });
+  }
+  for (let i = 1; i <= DYNAMODB_FRONTEND_COUNT; i++) {
+    const upstream = frontends[i - 1]!;
     links.push({
       name: `dynamodb-fe${i}`,
       from: 'clients',
@@ -156,6 +217,15 @@ export function component(topology: Topology, name: string): ComponentDef {
   return found;
 }
 
+/** The link a component uses to reach another, if that path crosses Toxiproxy. */
+export function linkFrom(topology: Topology, from: string, to: string): LinkDef | undefined {
+  return topology.links.find((l) => l.from === from && l.to === to);
+}
+
+export function httpUrl(e: Endpoint): string {
+  return `http://${e.address}:${e.port}`;
+}
+
 export function hostPort(e: Endpoint): string {
   return `${e.address}:${e.port}`;
 }
@@ -169,6 +239,9 @@ export function listeningEndpoints(topology: Topology): { owner: string; endpoin
     for (const [purpose, port] of Object.entries(c.extraPorts)) {
       out.push({ owner: `${c.name} (${purpose})`, endpoint: { address: c.address, port } });
     }
+  }
+  for (const [i, f] of topology.dynamodb.frontends.entries()) {
+    if (i > 0) out.push({ owner: `dynamodb (frontend ${i + 1})`, endpoint: f });
   }
   for (const l of topology.links) out.push({ owner: `toxiproxy link ${l.name}`, endpoint: l.listen });
   return out;
@@ -195,4 +268,15 @@ export function startOrder(topology: Topology): ComponentDef[] {
   };
   for (const c of topology.components) visit(c);
   return order;
+}
+
+/**
+ * The DNS names a plan covers: the regional endpoint first (the one clients use and the canary
+ * watches), then FIPS, then per-cell names, up to `count`.
+ */
+export function endpointNames(topology: Topology, count: number): string[] {
+  const zone = topology.zone.replace(/\.$/, '');
+  const names = [topology.dynamodbName, `dynamodb-fips.${REGION}.${zone}`];
+  for (let i = 1; names.length < count; i++) names.push(`dynamodb.cell-${i}.${REGION}.${zone}`);
+  return names.slice(0, count);
 }

@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../lab/errors.ts';
+import { labContext, labStatus } from '../lab/lab.ts';
+import { PROJECT_ROOT } from '../lab/paths.ts';
+import { renderReport } from '../chaos/report.ts';
+import { restoreDns } from '../chaos/operator.ts';
+import { runScenario } from '../chaos/runner.ts';
+import { loadScenario } from '../chaos/scenario.ts';
+import { checkEnactors } from '../services/enactor/model-check.ts';
+import { buildTopology } from '../topology/topology.ts';
+import { log } from './lab-commands.ts';
+import { abortOnSignals } from './signals.ts';
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+function intOption(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new InputError(`${name} ${raw}: expected a whole number from ${min} to ${max}`);
+  return n;
+}
+
+export function registerRunCommands(program: Command): void {
+  program
+    .command('run')
+    .description('run a scenario (e.g. dns-race) on a fresh lab; exit 0 when its checks pass, 1 when they fail, 2 on bad input')
+    .argument('<scenario>', 'a shipped scenario name (dns-race) or a path to a YAML file')
+    .option('--set <key=value>', 'override a setting (safeguards=on) or any scenario field by dotted path; repeatable', collect, [])
+    .option('--seed <n>', 'seed for every random choice (logged; default: from the clock)')
+    .option('--out <dir>', 'run folder for summary.json, timeline.ndjson, report.md and lab logs')
+    .option('--json', 'print summary.json instead of the report')
+    .action(async (name: string, opts: { set: string[]; seed?: string; out?: string; json?: boolean }) => {
+      const scenario = loadScenario(name, opts.set);
+      const seed = opts.seed === undefined ? Date.now() % 1_000_000 : intOption('--seed', opts.seed, 0, 2 ** 31 - 1);
+      const outDir = opts.out ?? join(PROJECT_ROOT, 'reports', 'runs', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}-seed${seed}`);
+      const { signal, dispose } = abortOnSignals(log);
+      try {
+        const summary = await runScenario(scenario, { seed, outDir, lab: labContext(), log, signal });
+        process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `\n${renderReport(summary)}`);
+        log(`run folder: ${outDir}`);
+        process.exitCode = summary.status === 'interrupted' ? 130 : summary.verdict === 'pass' ? 0 : 1;
+      } finally {
+        dispose();
+      }
+    });
+
+  const runbook = program.command('runbook').description("the operators' runbook actions, against the lab that `up` started");
+  runbook
+    .command('restore-dns')
+    .description('repair every DynamoDB record with the healthy frontends and disable DNS automation')
+    .action(async () => {
+      const info = await labStatus(labContext());
+      if (!info.up) throw new InputError('no lab is up: start one with `outage-lab up` (scenarios run this action themselves)');
+      const out = await restoreDns(buildTopology({ slot: info.slot }), 'outage-lab runbook');
+      log(`restored ${out.restored} records to ${out.addresses.join(', ')}; DNS automation ${out.automationDisabled ? 'disabled' : 'left enabled'}`);
+    });
+
+  const check = program.command('check').description('model checks of the shipping code');
+  check
+    .command('enactor')
+    .description('explore every interleaving of the real Enactor steps (and the Planner) and check: the active plan is never deleted, the regional record is never empty')
+    .option('--safeguards <on|off>', 'Enactor safeguards (fencing + guarded cleanup)', 'on')
+    .option('--enactors <n>', 'Enactors in the complete search', '2')
+    .option('--generations <n>', 'plan generations the Planner publishes', '5')
+    .option('--endpoints <n>', 'endpoints per plan (the first is regional)', '2')
+    .option('--keep <n>', 'cleanup keeps plans within K generations', '1')
+    .option('--bounded-enactors <n>', 'also search this many Enactors, bounded by --max-states (0: skip)', '3')
+    .option('--max-states <n>', 'bound for the second search', '1000000')
+    .option('--json', 'print results as JSON')
+    .action(async (o: Record<string, string | boolean>) => {
+      if (o.safeguards !== 'on' && o.safeguards !== 'off') throw new InputError(`--safeguards ${o.safeguards}: expected on or off`);
+      const base = {
+        generations: intOption('--generations', String(o.generations), 2, 12),
+        endpoints: intOption('--endpoints', String(o.endpoints), 1, 5),
+        keepGenerations: intOption('--keep', String(o.keep), 0, 10),
+        safeguards: o.safeguards === 'on',
+      };
+      const runs = [{ ...base, enactors: intOption('--enactors', String(o.enactors), 1, 4), maxStates: 50_000_000 }];
+      const bounded = intOption('--bounded-enactors', String(o['boundedEnactors']), 0, 5);
+      if (bounded > 0) runs.push({ ...base, enactors: bounded, maxStates: intOption('--max-states', String(o['maxStates']), 1000, 50_000_000) });
+      const results = [];
+      for (const r of runs) {
+        log(`exploring ${r.enactors} Enactors × ${r.generations} generations × ${r.endpoints} endpoints, K = ${r.keepGenerations}, safeguards ${o.safeguards}…`);
+        const result = await checkEnactors(r, process.stderr.isTTY ? (n) => process.stderr.write(`\r[outage-lab]   ${n} states…`) : undefined);
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        results.push(result);
+        const space = result.complete ? 'the whole space' : result.violation ? 'until the violation' : `a bounded space (stopped at ${r.maxStates} states)`;
+        log(`${result.statesExplored} states, ${result.transitions} transitions in ${(result.elapsedMs / 1000).toFixed(2)} s: explored ${space}`);
+        if (result.violation) {
+          if (!o.json) {
+            process.stdout.write(`\nVIOLATION: ${result.violation.message}\n\nShortest trace (${result.violation.trace.length} steps):\n${result.violation.trace.join('\n')}\n`);
+          }
+          break;
+        }
+        if (!o.json) process.stdout.write(`no violation: ${r.enactors} Enactors × ${r.generations} generations, ${space}, ${result.statesExplored} states, ${(result.elapsedMs / 1000).toFixed(2)} s\n`);
+      }
+      if (o.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      process.exitCode = results.some((r) => r.violation) ? 1 : 0;
+    });
+}
