@@ -163,17 +163,21 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     const c = scenario.load.customers;
     customers = new CustomerLoad(client, c, seededRandom(opts.seed), `c${opts.seed}`, (sec) => h.record('load', 'load.second', { ...sec }));
 
+    let finish: (why: string) => void = () => {};
     const runDone = new Promise<string>((resolve) => {
+      finish = resolve;
       timers.push(setTimeout(() => resolve(`max duration ${scenario.stop.maxDurationMs} ms reached`), scenario.stop.maxDurationMs));
-      for (const cond of scenario.stop.afterEvents) {
-        const watch = (e: HistoryEvent) => {
-          if (e.type !== cond.event || !Object.entries(cond.match).every(([k, v]) => e[k] === v)) return;
-          timers.push(setTimeout(() => resolve(`${cond.delayMs} ms after ${cond.event}`), cond.delayMs));
-        };
-        h.onEvent(watch);
-      }
       opts.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true });
     });
+    /** Stop conditions watch only what happens once the faults phase has begun. */
+    const armStopConditions = (from: number) => {
+      for (const cond of scenario.stop.afterEvents) {
+        h.onEvent((e) => {
+          if (e.t < from || e.type !== cond.event || !Object.entries(cond.match).every(([k, v]) => e[k] === v)) return;
+          timers.push(setTimeout(() => finish(`${cond.delayMs} ms after ${cond.event}`), cond.delayMs));
+        });
+      }
+    };
 
     h.record('runner', 'run.phase', { phase: 'warmup' });
     await Promise.race([sleep(scenario.steadyState.warmupMs), runDone]);
@@ -201,7 +205,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       stepEnd(verify, 'ok', { output: steadyDetail });
 
       // Faults and operator actions on schedule.
-      h.record('runner', 'run.phase', { phase: 'faults' });
+      const faultsPhase = h.record('runner', 'run.phase', { phase: 'faults' });
+      armStopConditions(faultsPhase.t);
       const runStart = h.startedAt;
       const at = (ms: number, fn: () => void) => timers.push(setTimeout(fn, Math.max(0, runStart + ms - nowMs())));
       for (const f of scenario.faults) at(f.atMs, () => void inject(f));

@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { createServer, connect, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamodbRecordSet, labZoneFile } from '../dns/lab-zone.ts';
@@ -76,6 +77,20 @@ describe('a real lab (CoreDNS, Toxiproxy, Redis)', () => {
     while ((await lookupA(resolver, lab.topology.dynamodbName)).outcome !== 'ok') {
       expect(performance.now() - restoredAt).toBeLessThan(1500);
       await sleep(20);
+    }
+  });
+
+  it('classifies refused and timed-out answers apart from empty ones', async () => {
+    const dns = lab.topology.components.find((c) => c.name === 'coredns')!;
+    // CoreDNS is authoritative only for the lab zone: anything else is REFUSED.
+    expect((await lookupA(labResolver(`${dns.address}:${dns.port}`), 'example.com')).outcome).toBe('refused');
+    // A server that never answers: a timeout, not an empty record.
+    const silent = createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(5353, loopback(SLOT, 250, 3), resolve));
+    try {
+      expect((await lookupA(labResolver(`${loopback(SLOT, 250, 3)}:5353`, 200), lab.topology.dynamodbName)).outcome).toBe('timeout');
+    } finally {
+      silent.close();
     }
   });
 

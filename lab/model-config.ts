@@ -33,11 +33,11 @@ export const ModelConfigSchema = z
     /** Endpoints per plan: the regional endpoint first, then FIPS, then per-cell names. */
     endpoints: ms(1, 5000).default(10),
     /** How often the Planner writes a new plan generation. */
-    planIntervalMs: ms(10, 60_000).default(100),
+    planIntervalMs: ms(10, 60_000).default(200),
     /** Cleanup deletes plans more than this many generations older than the one just applied (K). */
     cleanupKeepGenerations: ms(1, 10_000).default(3),
     /** How long an Enactor waits before looking again when there is nothing newer to apply. */
-    enactorPollMs: ms(1, 10_000).default(20),
+    enactorPollMs: ms(1, 10_000).default(50),
     /** How long an Enactor's lease on the plan it applies lasts without renewal (safeguards on). */
     leaseTtlMs: ms(100, 600_000).default(60_000),
     /** Route 53 coalesces record changes into one zone-file write at most this often. */

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { abortOnSignals } from '../cli/signals.ts';
 import { table } from '../cli/table.ts';
 import { runScenario, type RunSummary } from '../chaos/runner.ts';
 import { loadScenario } from '../chaos/scenario.ts';
@@ -23,11 +24,13 @@ if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100 || modes.some((m) => m 
 }
 const outRoot = join(PROJECT_ROOT, 'reports', 'bench-dns-race');
 const rows: Record<string, unknown>[] = [];
+// Ctrl-C ends the current run cleanly (faults healed, lab stopped) and skips the rest.
+const { signal } = abortOnSignals((l) => process.stderr.write(`[bench-dns-race] ${l}\n`));
 for (const mode of modes) {
-  for (let seed = 1; seed <= seeds; seed++) {
+  for (let seed = 1; seed <= seeds && !signal.aborted; seed++) {
     const scenario = loadScenario('dns-race', [`safeguards=${mode}`]);
     const started = performance.now();
-    const s: RunSummary = await runScenario(scenario, { seed, outDir: join(outRoot, `${mode}-seed${seed}`), lab: labContext(), log: () => {} });
+    const s: RunSummary = await runScenario(scenario, { seed, outDir: join(outRoot, `${mode}-seed${seed}`), lab: labContext(), log: () => {}, signal });
     const row = {
       safeguards: mode,
       seed,

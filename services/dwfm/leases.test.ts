@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../lab/random.ts';
+import type { CallOutcome } from '../common/dynamodb-client.ts';
+import { LeaseTable, type LeaseSettings } from './leases.ts';
+
+const settings = (o: Partial<LeaseSettings> = {}): LeaseSettings => ({
+  droplets: 100,
+  leaseTtlMs: 1000,
+  renewPeriodMs: 800,
+  batchSize: 10,
+  requestTimeoutMs: 100,
+  strategy: 'naive',
+  backoff: { baseMs: 10, capMs: 1000, fastFailRetryMs: 50 },
+  concurrency: null,
+  retryBudget: null,
+  ...o,
+});
+
+/** A fake clock and a DynamoDB that is up or down; pure logic only. */
+function harness(o: Partial<LeaseSettings> = {}) {
+  let now = 0;
+  let up = true;
+  const sent: { ids: number[]; at: number }[] = [];
+  const events: string[] = [];
+  const send = async (ids: Int32Array): Promise<CallOutcome> => {
+    sent.push({ ids: [...ids], at: now });
+    return up ? { ok: true, status: 200, body: {}, latencyMs: 1 } : { ok: false, error: 'connect', detail: 'down', latencyMs: 1 };
+  };
+  const table = new LeaseTable(settings(o), send, () => now, seededRandom(1), {
+    onEpisodeStart: (e) => events.push(`lapsed ${e.lapsed} at ${e.at}`),
+    onAllValid: (e) => events.push(`all valid at ${e.at}: needed ${e.needed}, ${e.attempts} attempts, ${e.itemsSent} items`),
+  });
+  table.seed(0);
+  const advance = async (ms: number, step = 10) => {
+    for (let t = 0; t < ms; t += step) {
+      now += step;
+      table.tick();
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  return { table, sent, events, advance, setUp: (v: boolean) => (up = v) };
+}
+
+describe('DWFM lease table', () => {
+  it('keeps every lease valid by renewing it within its period', async () => {
+    const h = harness();
+    await h.advance(3000);
+    expect(h.table.validCount).toBe(100);
+    expect(h.table.counters.renewalsOk).toBeGreaterThanOrEqual(300);
+    expect(h.events).toEqual([]);
+  });
+
+  it('lets leases lapse while DynamoDB is down, then re-establishes all of them and reports the episode', async () => {
+    const h = harness();
+    h.setUp(false);
+    await h.advance(1500);
+    expect(h.table.validCount).toBe(0);
+    expect(h.events[0]).toMatch(/^lapsed \d+ at/);
+    h.setUp(true);
+    await h.advance(200);
+    expect(h.table.validCount).toBe(100);
+    expect(h.events.at(-1)).toMatch(/all valid at \d+: needed 100, \d+ attempts, \d+ items/);
+  });
+
+  it('naive retries a fast failure after a fixed pause, all batches in step', async () => {
+    const h = harness();
+    h.setUp(false);
+    await h.advance(1100);
+    const before = h.sent.length;
+    await h.advance(100);
+    // 10 batches retried every 50 ms: the herd in waiting.
+    expect(h.sent.length - before).toBeGreaterThanOrEqual(20);
+  });
+
+  it('holds re-establish batches in flight to the manual throttle', async () => {
+    let now = 0;
+    const pending: ((o: CallOutcome) => void)[] = [];
+    const table = new LeaseTable(settings({ renewPeriodMs: 100_000, leaseTtlMs: 10 }), () => new Promise((r) => pending.push(r)), () => now, seededRandom(1), {
+      onEpisodeStart: () => {},
+      onAllValid: () => {},
+    });
+    table.seed(0);
+    table.setThrottle({ maxPerSec: null, maxConcurrency: 3 });
+    now = 20;
+    table.tick();
+    expect(table.inFlightCount).toBe(3);
+    expect(table.pendingJobs).toBe(10);
+  });
+});
