@@ -5,7 +5,9 @@
  * result, itself recorded in the history).
  */
 import { DNS_OUTCOMES, type DnsOutcome } from '../dns/resolve.ts';
+import type { ModelConfig } from '../lab/model-config.ts';
 import type { HistoryEvent } from './history.ts';
+import { analyseRecovery, milestoneOrderProblems, type RecoveryAnalysis } from './recovery.ts';
 import type { CheckName } from './scenario.ts';
 
 export interface Window {
@@ -44,6 +46,13 @@ export interface Analysis {
   readonly operator: { action: string; atMs: number; ok: boolean }[];
   readonly checks: CheckResult[];
   readonly verdict: 'pass' | 'fail';
+  /** M / C in ms: no strategy can re-establish every lease faster. */
+  readonly capacityBoundMs: number;
+  readonly leases: RecoveryAnalysis['leases'];
+  readonly metastable: boolean;
+  readonly recovery: RecoveryAnalysis['recovery'];
+  readonly nlb: RecoveryAnalysis['nlb'];
+  readonly herd: Omit<RecoveryAnalysis, 'leases' | 'metastable' | 'recovery' | 'nlb' | 'capacityBoundMs'>;
 }
 
 const num = (e: HistoryEvent, k: string) => (typeof e[k] === 'number' ? (e[k] as number) : 0);
@@ -59,9 +68,10 @@ function window(events: readonly HistoryEvent[], from: number, to: number): Wind
   return { sent, ok, errorRate: sent ? Math.round(((sent - ok) / sent) * 10_000) / 10_000 : null };
 }
 
-export function analyse(events: readonly HistoryEvent[], checks: readonly CheckName[], opts: { ttlMs: number; safeguards: boolean }): Analysis {
+export function analyse(events: readonly HistoryEvent[], checks: readonly CheckName[], opts: { ttlMs: number; model: ModelConfig }): Analysis {
   const ttlMs = opts.ttlMs;
   const sorted = [...events].sort((a, b) => a.t - b.t);
+  const r = analyseRecovery(sorted, opts.model);
   const end = sorted.at(-1)?.t ?? 0;
   const empty = sorted.find((e) => e.type === 'route53.record.empty' && e.regional === true);
   const emptyAtMs = empty?.t ?? null;
@@ -123,10 +133,25 @@ export function analyse(events: readonly HistoryEvent[], checks: readonly CheckN
           ? { name, status: 'pass', detail: String(steadyOk.detail ?? 'steady state held before faults') }
           : { name, status: 'fail', detail: String(sorted.find((e) => e.type === 'steady-state.failed')?.detail ?? 'steady state was not verified') };
       case 'fencing-rejected-stale-apply':
-        if (!opts.safeguards) return { name, status: 'skipped', detail: 'safeguards are off: nothing fences applies' };
+        if (opts.model.safeguards !== 'on') return { name, status: 'skipped', detail: 'safeguards are off: nothing fences applies' };
         return delayedRejected.length > 0
           ? { name, status: 'pass', detail: `the delayed ${delayedRejected[0]!.enactor}'s stale apply of plan ${delayedRejected[0]!.generation} was rejected by fencing at ${Math.round(delayedRejected[0]!.t)} ms (record had ${delayedRejected[0]!.active}); ${staleRejected} rejections in all` }
           : { name, status: 'fail', detail: 'no stale apply from the delayed Enactor was rejected (are safeguards on? did the fault last long enough?)' };
+      case 'leases-reestablished':
+        if (r.leases.needed === 0) return { name, status: 'skipped', detail: 'no lease lapsed' };
+        return r.leases.reestablishMs !== null
+          ? { name, status: 'pass', detail: `${r.leases.needed} leases re-established in ${r.leases.reestablishMs} ms (${(r.leases.reestablishMs / r.capacityBoundMs).toFixed(2)} × the capacity bound)` }
+          : { name, status: 'fail', detail: `${r.series.at(-1)?.lapsed ?? '?'} leases still lapsed when the run ended` };
+      case 'not-metastable':
+        return r.metastable
+          ? { name, status: 'fail', detail: `metastable: goodput under 10 % of capacity for ${r.collapseMs} ms after the trigger was gone (> 5 × M / C = ${5 * r.capacityBoundMs} ms)` }
+          : { name, status: 'pass', detail: `longest collapse ${r.collapseMs} ms (metastable above ${5 * r.capacityBoundMs} ms)` };
+      case 'milestones-in-order': {
+        const problems = milestoneOrderProblems(r.recovery.milestones);
+        return problems.length
+          ? { name, status: 'fail', detail: problems.join('; ') }
+          : { name, status: 'pass', detail: r.recovery.milestones.map((m) => m.name).join(' → ') };
+      }
     }
   });
 
@@ -147,6 +172,20 @@ export function analyse(events: readonly HistoryEvent[], checks: readonly CheckN
     faults,
     operator: sorted.filter((e) => e.type === 'operator.action').map((e) => ({ action: String(e.action), atMs: e.t, ok: e.ok === true })),
     checks: results,
-    verdict: results.every((r) => r.status !== 'fail') ? 'pass' : 'fail',
+    verdict: results.every((c) => c.status !== 'fail') ? 'pass' : 'fail',
+    capacityBoundMs: r.capacityBoundMs,
+    leases: r.leases,
+    metastable: r.metastable,
+    recovery: r.recovery,
+    nlb: r.nlb,
+    herd: {
+      capacityPerSec: r.capacityPerSec,
+      reachableAtMs: r.reachableAtMs,
+      collapseMs: r.collapseMs,
+      wasted: r.wasted,
+      network: r.network,
+      cpu: r.cpu,
+      series: r.series,
+    },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Scrapes every service's Prometheus /metrics on a period and records the lab's own families
- * (and each process's CPU seconds) as `metrics` events in the history.
+ * (and each process's CPU seconds) as one `metrics` event per round, every service in it, so rates
+ * computed across services line up.
  */
 import { request } from 'undici';
 import { nowMs, type LabEvent } from '../services/common/events.ts';
@@ -34,18 +35,24 @@ export class MetricsScraper {
     this.timer = setInterval(() => void this.scrape(), intervalMs);
   }
 
+  private round = 0;
+
   async scrape(): Promise<void> {
+    const started = nowMs();
+    const services: Record<string, Record<string, number>> = {};
+    const unavailable: Record<string, string> = {};
     await Promise.all(
       this.targets.map(async ({ service, url }) => {
         try {
           const res = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
-          const text = await res.body.text();
-          this.emit({ ts: nowMs(), source: 'scraper', type: 'metrics', service, samples: parsePrometheus(text) });
+          services[service] = parsePrometheus(await res.body.text());
         } catch (err) {
-          this.emit({ ts: nowMs(), source: 'scraper', type: 'metrics.unavailable', service, error: (err as Error).message });
+          unavailable[service] = (err as Error).message;
         }
       }),
     );
+    // Stamped at the round's start: every service was asked then.
+    this.emit({ ts: started, source: 'scraper', type: 'metrics', round: this.round++, services, ...(Object.keys(unavailable).length ? { unavailable } : {}) });
   }
 
   async stop(): Promise<void> {

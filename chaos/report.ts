@@ -23,6 +23,7 @@ export function renderReport(s: RunSummary): string {
   lines.push(`writes: ${s.writes.acknowledged} acknowledged, ${s.writes.lost} lost`, '');
   lines.push('## Enactors', '');
   lines.push(`applies refused for the inconsistent state while empty: ${s.enactors.appliesFailedWhileEmpty} · stale applies rejected by fencing: ${s.enactors.staleAppliesRejected} · cleanup refusals (active/leased plan): ${s.enactors.cleanupRefusals}`, '');
+  if (s.leases.needed > 0) lines.push(...recoverySection(s));
   lines.push('## Faults and operator actions', '');
   for (const f of s.faults) lines.push(`- fault ${f.name} (${f.type}): injected ${ms(f.injectedAtMs)}, healed ${ms(f.healedAtMs)}`);
   for (const o of s.operator) lines.push(`- operator ${o.action} at ${ms(o.atMs)}: ${o.ok ? 'ok' : 'failed'}`);
@@ -33,4 +34,43 @@ export function renderReport(s: RunSummary): string {
   for (const st of s.steps) lines.push(`| ${st.name} | ${ms(st.startMs)} | ${ms(st.endMs)} | ${st.status}${st.error ? `: ${st.error}` : ''} |`);
   lines.push('', `History: timeline.ndjson · summary: summary.json · lab logs: lab/logs/`);
   return `${lines.join('\n')}\n`;
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** One character per second, scaled to `max`: a blank for zero. */
+export function sparkline(values: readonly number[], max: number): string {
+  return values.map((v) => (v <= 0 ? ' ' : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1)))]!)).join('');
+}
+
+function recoverySection(s: RunSummary): string[] {
+  const h = s.herd;
+  const l = s.leases;
+  const ratio = l.reestablishMs === null ? '—' : `${(l.reestablishMs / s.capacityBoundMs).toFixed(2)} ×`;
+  const out = ['## Recovery (the herd)', ''];
+  out.push(`${l.total} droplets, strategy ${l.strategy}; capacity C = ${h.capacityPerSec} ops/s, capacity bound M / C = ${s.capacityBoundMs} ms; DynamoDB reachable again at ${ms(h.reachableAtMs)}`, '');
+  out.push('| figure | value |', '| --- | --- |');
+  out.push(`| leases re-established after | ${ms(l.reestablishMs)} (${ratio} the bound)${l.recoveredAfterThrottle ? ', only once the manual throttle was applied' : ''} |`);
+  out.push(`| lapses to repair | ${l.needed} |`);
+  out.push(`| re-establish batches sent / lease writes sent | ${l.attempts} / ${l.itemsSent} |`);
+  out.push(`| retry amplification (writes sent / lapses) | ${l.amplification ?? '—'} |`);
+  out.push(`| metastable | ${s.metastable ? 'YES' : 'no'} (longest collapse ${ms(h.collapseMs)}; threshold 5 × M / C = ${ms(5 * s.capacityBoundMs)}) |`);
+  out.push(`| wasted work at the leases table | ${h.wasted.items} items served after DWFM stopped waiting (${h.wasted.share === null ? '—' : `${(h.wasted.share * 100).toFixed(0)} %`} of all served) |`);
+  out.push(`| network backlog peak / oldest change | ${h.network.maxBacklog} / ${h.network.maxOldestAgeS} s |`);
+  out.push(`| NLB targets removed / re-added / removals held back by velocity control | ${s.nlb.targetsRemoved} / ${s.nlb.targetsReadded} / ${s.nlb.removalsDeferred} |`);
+  out.push(`| time to recover (every SLO ≥ 99 % from then on) | ${ms(s.recovery.ttrMs)} after DynamoDB was reachable |`);
+  out.push(`| leases table served rate | max ${h.cpu.servedItemsPerSecMax}/s, median ${h.cpu.servedItemsPerSecMedian ?? '—'}/s during the herd (C = ${h.capacityPerSec}) |`);
+  out.push(`| CPU | busiest second ${h.cpu.maxCoresInASecond} cores of 2; ${Object.entries(h.cpu.byService).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k} ${v} s`).join(', ')} |`, '');
+  const from = (h.reachableAtMs ?? 0) - 5000;
+  const pts = h.series.filter((p) => p.t >= from);
+  if (pts.length) {
+    out.push(`Per second from ${ms(pts[0]!.t)} (scale: C = ${h.capacityPerSec}/s):`, '', '```');
+    out.push(`goodput  |${sparkline(pts.map((p) => p.goodput), h.capacityPerSec)}|`);
+    out.push(`wasted   |${sparkline(pts.map((p) => p.wastedItems), h.capacityPerSec)}|`);
+    out.push(`lapsed   |${sparkline(pts.map((p) => p.lapsed), l.total)}|`);
+    if (pts.some((p) => p.backlog !== null)) out.push(`backlog  |${sparkline(pts.map((p) => p.backlog ?? 0), Math.max(1, h.network.maxBacklog))}|`);
+    out.push('```', '');
+  }
+  out.push('Milestones: ' + (s.recovery.milestones.map((m) => `${m.name} ${(m.atMs / 1000).toFixed(1)} s`).join(' → ') || '—'), '');
+  return out;
 }

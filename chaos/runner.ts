@@ -17,7 +17,8 @@ import { seededRandom } from '../lab/random.ts';
 import { CustomerLoad } from '../loadtests/customers.ts';
 import { DynamoClient } from '../services/common/dynamodb-client.ts';
 import { nowMs } from '../services/common/events.ts';
-import { buildTopology, component, type Topology } from '../topology/topology.ts';
+import { buildTopology, component, httpUrl, type Topology } from '../topology/topology.ts';
+import { HttpLoad } from '../loadtests/http-load.ts';
 import { analyse, type Analysis } from './analysis.ts';
 import { DnsCanary } from './canary.ts';
 import { EventTail } from './event-tail.ts';
@@ -25,7 +26,7 @@ import { faultType, validateFaults, type FaultSpec } from './faults/index.ts';
 import type { ActiveFault } from './faults/fault.ts';
 import { History, type HistoryEvent } from './history.ts';
 import { MetricsScraper } from './metrics-scraper.ts';
-import { restoreDns } from './operator.ts';
+import { restoreDns, throttleDwfm } from './operator.ts';
 import { renderReport } from './report.ts';
 import type { OperatorAction, Scenario } from './scenario.ts';
 import { checkWrites } from './writes-check.ts';
@@ -134,6 +135,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   let canary: DnsCanary | undefined;
   let scraper: MetricsScraper | undefined;
   let customers: CustomerLoad | undefined;
+  const httpLoads: HttpLoad[] = [];
   let client: DynamoClient | undefined;
 
   try {
@@ -162,6 +164,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     });
     const c = scenario.load.customers;
     customers = new CustomerLoad(client, c, seededRandom(opts.seed), `c${opts.seed}`, (sec) => h.record('load', 'load.second', { ...sec }));
+    const { launches, nlb } = scenario.load;
+    if (launches) {
+      const url = `${httpUrl(component(topology, 'dwfm'))}/v1/run-instances`;
+      httpLoads.push(new HttpLoad({ url, method: 'POST', body: { count: 1 }, ...launches }, (sec) => h.record('load', 'launch.second', { ...sec })));
+    }
+    if (nlb) {
+      const url = `${httpUrl(component(topology, 'nlb'))}/`;
+      httpLoads.push(new HttpLoad({ url, method: 'GET', ...nlb }, (sec) => h.record('load', 'nlb.second', { ...sec })));
+    }
 
     let finish: (why: string) => void = () => {};
     const runDone = new Promise<string>((resolve) => {
@@ -172,8 +183,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     /** Stop conditions watch only what happens once the faults phase has begun. */
     const armStopConditions = (from: number) => {
       for (const cond of scenario.stop.afterEvents) {
+        let armed = cond.after === undefined;
         h.onEvent((e) => {
-          if (e.t < from || e.type !== cond.event || !Object.entries(cond.match).every(([k, v]) => e[k] === v)) return;
+          if (e.t < from) return;
+          if (!armed && e.type === cond.after) armed = true;
+          if (!armed || e.type !== cond.event || !Object.entries(cond.match).every(([k, v]) => e[k] === v)) return;
           timers.push(setTimeout(() => finish(`${cond.delayMs} ms after ${cond.event}`), cond.delayMs));
         });
       }
@@ -211,12 +225,12 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       const at = (ms: number, fn: () => void) => timers.push(setTimeout(fn, Math.max(0, runStart + ms - nowMs())));
       for (const f of scenario.faults) at(f.atMs, () => void inject(f));
       for (const a of scenario.operator) {
-        if ('atMs' in a.when) at(a.when.atMs, () => void operate(a));
+        const trigger = a.when;
+        if ('atMs' in trigger) at(trigger.atMs, () => void operate(a));
         else {
-          const trigger = a.when;
           let fired = false;
           h.onEvent((e) => {
-            if (fired || e.type !== trigger.afterEvent) return;
+            if (fired || e.type !== trigger.afterEvent || !Object.entries(trigger.match).every(([k, v]) => e[k] === v)) return;
             fired = true;
             timers.push(setTimeout(() => void operate(a), trigger.delayMs));
           });
@@ -262,9 +276,17 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 
     async function operate(a: OperatorAction) {
       if (opts.signal?.aborted) return;
+      const unless = a.when.unlessEvent;
+      if (unless && h.events.some((e) => e.type === unless)) {
+        h.record('operator', 'operator.skipped', { action: a.action, because: unless });
+        return;
+      }
       const r = stepStart(`operator ${a.action}`);
       try {
-        const out = await restoreDns(topology, 'scenario runbook');
+        const out =
+          a.action === 'restore-dns'
+            ? await restoreDns(topology, 'scenario runbook')
+            : await throttleDwfm(topology, { maxPerSec: a.maxPerSec, maxConcurrency: a.maxConcurrency, resetConnections: a.resetConnections }, 'scenario runbook');
         h.record('operator', 'operator.action', { action: a.action, ok: true, ...out });
         stepEnd(r, 'ok', { output: out });
       } catch (err) {
@@ -284,6 +306,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     await healAll();
     const stopObs = stepStart('stop-observers');
     await customers?.stop().catch(() => {});
+    await Promise.all(httpLoads.map((l) => l.stop().catch(() => {})));
     await canary?.stop().catch(() => {});
     await scraper?.stop().catch(() => {});
     stepEnd(stopObs);
@@ -325,7 +348,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     stepEnd(r, errors.length ? 'failed' : 'ok', errors.length ? { error: errors.join('; ') } : {});
   }
 
-  const analysis = analyse(history!.events, scenario.checks, { ttlMs: topology.recordTtlSeconds * 1000, safeguards: model.safeguards === 'on' });
+  const analysis = analyse(history!.events, scenario.checks, { ttlMs: topology.recordTtlSeconds * 1000, model });
   const summary: RunSummary = {
     scenario: scenario.name,
     seed: opts.seed,

@@ -15,18 +15,36 @@ import { FaultSpecSchema } from './faults/index.ts';
 
 const ms = (max = 3_600_000) => z.number().int().min(0).max(max);
 
+const Match = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
 const Trigger = z.union([
-  z.object({ atMs: ms() }).strict(),
-  z.object({ afterEvent: z.string().min(1), delayMs: ms().default(0) }).strict(),
+  z.object({ atMs: ms(), unlessEvent: z.string().min(1).optional() }).strict(),
+  z
+    .object({
+      afterEvent: z.string().min(1),
+      /** Only events whose fields equal these, e.g. { regional: true }. */
+      match: Match.default({}),
+      delayMs: ms().default(0),
+      /** Skip the action if an event of this type happened first (e.g. the fleet recovered on its own). */
+      unlessEvent: z.string().min(1).optional(),
+    })
+    .strict(),
 ]);
 
-export const OperatorActionSchema = z
-  .object({
-    action: z.enum(['restore-dns']),
-    /** When: at a fixed time since the run started, or some time after the first event of a type. */
-    when: Trigger,
-  })
-  .strict();
+export const OperatorActionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('restore-dns'), when: Trigger }).strict(),
+  z
+    .object({
+      /** The runbook's manual throttle of DWFM's lease re-establishment. */
+      action: z.literal('throttle-dwfm'),
+      when: Trigger,
+      maxPerSec: z.number().positive().nullable().default(null),
+      maxConcurrency: z.number().int().positive().nullable().default(null),
+      /** Restart DWFM's client: drop its queued and in-flight work. */
+      resetConnections: z.boolean().default(true),
+    })
+    .strict(),
+]);
 
 export const CustomerLoadSchema = z
   .object({
@@ -41,12 +59,23 @@ export const CustomerLoadSchema = z
   })
   .strict();
 
+const HttpLoadSchema = z
+  .object({
+    ratePerSec: z.number().min(0).max(10_000),
+    timeoutMs: ms(60_000).default(2000),
+    maxInFlight: z.number().int().min(1).max(100_000).default(2000),
+  })
+  .strict();
+
 export const CheckSchema = z.enum([
   'dns-never-empty',
   'no-lost-writes',
   'detection-within-1s',
   'steady-before-faults',
   'fencing-rejected-stale-apply',
+  'leases-reestablished',
+  'not-metastable',
+  'milestones-in-order',
 ]);
 
 export const ScenarioSchema = z
@@ -54,7 +83,16 @@ export const ScenarioSchema = z
     name: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and dashes'),
     description: z.string().default(''),
     settings: ModelConfigSchema.partial().default({}),
-    load: z.object({ customers: CustomerLoadSchema.default(CustomerLoadSchema.parse({})) }).strict().default({ customers: CustomerLoadSchema.parse({}) }),
+    load: z
+      .object({
+        customers: CustomerLoadSchema.default(CustomerLoadSchema.parse({})),
+        /** RunInstances calls on DWFM (launch.second events). */
+        launches: HttpLoadSchema.nullable().default(null),
+        /** Customer requests through the NLB (nlb.second events). */
+        nlb: HttpLoadSchema.nullable().default(null),
+      })
+      .strict()
+      .default({ customers: CustomerLoadSchema.parse({}), launches: null, nlb: null }),
     steadyState: z
       .object({
         /** Let every component settle before observing anything. */
@@ -80,7 +118,9 @@ export const ScenarioSchema = z
                 event: z.string().min(1),
                 delayMs: ms().default(0),
                 /** Only events whose fields equal these, e.g. { enactor: enactor1 }. */
-                match: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+                match: Match.default({}),
+                /** Only once an event of this type has happened, e.g. the backlog drained after every lease is back. */
+                after: z.string().min(1).optional(),
               })
               .strict(),
           )

@@ -12,15 +12,70 @@ const ms = (min: number, max: number) => z.number().int().min(min).max(max);
 export const DynamodbSettingsSchema = z
   .object({
     /** Concurrent workers; with serviceTimeMs this sets the capacity C = workers / serviceTimeMs. */
-    workers: ms(1, 1000).default(16),
-    /** Simulated time one request occupies a worker. */
-    serviceTimeMs: z.number().min(0).max(10_000).default(2),
+    workers: ms(1, 1000).default(40),
+    /** Simulated time one item (a get, a put, one entry of a batch) occupies a worker. */
+    serviceTimeMs: z.number().min(0).max(10_000).default(10),
     /** Queue order in front of the workers. adaptive-lifo switches to LIFO while the queue is long. */
     queue: z.enum(['fifo', 'lifo', 'adaptive-lifo']).default('fifo'),
     /** Maximum queued requests (null: unbounded); beyond it requests are rejected at once with 503. */
     queueLimit: ms(1, 10_000_000).nullable().default(null),
     /** Drop queued requests whose client deadline has passed instead of serving them. */
     dropExpired: z.boolean().default(false),
+  })
+  .strict();
+
+const STRATEGY = z.enum(['naive', 'exponential', 'full-jitter', 'equal-jitter', 'decorrelated-jitter']);
+
+export const DwfmSettingsSchema = z
+  .object({
+    /** M: droplets, each with a lease in DynamoDB. */
+    droplets: ms(1, 200_000).default(20_000),
+    /** A lease not renewed within this lapses (the incident's minutes, compressed to seconds). */
+    leaseTtlMs: ms(1000, 3_600_000).default(21_000),
+    /** Each lease is renewed this often (spread over the period). */
+    renewPeriodMs: ms(500, 3_600_000).default(20_000),
+    /** Leases per DynamoDB batch write (each lease is one item of capacity). */
+    batchSize: ms(1, 100).default(25),
+    /** How long DWFM waits for one batch before it stops waiting (the request stays on the wire). */
+    requestTimeoutMs: ms(10, 600_000).default(1000),
+    /** Retry strategy for re-establishing lapsed leases. */
+    strategy: STRATEGY.default('naive'),
+    baseBackoffMs: ms(1, 600_000).default(100),
+    maxBackoffMs: ms(1, 600_000).default(5000),
+    /** naive: pause after a fast failure (DNS empty, refused) so it does not spin. */
+    fastFailRetryMs: ms(0, 600_000).default(500),
+    /** Client-side limit on re-establish batches in flight: null none, a number, or adaptive (AIMD). */
+    concurrency: z.union([ms(1, 100_000), z.literal('adaptive')]).nullable().default(null),
+    /** Retry budget: retries spend tokens refilled at ratePerSec up to burst (null: none). */
+    retryBudget: z.object({ ratePerSec: z.number().positive(), burst: ms(1, 1_000_000) }).strict().nullable().default(null),
+    /** The runbook's manual throttle from the start (usually applied at run time instead). */
+    throttle: z.object({ maxPerSec: z.number().positive().nullable(), maxConcurrency: ms(1, 100_000).nullable() }).strict().nullable().default(null),
+    /** undici connections per DynamoDB address: with 3 addresses, the client's in-flight cap. */
+    connectionsPerAddress: ms(1, 10_000).default(128),
+    /** Instances one droplet can host (RunInstances capacity). */
+    instancesPerDroplet: ms(1, 255).default(4),
+  })
+  .strict();
+
+export const NetmgrSettingsSchema = z
+  .object({
+    /** Network-state changes propagated per second. */
+    ratePerSec: z.number().positive().max(1_000_000).default(1000),
+  })
+  .strict();
+
+export const NlbSettingsSchema = z
+  .object({
+    /** Instances behind the NLB (target j runs on droplet j). */
+    targets: ms(1, 1000).default(24),
+    healthIntervalMs: ms(50, 60_000).default(500),
+    healthTimeoutMs: ms(10, 60_000).default(200),
+    unhealthyThreshold: ms(1, 100).default(2),
+    healthyThreshold: ms(1, 100).default(2),
+    /** Velocity control: at most this share of the targets removed per window (null: off). */
+    velocity: z.object({ maxRemovedFraction: z.number().min(0).max(1), windowMs: ms(100, 3_600_000) }).strict().nullable().default(null),
+    /** When every target fails its checks, send traffic to all of them. */
+    failOpen: z.boolean().default(true),
   })
   .strict();
 
@@ -43,11 +98,15 @@ export const ModelConfigSchema = z
     /** Route 53 coalesces record changes into one zone-file write at most this often. */
     zoneRenderIntervalMs: ms(1, 5000).default(20),
     dynamodb: DynamodbSettingsSchema.default(DynamodbSettingsSchema.parse({})),
+    dwfm: DwfmSettingsSchema.default(DwfmSettingsSchema.parse({})),
+    netmgr: NetmgrSettingsSchema.default(NetmgrSettingsSchema.parse({})),
+    nlb: NlbSettingsSchema.default(NlbSettingsSchema.parse({})),
   })
   .strict();
 
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 export type DynamodbSettings = z.infer<typeof DynamodbSettingsSchema>;
+export type DwfmSettings = z.infer<typeof DwfmSettingsSchema>;
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = ModelConfigSchema.parse({});
 

@@ -73,6 +73,9 @@ const GROUP = {
   infra: 2,
   dnsControlPlane: 3,
   dnsAutomation: 4,
+  ec2: 5,
+  loadBalancing: 6,
+  fleet: 7,
   dynamodbFrontend: 10,
   dynamodbProxy: 11,
 } as const;
@@ -184,6 +187,48 @@ export function buildTopology(options: { slot?: number } = {}): Topology {
       description: `Enactor #${i}'s calls to the Route 53 API`,
     });
   }
+  components.push(
+    {
+      name: 'netmgr',
+      kind: 'service',
+      description: 'Network Manager: propagates network state for launched and re-established instances at a fixed rate',
+      address: at(GROUP.ec2, 2),
+      port: SERVICE_PORT,
+      extraPorts: {},
+      dependsOn: ['redis'],
+      entry: 'services/netmgr/main.ts',
+    },
+    {
+      name: 'dwfm',
+      kind: 'service',
+      description: 'DropletWorkflow Manager: a lease in DynamoDB per droplet; RunInstances; the runbook throttle',
+      address: at(GROUP.ec2, 1),
+      port: SERVICE_PORT,
+      extraPorts: {},
+      dependsOn: ['dynamodb', 'coredns', 'toxiproxy', 'netmgr'],
+      entry: 'services/dwfm/main.ts',
+    },
+    {
+      name: 'fleet',
+      kind: 'service',
+      description: 'The instances behind the NLB, answering only once their network state has propagated',
+      address: at(GROUP.fleet, 1),
+      port: SERVICE_PORT,
+      extraPorts: {},
+      dependsOn: ['redis'],
+      entry: 'services/fleet/main.ts',
+    },
+    {
+      name: 'nlb',
+      kind: 'service',
+      description: 'Network Load Balancer: HTTP proxy over the fleet with health checks (velocity control, fail-open)',
+      address: at(GROUP.loadBalancing, 1),
+      port: 8080,
+      extraPorts: {},
+      dependsOn: ['fleet'],
+      entry: 'services/nlb/main.ts',
+    },
+  );
   for (let i = 1; i <= DYNAMODB_FRONTEND_COUNT; i++) {
     const upstream = frontends[i - 1]!;
     links.push({

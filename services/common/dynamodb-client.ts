@@ -23,6 +23,8 @@ export interface DynamoClientOptions {
   readonly pipelining?: number;
 }
 
+const itemPath = (table: string, key: string) => `/v1/items/${encodeURIComponent(table)}/${encodeURIComponent(key)}`;
+
 export class DynamoClient {
   private readonly agent: Agent;
   private next = 0;
@@ -36,14 +38,19 @@ export class DynamoClient {
   }
 
   get(table: string, key: string, timeoutMs: number): Promise<CallOutcome> {
-    return this.call('GET', table, key, undefined, timeoutMs);
+    return this.call('GET', itemPath(table, key), undefined, timeoutMs);
   }
 
   put(table: string, key: string, value: unknown, timeoutMs: number, condition?: { absent: true } | { version: number }): Promise<CallOutcome> {
-    return this.call('PUT', table, key, condition ? { value, condition } : { value }, timeoutMs);
+    return this.call('PUT', itemPath(table, key), condition ? { value, condition } : { value }, timeoutMs);
   }
 
-  async call(method: 'GET' | 'PUT' | 'DELETE', table: string, key: string, body: unknown, timeoutMs: number): Promise<CallOutcome> {
+  /** Writes up to 100 items in one request (each costs one unit of the server's capacity). */
+  batch(table: string, items: readonly { key: string; value: unknown }[], timeoutMs: number): Promise<CallOutcome> {
+    return this.call('POST', `/v1/batch/${encodeURIComponent(table)}`, { items }, timeoutMs);
+  }
+
+  async call(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body: unknown, timeoutMs: number): Promise<CallOutcome> {
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     const answer = await this.opts.dns.resolve(this.opts.name);
@@ -57,7 +64,7 @@ export class DynamoClient {
     let timedOut = false;
     const exchange = (async (): Promise<CallOutcome> => {
       try {
-        const res = await request(`http://${address}:${this.opts.port}/v1/items/${encodeURIComponent(table)}/${encodeURIComponent(key)}`, {
+        const res = await request(`http://${address}:${this.opts.port}${path}`, {
           method,
           dispatcher: this.agent,
           headers: { host: this.opts.name, 'x-client-deadline': String(deadline), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -89,5 +96,10 @@ export class DynamoClient {
 
   close(): Promise<void> {
     return this.agent.close();
+  }
+
+  /** Drops every queued and in-flight request at once (their callers see connect errors). */
+  destroy(): Promise<void> {
+    return this.agent.destroy();
   }
 }

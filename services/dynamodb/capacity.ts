@@ -8,6 +8,8 @@ import type { DynamodbSettings } from '../../lab/model-config.ts';
 
 export interface WorkItem<T> {
   readonly enqueuedAt: number;
+  /** Capacity units (items) this work costs: its service time is cost × serviceTimeMs. */
+  readonly cost: number;
   /** Epoch ms after which the client no longer waits (undefined: no deadline). */
   readonly deadline: number | undefined;
   /** Does the work; called when a worker takes the item. */
@@ -56,7 +58,7 @@ export class CapacityModel<T> {
     return this.busy;
   }
 
-  submit(run: () => Promise<T>, deadline: number | undefined): Promise<WorkOutcome<T>> {
+  submit(run: () => Promise<T>, deadline: number | undefined, cost = 1): Promise<WorkOutcome<T>> {
     return new Promise((resolve) => {
       const limit = this.settings.queueLimit;
       if (limit !== null && this.queueLength >= limit) {
@@ -64,7 +66,7 @@ export class CapacityModel<T> {
         resolve({ kind: 'rejected', queueLength: this.queueLength });
         return;
       }
-      this.queue.push({ enqueuedAt: this.now(), deadline, run, resolve });
+      this.queue.push({ enqueuedAt: this.now(), cost, deadline, run, resolve });
       this.dispatch();
     });
   }
@@ -95,8 +97,8 @@ export class CapacityModel<T> {
           item.resolve({ kind: 'dropped', queuedMs });
           continue;
         }
-        const start = Math.max(this.freeAt[w]!, item.enqueuedAt, now - service);
-        const finish = start + service;
+        const start = Math.max(this.freeAt[w]!, item.enqueuedAt, now - service * item.cost);
+        const finish = start + service * item.cost;
         this.freeAt[w] = finish;
         this.busy++;
         this.stats.queueWaitMsTotal += queuedMs;

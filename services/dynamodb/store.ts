@@ -49,6 +49,16 @@ export class ItemStore {
     return { written: ok === 1, version };
   }
 
+  /** Writes several items unconditionally in one round trip (a BatchWriteItem). */
+  async putMany(table: string, items: readonly { key: string; value: unknown }[]): Promise<void> {
+    const p = this.redis.pipeline();
+    const ts = String(Date.now());
+    for (const it of items) p.hset(itemKey(table, it.key), 'v', JSON.stringify(it.value), 'ts', ts).hincrby(itemKey(table, it.key), 'ver', 1);
+    const results = await p.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed) throw failed[0];
+  }
+
   async delete(table: string, key: string): Promise<boolean> {
     return (await this.redis.del(itemKey(table, key))) === 1;
   }

@@ -1,0 +1,208 @@
+/**
+ * DropletWorkflow Manager: keeps a lease in DynamoDB for every droplet (see leases.ts), resolving
+ * DynamoDB's name through CoreDNS on every call and reaching it through the Toxiproxy fault
+ * points. RunInstances places an instance on a droplet with a valid lease, or answers
+ * "insufficient capacity" (the incident's lie: the capacity is there, the leases are not).
+ * Re-established droplets need their network state reprogrammed by the Network Manager.
+ * The runbook's manual throttle is an admin API.
+ */
+import { Counter, Gauge } from 'prom-client';
+import { request } from 'undici';
+import { z } from 'zod';
+import { labResolver } from '../../dns/resolve.ts';
+import { TtlDnsCache } from '../../dns/ttl-cache.ts';
+import { seededRandom } from '../../lab/random.ts';
+import { component, hostPort, httpUrl } from '../../topology/topology.ts';
+import { DynamoClient } from '../common/dynamodb-client.ts';
+import { nowMs } from '../common/events.ts';
+import { HttpError, parseBody } from '../common/http.ts';
+import { runService } from '../common/service.ts';
+import { itemKey } from '../dynamodb/store.ts';
+import { LeaseTable } from './leases.ts';
+
+export const LEASE_TABLE = 'leases';
+
+/** The droplet NLB target j runs on. */
+export function targetDroplet(j: number, targets: number, droplets: number): number {
+  return Math.min(droplets - 1, Math.floor(((j + 0.5) * droplets) / targets));
+}
+
+const ThrottleBody = z
+  .object({
+    maxPerSec: z.number().positive().nullable().default(null),
+    maxConcurrency: z.number().int().positive().nullable().default(null),
+    /** Drop DWFM's queued and in-flight work, as restarting the DWFM hosts did. */
+    resetConnections: z.boolean().default(false),
+    by: z.string().default('operator'),
+  })
+  .strict();
+const RunBody = z.object({ count: z.number().int().min(1).max(100).default(1) }).strict();
+
+await runService(async (ctx) => {
+  const cfg = ctx.config.dwfm;
+  const random = seededRandom(ctx.config.seed * 7919 + 17);
+  const dnsAddr = hostPort(component(ctx.topology, 'coredns'));
+  const makeClient = () =>
+    new DynamoClient({
+      name: ctx.topology.dynamodbName,
+      port: ctx.topology.dynamodb.port,
+      dns: new TtlDnsCache(labResolver(dnsAddr, 500), ctx.topology.recordTtlSeconds),
+      connections: cfg.connectionsPerAddress,
+    });
+  let client = makeClient();
+  ctx.onStop(() => client.close());
+  const netmgr = httpUrl(component(ctx.topology, 'netmgr'));
+  // NLB target j runs on a droplet spread across the fleet, so target changes are spread through
+  // the Network Manager's backlog like everyone else's.
+  const targetOn = new Map<number, number>();
+  for (let j = 0; j < ctx.config.nlb.targets; j++) targetOn.set(targetDroplet(j, ctx.config.nlb.targets, cfg.droplets), j);
+
+  // Network changes for re-established droplets, sent to the Network Manager once per tick.
+  let outbox: { kind: 'reprogram' | 'launch'; droplet: number; target?: number }[] = [];
+  const flushOutbox = () => {
+    if (!outbox.length) return;
+    const items = outbox;
+    outbox = [];
+    for (let k = 0; k < items.length; k += 10_000) {
+      void request(`${netmgr}/v1/changes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ items: items.slice(k, k + 10_000) }),
+      })
+        .then((r) => r.body.dump())
+        .catch((err: Error) => ctx.log.warn({ err: err.message }, 'netmgr unreachable; network changes lost'));
+    }
+  };
+
+  const table = new LeaseTable(
+    {
+      droplets: cfg.droplets,
+      leaseTtlMs: cfg.leaseTtlMs,
+      renewPeriodMs: cfg.renewPeriodMs,
+      batchSize: cfg.batchSize,
+      requestTimeoutMs: cfg.requestTimeoutMs,
+      strategy: cfg.strategy,
+      backoff: { baseMs: cfg.baseBackoffMs, capMs: cfg.maxBackoffMs, fastFailRetryMs: cfg.fastFailRetryMs },
+      concurrency: cfg.concurrency,
+      retryBudget: cfg.retryBudget,
+    },
+    (ids, expiresAt, timeoutMs) =>
+      client.batch(
+        LEASE_TABLE,
+        Array.from(ids, (i) => ({ key: `droplet-${i}`, value: { holder: 'dwfm', expiresAt } })),
+        timeoutMs,
+      ),
+    nowMs,
+    random,
+    {
+      onEpisodeStart: (e) => ctx.events.publish('dwfm.leases.lapsing', { lapsed: e.lapsed }, e.at),
+      onAllValid: (e) =>
+        ctx.events.publish('dwfm.leases.all-valid', { needed: e.needed, attempts: e.attempts, itemsSent: e.itemsSent, episodeMs: Math.round(e.durationMs), strategy: cfg.strategy }, e.at),
+      onReestablished: (ids) => {
+        for (const i of ids) {
+          const target = targetOn.get(i);
+          outbox.push(target === undefined ? { kind: 'reprogram', droplet: i } : { kind: 'reprogram', droplet: i, target });
+        }
+      },
+    },
+  );
+  if (cfg.throttle) table.setThrottle(cfg.throttle);
+
+  // The fleet was running before the experiment: every lease starts valid (written straight to
+  // Redis, outside the capacity model, once, at start).
+  const seedAt = nowMs();
+  const redis = ctx.redis('seed');
+  for (let k = 0; k < cfg.droplets; k += 2000) {
+    const p = redis.pipeline();
+    for (let i = k; i < Math.min(cfg.droplets, k + 2000); i++) {
+      p.hset(itemKey(LEASE_TABLE, `droplet-${i}`), 'v', JSON.stringify({ holder: 'dwfm', expiresAt: seedAt + cfg.leaseTtlMs }), 'ver', 1);
+    }
+    await p.exec();
+  }
+  table.seed(seedAt);
+
+  const instancesOn = new Uint8Array(cfg.droplets);
+  let placeCursor = Math.floor(random() * cfg.droplets);
+  const launches = new Counter({ name: 'dwfm_run_instances_total', help: 'RunInstances calls by result', labelNames: ['result'], registers: [ctx.registry] });
+  const g = (name: string, help: string, value: () => number) =>
+    new Gauge({ name, help, registers: [ctx.registry], collect() { this.set(value()); } });
+  g('dwfm_leases_valid', 'droplets with a valid lease', () => table.validCount);
+  g('dwfm_leases_lapsed', 'droplets whose lease lapsed and is not yet re-established', () => table.lapsedCount);
+  g('dwfm_droplets', 'droplets managed (M)', () => cfg.droplets);
+  g('dwfm_reestablish_attempts', 're-establish batches sent, including retries', () => table.counters.attempts);
+  g('dwfm_reestablish_items_sent', 'lease writes sent for re-establishment', () => table.counters.itemsSent);
+  g('dwfm_reestablished', 'leases re-established', () => table.counters.reestablished);
+  g('dwfm_timeouts', 're-establish attempts abandoned at the timeout', () => table.counters.timeouts);
+  g('dwfm_fast_failures', 're-establish attempts that failed fast (DNS, refused, throttled)', () => table.counters.fastFailures);
+  g('dwfm_requests_sent', 'DynamoDB requests sent, renewals included', () => client.sent);
+  g('dwfm_late_answers', 'answers that arrived after DWFM stopped waiting', () => client.lateAnswers);
+  g('dwfm_in_flight', 're-establish batches DWFM is waiting on', () => table.inFlightCount);
+  g('dwfm_pending_jobs', 're-establish batches not yet done', () => table.pendingJobs);
+  g('dwfm_concurrency_limit', 'adaptive concurrency limit (0: none)', () => table.aimd?.limit ?? 0);
+
+  const timer = setInterval(() => {
+    table.tick();
+    flushOutbox();
+  }, 10);
+  ctx.onStop(() => clearInterval(timer));
+
+  return {
+    routes: [
+      {
+        method: 'POST',
+        path: /^\/v1\/run-instances$/,
+        handler: (c) => {
+          const body = parseBody(RunBody, c.body ?? {});
+          const at = nowMs();
+          const placed: { instance: string; droplet: number }[] = [];
+          for (let k = 0; k < body.count; k++) {
+            let found = -1;
+            for (let probe = 0; probe < Math.min(cfg.droplets, 2000); probe++) {
+              const i = (placeCursor + probe) % cfg.droplets;
+              if (instancesOn[i]! < cfg.instancesPerDroplet && table.isValid(i, at)) {
+                found = i;
+                break;
+              }
+            }
+            if (found < 0) break;
+            placeCursor = (found + 1) % cfg.droplets;
+            instancesOn[found]!++;
+            placed.push({ instance: `i-${found.toString(16)}-${instancesOn[found]}`, droplet: found });
+            outbox.push({ kind: 'launch', droplet: found });
+          }
+          if (placed.length < body.count) {
+            launches.inc({ result: 'insufficient-capacity' });
+            // The lie the incident told: capacity exists, but no droplet can prove its lease.
+            throw new HttpError(503, 'InsufficientInstanceCapacity: no droplet with a valid lease can take this launch', { placed: placed.length });
+          }
+          launches.inc({ result: 'ok' });
+          return { status: 200, body: { instances: placed } };
+        },
+      },
+      {
+        method: 'POST',
+        path: /^\/v1\/admin\/throttle$/,
+        handler: (c) => {
+          const body = parseBody(ThrottleBody, c.body ?? {});
+          table.setThrottle({ maxPerSec: body.maxPerSec, maxConcurrency: body.maxConcurrency });
+          if (body.resetConnections) {
+            const old = client;
+            client = makeClient();
+            table.abandonInFlight();
+            void old.destroy();
+          }
+          ctx.events.publish('dwfm.throttle', { ...body });
+          return { status: 200, body: { ...body, lapsed: table.lapsedCount } };
+        },
+      },
+      {
+        method: 'GET',
+        path: /^\/v1\/leases$/,
+        handler: () => ({
+          status: 200,
+          body: { droplets: cfg.droplets, valid: table.validCount, lapsed: table.lapsedCount, counters: table.counters, throttle: table.throttle, strategy: cfg.strategy },
+        }),
+      },
+    ],
+  };
+});
