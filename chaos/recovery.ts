@@ -35,8 +35,11 @@ export interface RecoveryAnalysis {
     readonly strategy: string;
     readonly needed: number;
     readonly reestablishMs: number | null;
+    /** Re-establish batches sent from DynamoDB being reachable again until every lease was valid. */
     readonly attempts: number;
+    /** Lease writes sent in that time. */
     readonly itemsSent: number;
+    /** Retry amplification: lease writes sent in that time / lapses to repair. */
     readonly amplification: number | null;
     readonly recoveredAfterThrottle: boolean;
   };
@@ -103,6 +106,14 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   const rounds = sorted.filter((e) => e.type === 'metrics');
   const has = (svc: string) => (e: HistoryEvent) => (e.services as Samples | undefined)?.[svc] !== undefined;
   const dwfm = rounds.filter(has('dwfm'));
+  const latestBefore = (list: readonly HistoryEvent[], t: number) => {
+    let found: HistoryEvent | undefined;
+    for (const e of list) {
+      if (e.t > t) break;
+      found = e;
+    }
+    return found;
+  };
   const net = rounds.filter(has('netmgr'));
   const nlbM = rounds.filter(has('nlb'));
   const leaseItems = (e: HistoryEvent, outcome: string) => sample(e, 'dynamodb', `dynamodb_items_total{outcome="${outcome}",table="${LEASE_TABLE}"}`) ?? 0;
@@ -129,9 +140,13 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   const lastDwfm = dwfm.at(-1);
   const firstDwfmAfterLapse = lapsing ? dwfm.find((e) => e.t >= lapsing.t) : undefined;
   const needed = allValid ? (allValid.needed as number) : Math.max(0, ...series.map((p) => p.lapsed));
-  const since = (name: string) => (sample(lastDwfm, 'dwfm', name) ?? 0) - (sample(firstDwfmAfterLapse, 'dwfm', name) ?? 0);
-  const attempts = allValid ? (allValid.attempts as number) : since('dwfm_reestablish_attempts');
-  const itemsSent = allValid ? (allValid.itemsSent as number) : since('dwfm_reestablish_items_sent');
+  // Counted from DynamoDB being reachable again (the retries refused during the outage are not
+  // the herd) to every lease being valid (or the end of the run).
+  const atReachable = reachableAtMs === null ? firstDwfmAfterLapse : latestBefore(dwfm, reachableAtMs);
+  const atEnd = allValid ? (latestBefore(dwfm, allValid.t + 1500) ?? lastDwfm) : lastDwfm;
+  const since = (name: string) => Math.max(0, (sample(atEnd, 'dwfm', name) ?? 0) - (sample(atReachable, 'dwfm', name) ?? 0));
+  const attempts = since('dwfm_reestablish_attempts');
+  const itemsSent = since('dwfm_reestablish_items_sent');
 
   // Metastability: after the trigger is gone, goodput stays under 10 % of C while leases are lapsed.
   let collapseMs = 0;

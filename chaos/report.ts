@@ -52,8 +52,8 @@ function recoverySection(s: RunSummary): string[] {
   out.push('| figure | value |', '| --- | --- |');
   out.push(`| leases re-established after | ${ms(l.reestablishMs)} (${ratio} the bound)${l.recoveredAfterThrottle ? ', only once the manual throttle was applied' : ''} |`);
   out.push(`| lapses to repair | ${l.needed} |`);
-  out.push(`| re-establish batches sent / lease writes sent | ${l.attempts} / ${l.itemsSent} |`);
-  out.push(`| retry amplification (writes sent / lapses) | ${l.amplification ?? '—'} |`);
+  out.push(`| re-establish batches / lease writes sent after DynamoDB was back | ${l.attempts} / ${l.itemsSent} |`);
+  out.push(`| retry amplification (those writes / lapses) | ${l.amplification ?? '—'} |`);
   out.push(`| metastable | ${s.metastable ? 'YES' : 'no'} (longest collapse ${ms(h.collapseMs)}; threshold 5 × M / C = ${ms(5 * s.capacityBoundMs)}) |`);
   out.push(`| wasted work at the leases table | ${h.wasted.items} items served after DWFM stopped waiting (${h.wasted.share === null ? '—' : `${(h.wasted.share * 100).toFixed(0)} %`} of all served) |`);
   out.push(`| network backlog peak / oldest change | ${h.network.maxBacklog} / ${h.network.maxOldestAgeS} s |`);

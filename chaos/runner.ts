@@ -5,7 +5,7 @@
  * write summary.json, timeline.ndjson and report.md. Every step is a run record; the journal's
  * status is one of completed | failed | aborted | interrupted.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { labResolver } from '../dns/resolve.ts';
@@ -113,6 +113,11 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   const topology = buildTopology({ slot: opts.lab.slot });
   validateScenario(scenario, topology);
   const model = ModelConfigSchema.parse({ ...scenario.settings, seed: opts.seed });
+  for (const f of ['timeline.ndjson', 'summary.json']) {
+    if (existsSync(join(opts.outDir, f))) {
+      throw new InputError(`--out ${opts.outDir} already holds a run (${f}): choose another folder or delete that one; runs are never overwritten or mixed`);
+    }
+  }
   mkdirSync(opts.outDir, { recursive: true });
   // Step times are kept as epoch ms and reported relative to the run's t = 0 (the lab being up).
   const steps: StepRecord[] = [];

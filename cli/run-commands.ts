@@ -8,6 +8,8 @@ import { restoreDns } from '../chaos/operator.ts';
 import { runScenario } from '../chaos/runner.ts';
 import { loadScenario } from '../chaos/scenario.ts';
 import { checkEnactors } from '../services/enactor/model-check.ts';
+import { benchRecovery, parseStrategySpec } from '../chaos/bench-recovery.ts';
+import { table } from './table.ts';
 import { buildTopology } from '../topology/topology.ts';
 import { log } from './lab-commands.ts';
 import { abortOnSignals } from './signals.ts';
@@ -39,6 +41,44 @@ export function registerRunCommands(program: Command): void {
         process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `\n${renderReport(summary)}`);
         log(`run folder: ${outDir}`);
         process.exitCode = summary.status === 'interrupted' ? 130 : summary.verdict === 'pass' ? 0 : 1;
+      } finally {
+        dispose();
+      }
+    });
+
+  const bench = program.command('bench').description('benchmarks: commands that print figures and write JSON');
+  bench
+    .command('recovery')
+    .description('run the herd scenario for each strategy (same outage, load and seeds) and compare re-establishment time with the capacity bound M / C')
+    .option('--strategies <list>', 'comma-separated; each a strategy, optionally name:setting=value;… e.g. full-jitter:dwfm.concurrency=40', 'naive,full-jitter')
+    .option('--repeat <n>', 'runs per strategy (seeds 1..n)', '3')
+    .option('--leases <m>', 'droplets M (default: the scenario\'s 20000)')
+    .option('--set <key=value>', 'a setting for every run; repeatable', collect, [])
+    .option('--out <dir>', 'folder for bench.json and the runs')
+    .action(async (o: { strategies: string; repeat: string; leases?: string; set: string[]; out?: string }) => {
+      // Specs are separated by commas; a spec's own settings by semicolons.
+      const specs = o.strategies.split(/,(?=[a-z-]+(?::|$|,))/).map((x) => parseStrategySpec(x.replace(/;/g, ',')));
+      const repeat = intOption('--repeat', o.repeat, 1, 50);
+      const leases = o.leases === undefined ? undefined : intOption('--leases', o.leases, 1, 200_000);
+      const outDir = o.out ?? join(PROJECT_ROOT, 'reports', `bench-recovery-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      const { signal, dispose } = abortOnSignals(log);
+      try {
+        const r = await benchRecovery({ specs, repeat, leases, sets: o.set, outDir, lab: labContext(), log, signal });
+        const fmt = (v: number | null) => (v === null ? '—' : String(v));
+        const rows = Object.entries(r.strategies).map(([name, v]) => [
+          name,
+          `${fmt(v.reestablishMs.median)} / ${fmt(v.reestablishMs.min)} / ${fmt(v.reestablishMs.max)}`,
+          fmt(v.ratioToBound.median),
+          `${v.recovered}/${v.runs.length}`,
+          `${v.metastable}/${v.runs.length}`,
+          `${v.runs.filter((x) => x.recoveredAfterThrottle).length}/${v.runs.length}`,
+          fmt(v.amplification.median),
+        ]);
+        process.stdout.write(
+          `\nRecovery of ${r.leases} leases, capacity C = ${r.capacityPerSec} ops/s, capacity bound M / C = ${r.capacityBoundMs} ms (${(r.wallMs / 1000).toFixed(0)} s in all)\n\n` +
+            `${table(['strategy', 're-establish ms median / min / max', '× bound', 'recovered', 'metastable', 'needed throttle', 'amplification'], rows)}\n\n→ ${join(outDir, 'bench.json')}\n`,
+        );
+        if (signal.aborted) process.exitCode = 130;
       } finally {
         dispose();
       }

@@ -41,7 +41,7 @@ export const DwfmSettingsSchema = z
     /** Retry strategy for re-establishing lapsed leases. */
     strategy: STRATEGY.default('naive'),
     baseBackoffMs: ms(1, 600_000).default(100),
-    maxBackoffMs: ms(1, 600_000).default(5000),
+    maxBackoffMs: ms(1, 600_000).default(20_000),
     /** naive: pause after a fast failure (DNS empty, refused) so it does not spin. */
     fastFailRetryMs: ms(0, 600_000).default(500),
     /** Client-side limit on re-establish batches in flight: null none, a number, or adaptive (AIMD). */
