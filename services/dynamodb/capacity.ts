@@ -91,13 +91,15 @@ export class CapacityModel<T> {
       if (this.freeAt[w]! > now) continue;
       while (this.queueLength > 0) {
         const item = this.take()!;
-        const queuedMs = now - item.enqueuedAt;
-        if (this.settings.dropExpired && item.deadline !== undefined && item.deadline < now) {
+        // The instant this worker takes the item on its exact timeline (never more than one
+        // service time in the past, however late the timer fired).
+        const start = Math.max(this.freeAt[w]!, item.enqueuedAt, now - service * item.cost);
+        const queuedMs = start - item.enqueuedAt;
+        if (this.settings.dropExpired && item.deadline !== undefined && item.deadline < start) {
           this.stats.dropped++;
           item.resolve({ kind: 'dropped', queuedMs });
           continue;
         }
-        const start = Math.max(this.freeAt[w]!, item.enqueuedAt, now - service * item.cost);
         const finish = start + service * item.cost;
         this.freeAt[w] = finish;
         this.busy++;
@@ -115,7 +117,7 @@ export class CapacityModel<T> {
       const value = await item.run();
       const wait = finish - this.now();
       if (wait > 0.5) await new Promise((r) => setTimeout(r, wait));
-      const afterDeadline = item.deadline !== undefined && this.now() > item.deadline;
+      const afterDeadline = item.deadline !== undefined && finish > item.deadline;
       this.stats.served++;
       if (afterDeadline) this.stats.servedAfterDeadline++;
       outcome = { kind: 'served', value, afterDeadline, queuedMs };
