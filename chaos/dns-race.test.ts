@@ -18,7 +18,7 @@ async function run(args: string[]) {
   return { r, out, summary: r.stdout ? JSON.parse(r.stdout) : undefined, history: r.stdout ? readHistory(join(out, 'timeline.ndjson')) : [] };
 }
 
-describe('outage-lab run dns-race (real lab)', () => {
+describe('outage-lab run dns-race (real lab)', { timeout: 120_000 }, () => {
   it('without safeguards, a delay on Enactor #1 alone publishes an empty record that the canary catches as empty', async () => {
     const { r, summary, history, out } = await run(['--seed', '1', '--set', 'safeguards=off']);
     expect(r.exitCode, r.stderr).toBe(1); // the steady-state hypothesis "never empty" fails: the outage happened

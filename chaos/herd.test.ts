@@ -19,7 +19,7 @@ const SCALED = [
 ];
 const sets = (xs: string[]) => xs.flatMap((x) => ['--set', x]);
 
-describe('the thundering herd (real lab, scaled down)', () => {
+describe('the thundering herd (real lab, scaled down)', { timeout: 150_000 }, () => {
   it('naive DWFM collapses metastably after DynamoDB returns and recovers only once the runbook throttles it', async () => {
     const out = mkdtempSync(join(tmpdir(), 'herd-'));
     const r = await execa(process.execPath, [BIN, 'run', 'herd', '--seed', '1', '--out', out, '--json', ...sets([...SCALED, 'dwfm.strategy=naive'])], {

@@ -25,7 +25,7 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number)
   }
 }
 
-describe('outage-lab runbook restore-dns against a running lab', () => {
+describe('outage-lab runbook restore-dns against a running lab', { timeout: 90_000 }, () => {
   afterAll(async () => {
     await cli(['down']);
   });

@@ -10,7 +10,7 @@ import { readHistory } from './history.ts';
 const SLOT = 207;
 const BIN = join(PROJECT_ROOT, 'bin', 'outage-lab.js');
 
-describe('outage-lab run us-east-1 (the whole arc, real lab)', () => {
+describe('outage-lab run us-east-1 (the whole arc, real lab)', { timeout: 200_000 }, () => {
   it('shows every milestone in the incident order, with NLB targets removed and re-added while the backlog drains, in under 3 minutes', async () => {
     const out = mkdtempSync(join(tmpdir(), 'us-east-1-'));
     const started = performance.now();

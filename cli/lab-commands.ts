@@ -13,8 +13,9 @@ function printInfo(info: LabInfo, topologyPorts: Map<string, string>): void {
     topologyPorts.get(c.name) ?? `${c.address}:${c.port}`,
     String(c.pid),
     c.healthy ? 'healthy' : 'UNHEALTHY',
+    c.readyAfterMs === null ? '' : `${c.readyAfterMs} ms`,
   ]);
-  process.stdout.write(`${table(['component', 'listens on', 'pid', 'state'], rows)}\n`);
+  process.stdout.write(`${table(['component', 'listens on', 'pid', 'state', 'ready after'], rows)}\n`);
   if (info.links.length) {
     process.stdout.write('\n  Toxiproxy links (fault points):\n');
     const linkRows = info.links.map((l) => [

@@ -3,13 +3,17 @@ import type { Command } from 'commander';
 import { InputError } from '../lab/errors.ts';
 import { labContext, labStatus } from '../lab/lab.ts';
 import { PROJECT_ROOT } from '../lab/paths.ts';
-import { renderReport } from '../chaos/report.ts';
-import { restoreDns } from '../chaos/operator.ts';
-import { runScenario } from '../chaos/runner.ts';
-import { loadScenario } from '../chaos/scenario.ts';
-import { checkEnactors } from '../services/enactor/model-check.ts';
-import { benchRecovery, parseStrategySpec } from '../chaos/bench-recovery.ts';
 import { table } from './table.ts';
+
+// The commands below load what they need when they run, so `up`/`down`/`status` start fast.
+const chaos = {
+  report: () => import('../chaos/report.ts'),
+  operator: () => import('../chaos/operator.ts'),
+  runner: () => import('../chaos/runner.ts'),
+  scenario: () => import('../chaos/scenario.ts'),
+  bench: () => import('../chaos/bench-recovery.ts'),
+  modelCheck: () => import('../services/enactor/model-check.ts'),
+};
 import { buildTopology } from '../topology/topology.ts';
 import { log } from './lab-commands.ts';
 import { abortOnSignals } from './signals.ts';
@@ -32,6 +36,7 @@ export function registerRunCommands(program: Command): void {
     .option('--out <dir>', 'run folder for summary.json, timeline.ndjson, report.md and lab logs')
     .option('--json', 'print summary.json instead of the report')
     .action(async (name: string, opts: { set: string[]; seed?: string; out?: string; json?: boolean }) => {
+      const [{ loadScenario }, { runScenario }, { renderReport }] = await Promise.all([chaos.scenario(), chaos.runner(), chaos.report()]);
       const scenario = loadScenario(name, opts.set);
       const seed = opts.seed === undefined ? Date.now() % 1_000_000 : intOption('--seed', opts.seed, 0, 2 ** 31 - 1);
       const outDir = opts.out ?? join(PROJECT_ROOT, 'reports', 'runs', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}-seed${seed}`);
@@ -56,6 +61,7 @@ export function registerRunCommands(program: Command): void {
     .option('--set <key=value>', 'a setting for every run; repeatable', collect, [])
     .option('--out <dir>', 'folder for bench.json and the runs')
     .action(async (o: { strategies: string; repeat: string; leases?: string; set: string[]; out?: string }) => {
+      const { benchRecovery, parseStrategySpec } = await chaos.bench();
       // Specs are separated by commas; a spec's own settings by semicolons.
       const specs = o.strategies.split(/,(?=[a-z-]+(?::|$|,))/).map((x) => parseStrategySpec(x.replace(/;/g, ',')));
       const repeat = intOption('--repeat', o.repeat, 1, 50);
@@ -91,6 +97,7 @@ export function registerRunCommands(program: Command): void {
     .action(async () => {
       const info = await labStatus(labContext());
       if (!info.up) throw new InputError('no lab is up: start one with `outage-lab up` (scenarios run this action themselves)');
+      const { restoreDns } = await chaos.operator();
       const out = await restoreDns(buildTopology({ slot: info.slot }), 'outage-lab runbook');
       log(`restored ${out.restored} records to ${out.addresses.join(', ')}; DNS automation ${out.automationDisabled ? 'disabled' : 'left enabled'}`);
     });
@@ -109,6 +116,7 @@ export function registerRunCommands(program: Command): void {
     .option('--json', 'print results as JSON')
     .action(async (o: Record<string, string | boolean>) => {
       if (o.safeguards !== 'on' && o.safeguards !== 'off') throw new InputError(`--safeguards ${o.safeguards}: expected on or off`);
+      const { checkEnactors } = await chaos.modelCheck();
       const base = {
         generations: intOption('--generations', String(o.generations), 2, 12),
         endpoints: intOption('--endpoints', String(o.endpoints), 1, 5),

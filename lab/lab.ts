@@ -48,6 +48,7 @@ export interface ComponentStatus {
   readonly port: number;
   readonly pid: number;
   readonly healthy: boolean;
+  readonly readyAfterMs: number | null;
 }
 
 export interface LabInfo {
@@ -177,12 +178,14 @@ export class Lab {
       ]);
 
       // Start in dependency waves: each component as soon as everything it depends on is ready.
+      const upStarted = performance.now();
       let failed = false;
       let saving: Promise<void> = Promise.resolve();
       const save = () => (saving = saving.then(() => saveState(settings.home, state)));
       const ready = new Map<string, Promise<void>>();
       for (const s of specs) {
-        const deps = component(topology, s.name).dependsOn.map((d) => ready.get(d)!);
+        const def = component(topology, s.name);
+        const deps = (def.startAfter ?? def.dependsOn).map((d) => ready.get(d)!);
         ready.set(
           s.name,
           Promise.all(deps).then(async () => {
@@ -197,6 +200,7 @@ export class Lab {
               logFile: started.logFile,
               signal: opts.signal,
             });
+            started.readyAfterMs = Math.round(performance.now() - upStarted);
             if (s.name === 'toxiproxy') await lab.toxiproxy.populate(renderProxies(topology));
           }).catch((err) => {
             failed = true;
@@ -208,7 +212,7 @@ export class Lab {
       const firstError = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (firstError) throw firstError.reason;
       state.status = 'up';
-      await saveState(settings.home, state);
+      await save();
       return lab;
     } catch (err) {
       await lab.stop();
@@ -243,6 +247,7 @@ async function describe(topology: Topology, runtime: Runtime, state: LabState | 
       port: c.port,
       pid: c.pid,
       healthy: runtime.isAlive(c) && (await probe(c.ready, 1000)),
+      readyAfterMs: c.readyAfterMs ?? null,
     })),
   );
   let live: Record<string, Proxy> = {};

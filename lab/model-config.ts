@@ -3,8 +3,6 @@
  * writes the effective settings to its run folder as model.json; every service reads them from
  * there, and scenarios override them with `settings:` and `--set key=value`.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 
 const ms = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -110,15 +108,4 @@ export type DwfmSettings = z.infer<typeof DwfmSettingsSchema>;
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = ModelConfigSchema.parse({});
 
-export function modelConfigPath(runDir: string): string {
-  return join(runDir, 'model.json');
-}
-
-export function readModelConfig(runDir: string): ModelConfig {
-  return ModelConfigSchema.parse(JSON.parse(readFileSync(modelConfigPath(runDir), 'utf8')));
-}
-
-/** Capacity C of the DynamoDB stand-in in ops/s. */
-export function dynamodbCapacityPerSec(d: DynamodbSettings): number {
-  return d.serviceTimeMs === 0 ? Infinity : (d.workers * 1000) / d.serviceTimeMs;
-}
+export { modelConfigPath, dynamodbCapacityPerSec } from './model-config-file.ts';

@@ -32,6 +32,8 @@ export interface StartedComponent {
   readonly startTicks: number;
   readonly logFile: string;
   readonly ready: ReadyProbe;
+  /** ms from the start of `up` until the component answered its readiness probe. */
+  readyAfterMs?: number;
 }
 
 export interface Runtime {

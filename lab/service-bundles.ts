@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { build } from 'esbuild';
 import { PROJECT_ROOT } from './paths.ts';
 
 const SOURCE_DIRS = ['services', 'lab', 'topology', 'dns', 'chaos', 'loadtests'];
@@ -48,6 +47,7 @@ export async function ensureServiceBundles(entries: readonly string[]): Promise<
   if (existsSync(join(dir, '.complete'))) return dir;
   const tmp = `${dir}.${process.pid}.tmp`;
   await rm(tmp, { recursive: true, force: true });
+  const { build } = await import('esbuild');
   await build({
     entryPoints: entries.map((e) => join(PROJECT_ROOT, e)),
     outdir: tmp,

@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
 import { UserError } from './errors.ts';
+import { buildTopology } from '../topology/topology.ts';
 import { PROJECT_ROOT, toolsDir } from './paths.ts';
+import { ensureServiceBundles } from './service-bundles.ts';
 
 export type ProgramName = 'redis-server' | 'coredns' | 'toxiproxy-server';
 
@@ -123,6 +124,8 @@ async function buildWithGo(name: ProgramName, env: NodeJS.ProcessEnv, log: Log):
       `Go is needed to build ${info.what} and was not found on PATH or in /usr/local/go/bin: install Go ≥ 1.26 from your distribution or the Go module proxy's toolchain, or set ${info.envVar} to an existing ${name} binary`,
     );
   }
+  // execa loads in ~150 ms: only the install path pays for it.
+  const { execa } = await import('execa');
   const { stdout: goVersion } = await execa(goBin, ['env', 'GOVERSION'], { env });
   const target = builtPath(name, env);
   const stampFile = `${target}.stamp`;
@@ -176,6 +179,7 @@ async function installWithApt(name: ProgramName, env: NodeJS.ProcessEnv, log: Lo
     throw new UserError(`${info.what} is missing and installing it needs root: run \`sudo apt-get install -y ${pkg}\`, or set ${info.envVar} to an existing ${name} binary`);
   }
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
+  const { execa } = await import('execa');
   const stop = heartbeat(log, name, () => 'apt-get still working');
   try {
     log(`${name}: apt-get update`);
@@ -190,7 +194,7 @@ async function installWithApt(name: ProgramName, env: NodeJS.ProcessEnv, log: Lo
   }
 }
 
-/** Makes every program resolvable, installing or building what is missing. */
+/** Makes every program resolvable, installing or building what is missing, and bundles our services. */
 export async function installTools(log: Log, env: NodeJS.ProcessEnv = process.env): Promise<Record<ProgramName, string>> {
   const out = {} as Record<ProgramName, string>;
   for (const name of Object.keys(PROGRAMS) as ProgramName[]) {
@@ -207,5 +211,9 @@ export async function installTools(log: Log, env: NodeJS.ProcessEnv = process.en
     }
     out[name] = resolveProgram(name, env);
   }
+  const started = Date.now();
+  const entries = [...new Set(buildTopology().components.flatMap((c) => (c.entry ? [c.entry] : [])))];
+  const dir = await ensureServiceBundles(entries);
+  log(`services: ${entries.length} bundled in ${Date.now() - started} ms → ${dir}`);
   return out;
 }

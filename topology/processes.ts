@@ -59,7 +59,9 @@ function spec(c: ComponentDef, layout: RunLayout, topology: Topology): ProcessSp
         ...base,
         program: 'node',
         entry: c.entry,
-        args: [],
+        // Informational (the service reads its settings from the environment): makes every lab
+        // process findable in `ps` by its lab address and run folder.
+        args: ['--service', c.name, '--listen', hostPort(c), '--run-dir', layout.runDir],
         env: { OUTAGE_LAB_SERVICE: c.name, OUTAGE_LAB_RUN_DIR: layout.runDir, OUTAGE_LAB_SLOT: String(topology.slot) },
         ready: { kind: 'http', url: `http://${hostPort(c)}/health` },
       };

@@ -26,9 +26,13 @@ describe('topology', () => {
     expect(links.every((l) => l.listen.port === t.dynamodb.port)).toBe(true);
   });
 
-  it('orders components so dependencies start first', () => {
+  it('orders components so what each starts after starts first, and every name refers to a component', () => {
     const order = startOrder(t).map((c) => c.name);
-    for (const c of t.components) for (const d of c.dependsOn) expect(order.indexOf(d)).toBeLessThan(order.indexOf(c.name));
+    for (const c of t.components) {
+      for (const d of c.startAfter ?? c.dependsOn) expect(order.indexOf(d)).toBeLessThan(order.indexOf(c.name));
+      for (const d of [...c.dependsOn, ...(c.startAfter ?? [])]) expect(order).toContain(d);
+    }
+    for (const l of t.links) expect(l.from === 'clients' || order.includes(l.from)).toBe(true);
   });
 
   it('rejects a slot outside 0–255 with the reason', () => {

@@ -24,8 +24,13 @@ export interface ComponentDef {
   readonly port: number;
   /** Further TCP ports the component listens on, by purpose (health, ready, metrics, …). */
   readonly extraPorts: Readonly<Record<string, number>>;
-  /** Components that must be ready before this one starts. */
+  /** Components this one calls: the dependency graph (blast radius). */
   readonly dependsOn: readonly string[];
+  /**
+   * Components that must be ready before this one starts (default: dependsOn). Services retry
+   * their peers, so most wait only for the infrastructure and start together.
+   */
+  readonly startAfter?: readonly string[];
   /** For services: the entry module, relative to the project root. */
   readonly entry?: string;
 }
@@ -164,6 +169,7 @@ export function buildTopology(options: { slot?: number } = {}): Topology {
       extraPorts: {},
       dependsOn: ['redis', 'dynamodb'],
       entry: 'services/planner/main.ts',
+      startAfter: ['redis'],
     },
   );
   for (let i = 1; i <= ENACTOR_COUNT; i++) {
@@ -177,6 +183,7 @@ export function buildTopology(options: { slot?: number } = {}): Topology {
       extraPorts: {},
       dependsOn: ['redis', 'route53', 'toxiproxy'],
       entry: 'services/enactor/main.ts',
+      startAfter: ['redis', 'toxiproxy'],
     });
     links.push({
       name: `${name}-route53`,
@@ -207,6 +214,7 @@ export function buildTopology(options: { slot?: number } = {}): Topology {
       extraPorts: {},
       dependsOn: ['dynamodb', 'coredns', 'toxiproxy', 'netmgr'],
       entry: 'services/dwfm/main.ts',
+      startAfter: ['redis', 'coredns', 'toxiproxy'],
     },
     {
       name: 'fleet',
@@ -227,6 +235,7 @@ export function buildTopology(options: { slot?: number } = {}): Topology {
       extraPorts: {},
       dependsOn: ['fleet'],
       entry: 'services/nlb/main.ts',
+      startAfter: [],
     },
   );
   for (let i = 1; i <= DYNAMODB_FRONTEND_COUNT; i++) {
@@ -292,7 +301,7 @@ export function listeningEndpoints(topology: Topology): { owner: string; endpoin
   return out;
 }
 
-/** Components in an order where every dependency comes before its dependents. */
+/** Components in an order where everything a component starts after comes before it. */
 export function startOrder(topology: Topology): ComponentDef[] {
   const byName = new Map(topology.components.map((c) => [c.name, c]));
   const done = new Set<string>();
@@ -302,7 +311,7 @@ export function startOrder(topology: Topology): ComponentDef[] {
     if (done.has(c.name)) return;
     if (visiting.has(c.name)) throw new Error(`topology has a dependency cycle through "${c.name}"`);
     visiting.add(c.name);
-    for (const dep of c.dependsOn) {
+    for (const dep of c.startAfter ?? c.dependsOn) {
       const d = byName.get(dep);
       if (!d) throw new Error(`component "${c.name}" depends on "${dep}", which the topology does not define`);
       visit(d);

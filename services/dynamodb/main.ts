@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
-import { dynamodbCapacityPerSec } from '../../lab/model-config.ts';
+import { dynamodbCapacityPerSec } from '../../lab/model-config-file.ts';
 import { nowMs } from '../common/events.ts';
 import { HttpError, parseBody, type JsonResponse, type RouteContext } from '../common/http.ts';
 import { runService } from '../common/service.ts';

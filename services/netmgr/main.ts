@@ -77,7 +77,8 @@ await runService((ctx) => {
       n++;
       if (target >= 0) decrements.set(target, (decrements.get(target) ?? 0) + 1);
     }
-    if (size() === 0) credit = Math.min(credit, 1);
+    // An idle manager banks nothing: a change arriving at an empty queue still takes 1 / rate.
+    if (size() === 0) credit = 0;
     if (n) processed.inc(n);
     if (decrements.size) {
       const m = redis.multi();

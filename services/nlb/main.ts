@@ -3,6 +3,8 @@
  * periodic health checks that take failing targets out of service and put passing ones back.
  * Options: velocity control (at most a share of the targets may be removed per window: AWS's fix
  * after the incident) and fail-open (when every target fails, send traffic to all of them).
+ * Targets start "initial", as a real NLB's do: they take traffic once they pass the healthy
+ * threshold, and failing checks before that are not removals.
  */
 import { Counter, Gauge } from 'prom-client';
 import { Agent, request } from 'undici';
@@ -16,7 +18,8 @@ await runService((ctx) => {
   const agent = new Agent({ connections: 64, keepAliveTimeout: 10_000, connectTimeout: 500 });
   ctx.onStop(() => agent.close());
   const n = cfg.targets;
-  const inService = new Uint8Array(n).fill(1);
+  const inService = new Uint8Array(n);
+  const initial = new Uint8Array(n).fill(1);
   const fails = new Uint16Array(n);
   const passes = new Uint16Array(n);
   let removals: number[] = []; // times of recent removals, for velocity control
@@ -50,8 +53,11 @@ await runService((ctx) => {
         passes[j] = Math.min(passes[j]! + 1, 1000);
         if (!inService[j] && passes[j]! >= cfg.healthyThreshold) {
           inService[j] = 1;
-          readded.inc();
-          ctx.events.publish('nlb.target.readded', { target: j, inService: inService.reduce((a, b) => a + b, 0) }, t);
+          if (initial[j]) initial[j] = 0;
+          else {
+            readded.inc();
+            ctx.events.publish('nlb.target.readded', { target: j, inService: inService.reduce((a, b) => a + b, 0) }, t);
+          }
         }
       } else {
         passes[j] = 0;
@@ -69,7 +75,7 @@ await runService((ctx) => {
       }
     }
     const any = inService.some((v) => v === 1);
-    if (cfg.failOpen && !any !== failOpen) {
+    if (cfg.failOpen && !initial.every((v) => v === 1) && !any !== failOpen) {
       failOpen = !any;
       ctx.events.publish(failOpen ? 'nlb.fail-open.on' : 'nlb.fail-open.off', {}, t);
     }

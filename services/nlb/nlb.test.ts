@@ -15,9 +15,14 @@ afterEach(async () => {
   lab = undefined;
 });
 
-/** Starts a lab whose 10 NLB targets all get a network change the Network Manager drains at 4/s. */
+/** Starts a lab whose 10 NLB targets all get a network change the Network Manager drains at 2/s. */
 async function flap(velocity: { maxRemovedFraction: number; windowMs: number } | null) {
-  const config = ModelConfigSchema.parse({ dwfm: { droplets: 1000 }, netmgr: { ratePerSec: 4 }, nlb: { targets: 10, healthIntervalMs: 200, velocity } });
+  // One failed check (every 100 ms) removes a target; the first change propagates after 500 ms.
+  const config = ModelConfigSchema.parse({
+    dwfm: { droplets: 1000 },
+    netmgr: { ratePerSec: 2 },
+    nlb: { targets: 10, healthIntervalMs: 100, unhealthyThreshold: 1, healthyThreshold: 2, velocity },
+  });
   lab = await Lab.start(testSettings(SLOT), { log: () => {}, config });
   const nlb = httpUrl(component(lab.topology, 'nlb'));
   const netmgr = httpUrl(component(lab.topology, 'netmgr'));
@@ -25,7 +30,7 @@ async function flap(velocity: { maxRemovedFraction: number; windowMs: number } |
   const res = await request(`${netmgr}/v1/changes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
   expect(res.statusCode).toBe(202);
   await res.body.dump();
-  await sleep(5000); // 10 changes at 4/s: every target is back after ~2.5 s, plus health-check thresholds
+  await sleep(7000); // 10 changes at 2/s: every target is back after ~5 s, plus two passing checks
   const m = parsePrometheus(await (await request(`${nlb}/metrics`)).body.text());
   const traffic = await request(`${nlb}/`);
   return { m, status: traffic.statusCode, body: await traffic.body.json() };
