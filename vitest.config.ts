@@ -8,6 +8,7 @@ export default defineConfig({
     // 2-core machine gives them honest numbers. Each file still uses its own address slot.
     fileParallelism: false,
     testTimeout: 60_000,
+    globalSetup: ['./vitest.teardown.ts'],
     hookTimeout: 60_000,
   },
 });

@@ -37,7 +37,7 @@ describe('the thundering herd (real lab, scaled down)', { timeout: 150_000 }, ()
     // The collapse: after DynamoDB is back the leases table is busy with work nobody waits for.
     const during = s.herd.series.filter((p: { t: number }) => p.t > s.herd.reachableAtMs + 2000 && p.t < s.herd.reachableAtMs + 12000);
     expect(during.every((p: { goodput: number }) => p.goodput < 0.1 * s.herd.capacityPerSec)).toBe(true);
-    expect(during.reduce((a: number, p: { wastedItems: number }) => a + p.wastedItems, 0)).toBeGreaterThan(10 * s.herd.capacityPerSec);
+    expect(during.reduce((a: number, p: { wastedItems: number }) => a + p.wastedItems, 0)).toBeGreaterThan(5 * s.herd.capacityPerSec);
     expect(s.herd.wasted.share).toBeGreaterThan(0.5);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/metastable \| YES/);
   });

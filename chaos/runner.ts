@@ -146,7 +146,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   try {
     const s = stepStart('start-lab');
     opts.log(`starting the lab (slot ${topology.slot}) for scenario ${scenario.name}, seed ${opts.seed}`);
-    lab = await Lab.start(opts.lab, { log: opts.log, runDir: join(opts.outDir, 'lab'), config: model, topology, signal: opts.signal });
+    lab = await Lab.start(opts.lab, { log: opts.log, runDir: join(opts.outDir, 'lab'), config: model, topology, signal: opts.signal, ephemeral: true });
     history = new History(join(opts.outDir, 'timeline.ndjson'), nowMs());
     const h = history;
     h.onEvent((e) => {

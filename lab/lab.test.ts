@@ -36,7 +36,8 @@ describe('a real lab (CoreDNS, Toxiproxy, Redis)', () => {
   let lab: Lab;
 
   beforeAll(async () => {
-    ({ lab } = await startTestLab(SLOT));
+    // The infrastructure alone: these tests write the zone file themselves (in a full lab Route 53 owns it).
+    ({ lab } = await startTestLab(SLOT, ['redis', 'coredns', 'toxiproxy']));
   });
 
   afterAll(async () => {
@@ -127,7 +128,7 @@ describe('a real lab (CoreDNS, Toxiproxy, Redis)', () => {
 
   it('stops every process and frees every port', async () => {
     const pids = lab.components.map((c) => c.pid);
-    expect(pids.length).toBe(lab.topology.components.length);
+    expect(pids.length).toBe(3);
     await lab.stop();
     for (const pid of pids) expect(processStartTicks(pid)).toBeUndefined();
     for (const e of listeningEndpoints(lab.topology)) expect(await isFree(e.endpoint, e.udp)).toBe(true);

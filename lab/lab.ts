@@ -76,17 +76,23 @@ export function endpoints(topology: Topology) {
   };
 }
 
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function anyAlive(runtime: Runtime, state: LabState): boolean {
   if (state.components.some((c) => runtime.isAlive(c))) return true;
-  if (state.status === 'starting') {
-    try {
-      process.kill(state.ownerPid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  return false;
+  return state.status === 'starting' && pidAlive(state.ownerPid);
+}
+
+/** A lab whose owner died without stopping it: a `run` that was killed, or an `up` killed while starting. */
+function orphaned(state: LabState): boolean {
+  return (state.ephemeral === true || state.status === 'starting') && !pidAlive(state.ownerPid);
 }
 
 export class Lab {
@@ -114,13 +120,28 @@ export class Lab {
    */
   static async start(
     settings: LabContext,
-    opts: { log: Log; runDir?: string; topology?: Topology; config?: ModelConfig; signal?: AbortSignal; readyTimeoutMs?: number },
+    opts: {
+      log: Log;
+      runDir?: string;
+      topology?: Topology;
+      config?: ModelConfig;
+      signal?: AbortSignal;
+      readyTimeoutMs?: number;
+      /** The lab lives only as long as this process (a `run`): its services exit when it dies. */
+      ephemeral?: boolean;
+      /** Start only these components (and what they start after), e.g. the infrastructure. */
+      only?: readonly string[];
+    },
   ): Promise<Lab> {
     const topology = opts.topology ?? buildTopology({ slot: settings.slot });
     const entries = [...new Set(topology.components.flatMap((c) => (c.entry ? [c.entry] : [])))];
     const runtime = new LocalRuntime(settings.env, await ensureServiceBundles(entries));
     const existing = await readState(settings.home);
     if (existing) {
+      if (orphaned(existing) && anyAlive(runtime, existing)) {
+        opts.log(`stopping a lab left behind by pid ${existing.ownerPid}, which died without stopping it (started ${existing.startedAt})`);
+        await stopComponents(runtime, existing.components);
+      }
       if (anyAlive(runtime, existing)) {
         throw new UserError(
           `a lab is already up in ${settings.home} (slot ${existing.slot}, started ${existing.startedAt}): use \`outage-lab status\`, or \`outage-lab down\` to stop it first`,
@@ -133,9 +154,12 @@ export class Lab {
     // Validate everything before anything starts.
     const runDir = opts.runDir ?? join(settings.home, 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-slot${topology.slot}`);
     const layout = runLayout(runDir);
-    const { specs, files } = processSpecs(topology, layout);
+    const all = processSpecs(topology, layout, opts.ephemeral ? { ownerPid: process.pid } : {});
+    const wanted = opts.only ? closure(topology, opts.only) : undefined;
+    const specs = wanted ? all.specs.filter((s) => wanted.has(s.name)) : all.specs;
+    const files = all.files;
     for (const s of specs) if (s.program !== 'node') resolveProgram(s.program, settings.env);
-    const taken = await takenPorts(listeningEndpoints(topology));
+    const taken = await takenPorts(listeningEndpoints(topology).filter((e) => !wanted || wanted.has(e.owner.split(' ')[0]!)));
     if (taken.length > 0) {
       const t = taken[0]!;
       throw new UserError(
@@ -151,6 +175,7 @@ export class Lab {
       startedAt: new Date().toISOString(),
       status: 'starting',
       ownerPid: process.pid,
+      ...(opts.ephemeral ? { ephemeral: true } : {}),
       components: [],
     };
     try {
@@ -229,6 +254,19 @@ export class Lab {
   async info(): Promise<LabInfo> {
     return describe(this.topology, this.runtime, this.state);
   }
+}
+
+/** The named components and everything they start after. */
+function closure(topology: Topology, names: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  const add = (n: string) => {
+    if (out.has(n)) return;
+    const c = component(topology, n);
+    out.add(n);
+    for (const d of c.startAfter ?? c.dependsOn) add(d);
+  };
+  for (const n of names) add(n);
+  return out;
 }
 
 /** Stops our services first (together), then the infrastructure they use (together). */

@@ -12,8 +12,10 @@ export interface LabState {
   readonly startedAt: string;
   /** "starting" while `up` runs, "up" once every component is ready. */
   status: 'starting' | 'up';
-  /** The process that ran `up` (it may be gone once the lab is up). */
+  /** The process that started the lab (after `up` it is gone; a `run` owns its lab throughout). */
   readonly ownerPid: number;
+  /** Ephemeral labs (started by `run`) die with their owner; `up` labs outlive it. */
+  readonly ephemeral?: boolean;
   components: StartedComponent[];
 }
 

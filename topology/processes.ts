@@ -26,7 +26,12 @@ export function runLayout(runDir: string): RunLayout {
   };
 }
 
-function spec(c: ComponentDef, layout: RunLayout, topology: Topology): ProcessSpec {
+export interface ProcessOptions {
+  /** Set for ephemeral labs: the services exit when this process is gone. */
+  readonly ownerPid?: number;
+}
+
+function spec(c: ComponentDef, layout: RunLayout, topology: Topology, opts: ProcessOptions): ProcessSpec {
   const base = { name: c.name, address: c.address, port: c.port };
   switch (c.kind) {
     case 'redis':
@@ -62,17 +67,22 @@ function spec(c: ComponentDef, layout: RunLayout, topology: Topology): ProcessSp
         // Informational (the service reads its settings from the environment): makes every lab
         // process findable in `ps` by its lab address and run folder.
         args: ['--service', c.name, '--listen', hostPort(c), '--run-dir', layout.runDir],
-        env: { OUTAGE_LAB_SERVICE: c.name, OUTAGE_LAB_RUN_DIR: layout.runDir, OUTAGE_LAB_SLOT: String(topology.slot) },
+        env: {
+          OUTAGE_LAB_SERVICE: c.name,
+          OUTAGE_LAB_RUN_DIR: layout.runDir,
+          OUTAGE_LAB_SLOT: String(topology.slot),
+          ...(opts.ownerPid ? { OUTAGE_LAB_OWNER_PID: String(opts.ownerPid) } : {}),
+        },
         ready: { kind: 'http', url: `http://${hostPort(c)}/health` },
       };
   }
 }
 
 /** The process list, in start order, and the config files they need, all derived from the topology. */
-export function processSpecs(topology: Topology, layout: RunLayout): { specs: ProcessSpec[]; files: RunFile[] } {
+export function processSpecs(topology: Topology, layout: RunLayout, opts: ProcessOptions = {}): { specs: ProcessSpec[]; files: RunFile[] } {
   component(topology, 'coredns');
   return {
-    specs: startOrder(topology).map((c) => spec(c, layout, topology)),
+    specs: startOrder(topology).map((c) => spec(c, layout, topology, opts)),
     files: [{ path: layout.corefile, content: renderCorefile(topology, layout.zoneFile) }],
   };
 }

@@ -97,4 +97,15 @@ export async function runService(build: (ctx: ServiceContext) => Promise<Service
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // In an ephemeral lab (a `run`), nothing may outlive the run: exit when its process is gone.
+  const owner = Number(process.env.OUTAGE_LAB_OWNER_PID);
+  if (owner > 0) {
+    setInterval(() => {
+      try {
+        process.kill(owner, 0);
+      } catch {
+        void stop('owner gone');
+      }
+    }, 1000).unref();
+  }
 }

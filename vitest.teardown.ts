@@ -1,0 +1,15 @@
+/**
+ * After the whole suite: stop any lab a test left running (a test that timed out, a crash), so
+ * the suite never leaves coredns, toxiproxy, redis or services behind.
+ */
+import { labDown } from './lab/lab.ts';
+import { testSettings, TEST_SLOTS } from './lab/testing.ts';
+
+export default function setup() {
+  return async function teardown() {
+    for (const slot of TEST_SLOTS) {
+      const r = await labDown(testSettings(slot));
+      if (r.stopped.length) process.stderr.write(`[teardown] slot ${slot}: stopped a lab a test left running (${r.stopped.join(', ')})\n`);
+    }
+  };
+}
