@@ -40,10 +40,6 @@ export class History {
     this.listeners.push(listener);
   }
 
-  first(type: string, after = -Infinity): HistoryEvent | undefined {
-    return this.events.find((e) => e.type === type && e.t >= after);
-  }
-
   close(): Promise<void> {
     return new Promise((resolve) => this.out.end(resolve));
   }

@@ -71,10 +71,6 @@ export class ToxiproxyClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  version(): Promise<unknown> {
-    return this.call('GET', '/version');
-  }
-
   /** Creates or replaces the given proxies (Toxiproxy's /populate is idempotent per name). */
   async populate(proxies: readonly ProxyConfig[]): Promise<Proxy[]> {
     const out = await this.call<{ proxies: Proxy[] }>('POST', '/populate', proxies);

@@ -15,7 +15,6 @@ interface Entry {
 export class TtlDnsCache {
   private readonly entries = new Map<string, Entry>();
   private readonly pending = new Map<string, Promise<DnsAnswer>>();
-  queries = 0;
 
   constructor(
     private readonly resolver: dnsPromises.Resolver,
@@ -28,7 +27,6 @@ export class TtlDnsCache {
     if (cached && cached.expiresAt > this.now()) return cached.answer;
     let p = this.pending.get(name);
     if (!p) {
-      this.queries++;
       p = lookupA(this.resolver, name).then((answer) => {
         const ttl = answer.outcome === 'ok' ? (answer.ttlSeconds ?? 0) : answer.outcome === 'empty' || answer.outcome === 'nxdomain' ? this.negativeTtlSeconds : 0;
         this.entries.set(name, { answer, expiresAt: this.now() + ttl * 1000 });
