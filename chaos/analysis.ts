@@ -7,8 +7,11 @@
 import { DNS_OUTCOMES, type DnsOutcome } from '../dns/resolve.ts';
 import type { ModelConfig } from '../lab/model-config.ts';
 import type { HistoryEvent } from './history.ts';
-import { analyseRecovery, milestoneOrderProblems, type RecoveryAnalysis } from './recovery.ts';
-import type { CheckName } from './scenario.ts';
+import { evaluateChecks, type CheckResult, type CheckSpec } from './checks/index.ts';
+import { analyseRecovery, type RecoveryAnalysis } from './recovery.ts';
+import { analyseStory, type Story } from './story/index.ts';
+
+export type { CheckResult } from './checks/index.ts';
 
 export interface Window {
   readonly sent: number;
@@ -25,13 +28,8 @@ export interface DnsSummary {
   readonly canary: Record<DnsOutcome, number>;
 }
 
-export interface CheckResult {
-  readonly name: CheckName;
-  readonly status: 'pass' | 'fail' | 'skipped';
-  readonly detail: string;
-}
-
-export interface Analysis {
+/** Everything the analysis computes from the history, before any check reads it. */
+export interface AnalysisFigures {
   readonly dns: DnsSummary;
   readonly writes: { readonly acknowledged: number; readonly lost: number };
   readonly customers: { readonly beforeFaults: Window; readonly whileEmpty: Window; readonly afterRestore: Window };
@@ -44,15 +42,30 @@ export interface Analysis {
   };
   readonly faults: { name: string; type: string; injectedAtMs: number | null; healedAtMs: number | null }[];
   readonly operator: { action: string; atMs: number; ok: boolean }[];
-  readonly checks: CheckResult[];
-  readonly verdict: 'pass' | 'fail';
   /** M / C in ms: no strategy can re-establish every lease faster. */
   readonly capacityBoundMs: number;
   readonly leases: RecoveryAnalysis['leases'];
   readonly metastable: boolean;
   readonly recovery: RecoveryAnalysis['recovery'];
   readonly nlb: RecoveryAnalysis['nlb'];
-  readonly herd: Omit<RecoveryAnalysis, 'leases' | 'metastable' | 'recovery' | 'nlb' | 'capacityBoundMs'>;
+  readonly herd: Omit<RecoveryAnalysis, 'leases' | 'metastable' | 'recovery' | 'nlb' | 'capacityBoundMs' | 'recoveredBy' | 'collapsedBeforeRescueMs'>;
+  /** How every lapsed lease came back: by itself, only after the scripted throttle, or never (null; also when none lapsed). */
+  readonly recoveredBy: RecoveryAnalysis['recoveredBy'];
+  /** How long the herd had been collapsed when the scripted throttle came (0 without a throttle or a collapse). */
+  readonly collapsedBeforeRescueMs: number;
+  /**
+   * Customer error-seconds from the first fault on: for each customer load (DynamoDB customers,
+   * RunInstances, the NLB), the sum over its seconds of the share of requests that failed; then
+   * the mean over those loads. 10 means "as bad as every customer failing for 10 s".
+   */
+  readonly customerErrorSeconds: number;
+  /** Contributing causes, blast radius, error-budget burn and fidelity to the real timeline. */
+  readonly story: Story;
+}
+
+export interface Analysis extends AnalysisFigures {
+  readonly checks: CheckResult[];
+  readonly verdict: 'pass' | 'fail';
 }
 
 const num = (e: HistoryEvent, k: string) => (typeof e[k] === 'number' ? (e[k] as number) : 0);
@@ -68,9 +81,31 @@ function window(events: readonly HistoryEvent[], from: number, to: number): Wind
   return { sent, ok, errorRate: sent ? Math.round(((sent - ok) / sent) * 10_000) / 10_000 : null };
 }
 
-export function analyse(events: readonly HistoryEvent[], checks: readonly CheckName[], opts: { ttlMs: number; model: ModelConfig }): Analysis {
-  const ttlMs = opts.ttlMs;
+/** Customer error-seconds (see AnalysisFigures.customerErrorSeconds). */
+export function customerErrorSeconds(sorted: readonly HistoryEvent[], from: number): number {
+  const types = ['load.second', 'launch.second', 'nlb.second'].filter((t) => sorted.some((e) => e.type === t));
+  if (!types.length) return 0;
+  let total = 0;
+  for (const type of types) {
+    for (const e of sorted) {
+      if (e.type !== type || e.t < from) continue;
+      const sent = num(e, 'sent');
+      if (sent > 0) total += (sent - num(e, 'ok')) / sent;
+    }
+  }
+  return Math.round((total / types.length) * 100) / 100;
+}
+
+export function analyse(events: readonly HistoryEvent[], checks: readonly CheckSpec[], opts: { ttlMs: number; model: ModelConfig }): Analysis {
   const sorted = [...events].sort((a, b) => a.t - b.t);
+  const figures = analyseFigures(sorted, opts);
+  const results = evaluateChecks(checks, { events: sorted, model: opts.model, figures });
+  return { ...figures, checks: results, verdict: results.every((c) => c.status !== 'fail') ? 'pass' : 'fail' };
+}
+
+/** Every figure of the analysis, from a time-sorted history. */
+export function analyseFigures(sorted: readonly HistoryEvent[], opts: { ttlMs: number; model: ModelConfig }): AnalysisFigures {
+  const ttlMs = opts.ttlMs;
   const r = analyseRecovery(sorted, opts.model);
   const end = sorted.at(-1)?.t ?? 0;
   const empty = sorted.find((e) => e.type === 'route53.record.empty' && e.regional === true);
@@ -81,6 +116,7 @@ export function analyse(events: readonly HistoryEvent[], checks: readonly CheckN
   for (const e of sorted) if (e.type === 'canary') canary[e.outcome as DnsOutcome]++;
 
   const firstFault = sorted.find((e) => e.type === 'fault.injected')?.t ?? end;
+  const errorSeconds = customerErrorSeconds(sorted, firstFault);
   const steadyFrom = sorted.find((e) => e.type === 'run.phase' && e.phase === 'steady-state')?.t ?? 0;
   const emptyEnd = restored?.t ?? end;
   const writesEvent = sorted.find((e) => e.type === 'writes.checked');
@@ -94,7 +130,6 @@ export function analyse(events: readonly HistoryEvent[], checks: readonly CheckN
       injectedAtMs: e.t,
       healedAtMs: sorted.find((h) => h.type === 'fault.healed' && h.name === e.name)?.t ?? null,
     }));
-  const steadyOk = sorted.find((e) => e.type === 'steady-state.verified');
 
   const dns: DnsSummary = {
     emptyRecordPublished: emptyAtMs !== null,
@@ -110,50 +145,6 @@ export function analyse(events: readonly HistoryEvent[], checks: readonly CheckN
   const delayedRejected = sorted.filter(
     (e) => e.type === 'route53.apply.rejected-stale' && faulted.some((f) => e.t >= f.t && Array.isArray(f.affects) && f.affects.includes(e.enactor)),
   );
-
-  const results: CheckResult[] = checks.map((name): CheckResult => {
-    switch (name) {
-      case 'dns-never-empty':
-        return dns.emptyRecordPublished
-          ? { name, status: 'fail', detail: `the regional record was published empty at ${Math.round(emptyAtMs!)} ms` }
-          : { name, status: 'pass', detail: 'the regional record always had addresses' };
-      case 'no-lost-writes':
-        if (!writesEvent) return { name, status: 'fail', detail: 'the writes checker did not run' };
-        return writes.lost === 0
-          ? { name, status: 'pass', detail: `all ${writes.acknowledged} acknowledged writes read back` }
-          : { name, status: 'fail', detail: `${writes.lost} of ${writes.acknowledged} acknowledged writes lost` };
-      case 'detection-within-1s':
-        if (!dns.emptyRecordPublished) return { name, status: 'skipped', detail: 'no empty record to detect' };
-        if (dns.detectionMs === null) return { name, status: 'fail', detail: 'the canary never reported the empty record' };
-        return dns.detectionMs <= 1000
-          ? { name, status: 'pass', detail: `detected ${dns.detectionMs} ms after route53 committed the empty record` }
-          : { name, status: 'fail', detail: `detected after ${dns.detectionMs} ms (> 1000)` };
-      case 'steady-before-faults':
-        return steadyOk
-          ? { name, status: 'pass', detail: String(steadyOk.detail ?? 'steady state held before faults') }
-          : { name, status: 'fail', detail: String(sorted.find((e) => e.type === 'steady-state.failed')?.detail ?? 'steady state was not verified') };
-      case 'fencing-rejected-stale-apply':
-        if (opts.model.safeguards !== 'on') return { name, status: 'skipped', detail: 'safeguards are off: nothing fences applies' };
-        return delayedRejected.length > 0
-          ? { name, status: 'pass', detail: `the delayed ${delayedRejected[0]!.enactor}'s stale apply of plan ${delayedRejected[0]!.generation} was rejected by fencing at ${Math.round(delayedRejected[0]!.t)} ms (record had ${delayedRejected[0]!.active}); ${staleRejected} rejections in all` }
-          : { name, status: 'fail', detail: 'no stale apply from the delayed Enactor was rejected (are safeguards on? did the fault last long enough?)' };
-      case 'leases-reestablished':
-        if (r.leases.needed === 0) return { name, status: 'skipped', detail: 'no lease lapsed' };
-        return r.leases.reestablishMs !== null
-          ? { name, status: 'pass', detail: `${r.leases.needed} leases re-established in ${r.leases.reestablishMs} ms (${(r.leases.reestablishMs / r.capacityBoundMs).toFixed(2)} × the capacity bound)` }
-          : { name, status: 'fail', detail: `${r.series.at(-1)?.lapsed ?? '?'} leases still lapsed when the run ended` };
-      case 'not-metastable':
-        return r.metastable
-          ? { name, status: 'fail', detail: `metastable: goodput under 10 % of capacity for ${r.collapseMs} ms after the trigger was gone (> 5 × M / C = ${5 * r.capacityBoundMs} ms)` }
-          : { name, status: 'pass', detail: `longest collapse ${r.collapseMs} ms (metastable above ${5 * r.capacityBoundMs} ms)` };
-      case 'milestones-in-order': {
-        const problems = milestoneOrderProblems(r.recovery.milestones);
-        return problems.length
-          ? { name, status: 'fail', detail: problems.join('; ') }
-          : { name, status: 'pass', detail: r.recovery.milestones.map((m) => m.name).join(' → ') };
-      }
-    }
-  });
 
   return {
     dns,
@@ -171,8 +162,6 @@ export function analyse(events: readonly HistoryEvent[], checks: readonly CheckN
     },
     faults,
     operator: sorted.filter((e) => e.type === 'operator.action').map((e) => ({ action: String(e.action), atMs: e.t, ok: e.ok === true })),
-    checks: results,
-    verdict: results.every((c) => c.status !== 'fail') ? 'pass' : 'fail',
     capacityBoundMs: r.capacityBoundMs,
     leases: r.leases,
     metastable: r.metastable,
@@ -187,5 +176,9 @@ export function analyse(events: readonly HistoryEvent[], checks: readonly CheckN
       cpu: r.cpu,
       series: r.series,
     },
+    recoveredBy: r.recoveredBy,
+    collapsedBeforeRescueMs: r.collapsedBeforeRescueMs,
+    customerErrorSeconds: errorSeconds,
+    story: analyseStory(sorted, opts.model, r, errorSeconds),
   };
 }

@@ -30,6 +30,8 @@ export class MetricsScraper {
     topology: Topology,
     intervalMs: number,
     private readonly emit: (e: LabEvent) => void,
+    /** CPU seconds of the components that export no metrics of their own (Redis, CoreDNS, Toxiproxy). */
+    private readonly infraCpu?: { infraCpuSeconds(): Promise<Record<string, number>> },
   ) {
     this.targets = topology.components.filter((c) => c.kind === 'service').map((c) => ({ service: c.name, url: `http://${hostPort(c)}/metrics` }));
     this.timer = setInterval(() => void this.scrape(), intervalMs);
@@ -41,8 +43,12 @@ export class MetricsScraper {
     const started = nowMs();
     const services: Record<string, Record<string, number>> = {};
     const unavailable: Record<string, string> = {};
-    await Promise.all(
-      this.targets.map(async ({ service, url }) => {
+    const infra = this.infraCpu?.infraCpuSeconds().then((cpu) => {
+      for (const [name, seconds] of Object.entries(cpu)) services[name] = { process_cpu_seconds_total: seconds };
+    }).catch(() => {});
+    await Promise.all([
+      infra,
+      ...this.targets.map(async ({ service, url }) => {
         try {
           const res = await request(url, { headersTimeout: 2000, bodyTimeout: 2000 });
           services[service] = parsePrometheus(await res.body.text());
@@ -50,7 +56,7 @@ export class MetricsScraper {
           unavailable[service] = (err as Error).message;
         }
       }),
-    );
+    ]);
     // Stamped at the round's start: every service was asked then.
     this.emit({ ts: started, source: 'scraper', type: 'metrics', round: this.round++, services, ...(Object.keys(unavailable).length ? { unavailable } : {}) });
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ModelConfigSchema } from '../lab/model-config.ts';
 import type { HistoryEvent } from './history.ts';
-import { analyseRecovery, milestoneOrderProblems } from './recovery.ts';
+import { milestoneProblems } from './milestones.ts';
+import { analyseRecovery } from './recovery.ts';
 
 // A synthetic history (pure logic only): M = 4000 leases, C = 4000 ops/s → bound 1 s.
 const model = ModelConfigSchema.parse({ dwfm: { droplets: 4000 } });
@@ -51,7 +52,7 @@ describe('recovery analysis', () => {
     const r = analyseRecovery(history(2), model);
     expect(r.recovery.milestones.map((m) => m.name)).toEqual(['fault.injected', 'leases.lapsing', 'dynamodb.reachable', 'dynamodb.healthy', 'leases.all-valid']);
     expect(r.recovery.ttrMs).toBe(1500);
-    expect(milestoneOrderProblems(r.recovery.milestones)).toEqual([]);
-    expect(milestoneOrderProblems([{ name: 'leases.all-valid', atMs: 5 }, { name: 'dynamodb.healthy', atMs: 9 }])).toEqual(['dynamodb.healthy (9 ms) after leases.all-valid (5 ms)']);
+    expect(milestoneProblems(r.recovery.milestones, r.recovery.milestones.map((m) => m.name))).toEqual([]);
+    expect(r.recoveredBy).toBe('self');
   });
 });

@@ -6,6 +6,9 @@
  */
 import { dynamodbCapacityPerSec, type ModelConfig } from '../lab/model-config.ts';
 import type { HistoryEvent } from './history.ts';
+import { detectMilestones, sloHoldsFrom, triggerWindow, type Milestone } from './milestones.ts';
+
+export type { Milestone } from './milestones.ts';
 
 export interface SecondPoint {
   /** ms since the run started (end of the scrape interval) */
@@ -16,14 +19,12 @@ export interface SecondPoint {
   readonly servedItems: number;
   /** lease items served after the client had given up, per second */
   readonly wastedItems: number;
+  /** lease writes DWFM sent to the leases table (renewals and re-establishment), per second: the offered load */
+  readonly offeredItems: number;
+  readonly valid: number;
   readonly lapsed: number;
   readonly backlog: number | null;
   readonly inService: number | null;
-}
-
-export interface Milestone {
-  readonly name: string;
-  readonly atMs: number;
 }
 
 export interface RecoveryAnalysis {
@@ -44,6 +45,10 @@ export interface RecoveryAnalysis {
     readonly recoveredAfterThrottle: boolean;
   };
   readonly metastable: boolean;
+  /** How every lapsed lease came back: by itself, only after the scripted throttle, or never (null; also when none lapsed). */
+  readonly recoveredBy: 'self' | 'throttle' | null;
+  /** How long the herd had been collapsed when the scripted throttle came (0 without a throttle or a collapse then). */
+  readonly collapsedBeforeRescueMs: number;
   /** Longest stretch after the trigger was gone with goodput under 10 % of C and leases still lapsed. */
   readonly collapseMs: number;
   readonly wasted: { readonly items: number; readonly servedItems: number; readonly share: number | null };
@@ -59,32 +64,6 @@ type Samples = Record<string, Record<string, number>>;
 /** One metric of one service from a scrape round. */
 const sample = (e: HistoryEvent | undefined, service: string, name: string): number | undefined => (e?.services as Samples | undefined)?.[service]?.[name];
 
-function okRate(e: HistoryEvent): number | null {
-  const sent = e.sent as number;
-  return sent > 0 ? (e.ok as number) / sent : null;
-}
-
-/**
- * When the SLO came back for good: the start of the last run of seconds in which the latest
- * sample of every given load type meets `slo`, provided that run lasts to the end of the data and
- * at least `windowS` seconds. Null when the run ended with the SLO broken or not yet held long enough.
- */
-function sloHoldsFrom(events: readonly HistoryEvent[], types: readonly string[], after: number, slo: number, windowS = 5): number | null {
-  const byType = types.map((type) => events.filter((e) => e.type === type && e.t >= after && (e.sent as number) > 0));
-  if (byType.some((l) => l.length === 0)) return null;
-  const times = [...new Set(byType.flat().map((e) => e.t))].sort((a, b) => a - b);
-  let runStart: number | null = null;
-  for (const t of times) {
-    const good = byType.every((l) => {
-      const latest = [...l].reverse().find((e) => e.t <= t);
-      return latest !== undefined && (okRate(latest) ?? 0) >= slo;
-    });
-    if (!good) runStart = null;
-    else runStart ??= t;
-  }
-  return runStart !== null && times.at(-1)! - runStart >= (windowS - 1) * 1000 ? runStart : null;
-}
-
 export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelConfig): RecoveryAnalysis {
   const capacityPerSec = dynamodbCapacityPerSec(model.dynamodb);
   const total = model.dwfm.droplets;
@@ -92,15 +71,8 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   const end = sorted.at(-1)?.t ?? 0;
 
   // The trigger: DNS empty and/or the DynamoDB links cut. Reachable again when both are over.
-  const dnsEmpty = sorted.find((e) => e.type === 'route53.record.empty' && e.regional === true);
-  const dnsRestored = dnsEmpty ? sorted.find((e) => e.type === 'route53.record.restored' && e.regional === true && e.t >= dnsEmpty.t) : undefined;
-  const cut = sorted.filter((e) => e.type === 'fault.injected' && e.faultType === 'link-down' && Array.isArray(e.links) && (e.links as string[]).some((l) => l.startsWith('dynamodb')));
-  const cutHealed = cut.map((c) => sorted.find((h) => h.type === 'fault.healed' && h.name === c.name && h.t >= c.t));
-  let reachableAtMs: number | null = null;
-  if (dnsEmpty || cut.length) {
-    const ends = [...(dnsEmpty ? [dnsRestored?.t] : []), ...cutHealed.map((h) => h?.t)];
-    reachableAtMs = ends.every((t) => t !== undefined) ? Math.max(...(ends as number[])) : null;
-  }
+  const trigger = triggerWindow(sorted);
+  const reachableAtMs: number | null = trigger?.end ?? null;
 
   // Per-second series from consecutive scrape rounds (every service sampled in the same round).
   const rounds = sorted.filter((e) => e.type === 'metrics');
@@ -117,6 +89,7 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   const net = rounds.filter(has('netmgr'));
   const nlbM = rounds.filter(has('nlb'));
   const leaseItems = (e: HistoryEvent, outcome: string) => sample(e, 'dynamodb', `dynamodb_items_total{outcome="${outcome}",table="${LEASE_TABLE}"}`) ?? 0;
+  const offered = (e: HistoryEvent) => (sample(e, 'dwfm', 'dwfm_reestablish_items_sent') ?? 0) + (sample(e, 'dwfm', 'dwfm_renewal_items_sent') ?? 0);
   const series: SecondPoint[] = [];
   for (let k = 1; k < rounds.length; k++) {
     const a = rounds[k - 1]!;
@@ -128,6 +101,8 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
       goodput: Math.max(0, ((sample(b, 'dwfm', 'dwfm_reestablished') ?? 0) - (sample(a, 'dwfm', 'dwfm_reestablished') ?? 0)) / dt),
       servedItems: Math.max(0, (leaseItems(b, 'served') - leaseItems(a, 'served')) / dt),
       wastedItems: Math.max(0, (leaseItems(b, 'wasted') - leaseItems(a, 'wasted')) / dt),
+      offeredItems: Math.max(0, (offered(b) - offered(a)) / dt),
+      valid: sample(b, 'dwfm', 'dwfm_leases_valid') ?? 0,
       lapsed: sample(b, 'dwfm', 'dwfm_leases_lapsed') ?? 0,
       backlog: sample(b, 'netmgr', 'netmgr_backlog') ?? null,
       inService: sample(b, 'nlb', 'nlb_targets_in_service') ?? null,
@@ -150,10 +125,13 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
 
   // Metastability: after the trigger is gone, goodput stays under 10 % of C while leases are lapsed.
   let collapseMs = 0;
+  let collapsedBeforeRescueMs = 0;
+  const rescueAt = throttle && reachableAtMs !== null && throttle.t >= reachableAtMs ? throttle.t : undefined;
   if (reachableAtMs !== null) {
     let runStart: number | null = null;
     for (const p of series) {
       if (p.t <= reachableAtMs) continue;
+      if (rescueAt !== undefined && p.t - 1000 <= rescueAt && p.t > rescueAt && runStart !== null) collapsedBeforeRescueMs = Math.round(rescueAt - runStart);
       const collapsed = p.goodput < 0.1 * capacityPerSec && p.lapsed > 0;
       if (collapsed) {
         runStart ??= Math.max(reachableAtMs, p.t - 1000);
@@ -168,34 +146,12 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   const wastedItems = herd.reduce((a, p) => a + p.wastedItems, 0);
   const servedItems = herd.reduce((a, p) => a + p.servedItems, 0);
 
-  // Milestones, each the first time it happened (after the trigger where that matters).
-  const milestones: Milestone[] = [];
-  const add = (name: string, t: number | undefined | null) => {
-    if (t !== undefined && t !== null) milestones.push({ name, atMs: Math.round(t) });
-  };
-  add('fault.injected', sorted.find((e) => e.type === 'fault.injected')?.t);
-  add('dns.empty', dnsEmpty?.t);
-  add('dns.detected', dnsEmpty ? sorted.find((e) => e.type === 'canary' && e.outcome === 'empty' && e.t >= dnsEmpty.t)?.t : undefined);
-  add('leases.lapsing', lapsing?.t);
-  add('dns.restored', dnsRestored?.t);
-  add('dynamodb.reachable', reachableAtMs);
-  if (reachableAtMs !== null) {
-    add('dynamodb.healthy', sloHoldsFrom(sorted, ['load.second'], reachableAtMs, 0.99, 3));
-    add('throttle.applied', throttle && throttle.t >= reachableAtMs ? throttle.t : undefined);
-    add('leases.all-valid', allValid?.t);
-    // Drained for good: the first time the backlog empties once every lease is valid again.
-    add('network.backlog.drained', allValid ? sorted.find((e) => e.type === 'netmgr.backlog.drained' && e.t >= allValid.t)?.t : undefined);
-    // Restored: every target back in service after the last removal the recovery caused.
-    const lastRemoval = [...sorted].reverse().find((e) => e.type === 'nlb.target.removed' && e.t >= reachableAtMs);
-    if (lastRemoval) add('nlb.targets.restored', sorted.find((e) => e.type === 'nlb.target.readded' && e.t >= lastRemoval.t && e.inService === model.nlb.targets)?.t);
-    add('launches.slo', sloHoldsFrom(sorted, ['launch.second'], reachableAtMs, 0.99, 3));
-  }
-  milestones.sort((a, b) => a.atMs - b.atMs);
+  const milestones = detectMilestones(sorted, { nlbTargets: model.nlb.targets });
 
   // Time to recover: trigger gone → every customer-facing SLO holds from then on (at least 5 s).
   const loadTypes = ['load.second', 'launch.second', 'nlb.second'].filter((t) => sorted.some((e) => e.type === t));
-  const holds = reachableAtMs === null ? null : sloHoldsFrom(sorted, loadTypes, reachableAtMs, 0.99, 5);
-  const ttrMs = holds === null || reachableAtMs === null ? null : Math.max(0, Math.round(holds - reachableAtMs));
+  const holds = reachableAtMs === null ? undefined : sloHoldsFrom(sorted, loadTypes, reachableAtMs, 0.99, 5);
+  const ttrMs = holds === undefined || reachableAtMs === null ? null : Math.max(0, Math.round(holds - reachableAtMs));
 
   // CPU: seconds each service used, and the busiest second of the whole lab.
   const byService: Record<string, number> = {};
@@ -232,6 +188,8 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
       recoveredAfterThrottle: !!(allValid && throttle && throttle.t < allValid.t && reachableAtMs !== null && throttle.t >= reachableAtMs),
     },
     metastable,
+    recoveredBy: !allValid || needed === 0 ? null : rescueAt !== undefined && rescueAt < allValid.t ? 'throttle' : 'self',
+    collapsedBeforeRescueMs,
     collapseMs: Math.round(collapseMs),
     wasted: { items: Math.round(wastedItems), servedItems: Math.round(servedItems), share: wastedItems + servedItems > 0 ? Math.round((wastedItems / (wastedItems + servedItems)) * 1000) / 1000 : null },
     recovery: { milestones, ttrMs },
@@ -254,24 +212,3 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   };
 }
 
-/**
- * The incident's order: each pair must happen in this order when both happened. The NLB's
- * targets come back while the network backlog drains (each as its own change propagates), so
- * "targets restored" and "backlog drained" are not ordered against each other; launches succeed
- * as soon as some droplets have their leases back, before all do.
- */
-export const MILESTONE_ORDER: readonly [string, string][] = [
-  ['dns.empty', 'dns.detected'],
-  ['dns.empty', 'dns.restored'],
-  ['leases.lapsing', 'leases.all-valid'],
-  ['dynamodb.reachable', 'dynamodb.healthy'],
-  ['dynamodb.healthy', 'leases.all-valid'],
-  ['leases.all-valid', 'network.backlog.drained'],
-  ['dynamodb.reachable', 'nlb.targets.restored'],
-  ['dynamodb.reachable', 'launches.slo'],
-];
-
-export function milestoneOrderProblems(milestones: readonly Milestone[]): string[] {
-  const at = new Map(milestones.map((m) => [m.name, m.atMs]));
-  return MILESTONE_ORDER.filter(([a, b]) => at.has(a) && at.has(b) && at.get(a)! > at.get(b)!).map(([a, b]) => `${a} (${at.get(a)} ms) after ${b} (${at.get(b)} ms)`);
-}

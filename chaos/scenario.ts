@@ -11,7 +11,9 @@ import { z } from 'zod';
 import { InputError } from '../lab/errors.ts';
 import { ModelConfigSchema } from '../lab/model-config.ts';
 import { PROJECT_ROOT } from '../lab/paths.ts';
+import { CheckSpecSchema } from './checks/index.ts';
 import { FaultSpecSchema } from './faults/index.ts';
+import { OPERATOR_ACTIONS } from './operator/index.ts';
 
 const ms = (max = 3_600_000) => z.number().int().min(0).max(max);
 
@@ -31,20 +33,19 @@ const Trigger = z.union([
     .strict(),
 ]);
 
-export const OperatorActionSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('restore-dns'), when: Trigger }).strict(),
-  z
-    .object({
-      /** The runbook's manual throttle of DWFM's lease re-establishment. */
-      action: z.literal('throttle-dwfm'),
-      when: Trigger,
-      maxPerSec: z.number().positive().nullable().default(null),
-      maxConcurrency: z.number().int().positive().nullable().default(null),
-      /** Restart DWFM's client: drop its queued and in-flight work. */
-      resetConnections: z.boolean().default(true),
-    })
-    .strict(),
-]);
+type TriggerSpec = z.infer<typeof Trigger>;
+
+/** One entry of `operator:` — an action from the registry (chaos/operator/), its settings and when. */
+export interface OperatorActionSpec {
+  readonly action: string;
+  readonly when: TriggerSpec;
+  readonly [setting: string]: unknown;
+}
+
+export const OperatorActionSchema = z.discriminatedUnion(
+  'action',
+  OPERATOR_ACTIONS.map((a) => z.object({ action: z.literal(a.action), when: Trigger, ...a.settings.shape }).strict()) as unknown as [z.ZodObject, ...z.ZodObject[]],
+) as unknown as z.ZodType<OperatorActionSpec>;
 
 export const CustomerLoadSchema = z
   .object({
@@ -66,17 +67,6 @@ const HttpLoadSchema = z
     maxInFlight: z.number().int().min(1).max(100_000).default(2000),
   })
   .strict();
-
-export const CheckSchema = z.enum([
-  'dns-never-empty',
-  'no-lost-writes',
-  'detection-within-1s',
-  'steady-before-faults',
-  'fencing-rejected-stale-apply',
-  'leases-reestablished',
-  'not-metastable',
-  'milestones-in-order',
-]);
 
 export const ScenarioSchema = z
   .object({
@@ -113,28 +103,37 @@ export const ScenarioSchema = z
         /** End early this long after the first event of any of these types. */
         afterEvents: z
           .array(
-            z
-              .object({
-                event: z.string().min(1),
-                delayMs: ms().default(0),
-                /** Only events whose fields equal these, e.g. { enactor: enactor1 }. */
-                match: Match.default({}),
-                /** Only once an event of this type has happened, e.g. the backlog drained after every lease is back. */
-                after: z.string().min(1).optional(),
-              })
-              .strict(),
+            z.union([
+              z
+                .object({
+                  event: z.string().min(1),
+                  delayMs: ms().default(0),
+                  /** Only events whose fields equal these, e.g. { enactor: enactor1 }. */
+                  match: Match.default({}),
+                  /** Only once an event of this type has happened, e.g. the backlog drained after every lease is back. */
+                  after: z.string().min(1).optional(),
+                })
+                .strict(),
+              z
+                .object({
+                  /** End once every one of these has happened (in any order)… */
+                  allOf: z.array(z.string().min(1)).min(1),
+                  /** …and none was undone since: { netmgr.backlog.drained: netmgr.backlog.building }. */
+                  resetBy: z.record(z.string(), z.string()).default({}),
+                  delayMs: ms().default(0),
+                })
+                .strict(),
+            ]),
           )
           .default([]),
       })
       .strict()
       .default({ maxDurationMs: 60_000, afterEvents: [] }),
-    checks: z.array(CheckSchema).default([]),
+    checks: z.array(CheckSpecSchema).default([]),
   })
   .strict();
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
-export type OperatorAction = z.infer<typeof OperatorActionSchema>;
-export type CheckName = z.infer<typeof CheckSchema>;
 
 export const SCENARIO_DIR = join(PROJECT_ROOT, 'chaos', 'scenarios');
 

@@ -11,11 +11,11 @@ function printInfo(info: LabInfo, topologyPorts: Map<string, string>): void {
   const rows = info.components.map((c) => [
     c.name,
     topologyPorts.get(c.name) ?? `${c.address}:${c.port}`,
-    String(c.pid),
+    c.handle,
     c.healthy ? 'healthy' : 'UNHEALTHY',
     c.readyAfterMs === null ? '' : `${c.readyAfterMs} ms`,
   ]);
-  process.stdout.write(`${table(['component', 'listens on', 'pid', 'state', 'ready after'], rows)}\n`);
+  process.stdout.write(`${table(['component', 'listens on', info.runtime === 'docker' ? 'container' : 'process', 'state', 'ready after'], rows)}\n`);
   if (info.links.length) {
     process.stdout.write('\n  Toxiproxy links (fault points):\n');
     const linkRows = info.links.map((l) => [

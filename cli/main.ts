@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../lab/errors.ts';
 import { registerLabCommands } from './lab-commands.ts';
+import { registerGamedayCommands } from './gameday-commands.ts';
 import { registerRunCommands } from './run-commands.ts';
 
 const program = new Command();
@@ -13,6 +14,7 @@ program
 
 registerLabCommands(program);
 registerRunCommands(program);
+registerGamedayCommands(program);
 
 function commandName(): string {
   const known = new Set(program.commands.map((c) => c.name()));

@@ -7,12 +7,14 @@ import { table } from './table.ts';
 
 // The commands below load what they need when they run, so `up`/`down`/`status` start fast.
 const chaos = {
-  report: () => import('../chaos/report.ts'),
-  operator: () => import('../chaos/operator.ts'),
+  markdown: () => import('../chaos/reporters/markdown.ts'),
+  reporters: () => import('../chaos/reporters/index.ts'),
+  operator: () => import('../chaos/operator/index.ts'),
   runner: () => import('../chaos/runner.ts'),
   scenario: () => import('../chaos/scenario.ts'),
   bench: () => import('../chaos/bench-recovery.ts'),
   modelCheck: () => import('../services/enactor/model-check.ts'),
+  runtimes: () => import('../lab/runtimes/index.ts'),
 };
 import { buildTopology } from '../topology/topology.ts';
 import { log } from './lab-commands.ts';
@@ -35,15 +37,27 @@ export function registerRunCommands(program: Command): void {
     .option('--seed <n>', 'seed for every random choice (logged; default: from the clock)')
     .option('--out <dir>', 'run folder for summary.json, timeline.ndjson, report.md and lab logs')
     .option('--json', 'print summary.json instead of the report')
-    .action(async (name: string, opts: { set: string[]; seed?: string; out?: string; json?: boolean }) => {
-      const [{ loadScenario }, { runScenario }, { renderReport }] = await Promise.all([chaos.scenario(), chaos.runner(), chaos.report()]);
+    .option('--report <list>', 'files to write: md, html, json, junit (comma-separated)', 'md,json')
+    .option('--runtime <name>', 'local (child processes) or docker (host-network containers)', 'local')
+    .option('--load <generator>', 'builtin, or k6 (RunInstances and NLB traffic from loadtests/k6/; needs k6 on PATH)', 'builtin')
+    .action(async (name: string, opts: { set: string[]; seed?: string; out?: string; json?: boolean; report: string; runtime: string; load: string }) => {
+      const [{ loadScenario }, { runScenario }, { renderRunReport }, { reportersByName }, { parseRuntimeName }] = await Promise.all([
+        chaos.scenario(),
+        chaos.runner(),
+        chaos.markdown(),
+        chaos.reporters(),
+        chaos.runtimes(),
+      ]);
       const scenario = loadScenario(name, opts.set);
+      const reporters = reportersByName(opts.report);
+      const runtime = parseRuntimeName(opts.runtime);
+      const load = (await import('../loadtests/k6.ts')).parseLoadGenerator(opts.load);
       const seed = opts.seed === undefined ? Date.now() % 1_000_000 : intOption('--seed', opts.seed, 0, 2 ** 31 - 1);
       const outDir = opts.out ?? join(PROJECT_ROOT, 'reports', 'runs', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}-seed${seed}`);
       const { signal, dispose } = abortOnSignals(log);
       try {
-        const summary = await runScenario(scenario, { seed, outDir, lab: labContext(), log, signal });
-        process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `\n${renderReport(summary)}`);
+        const summary = await runScenario(scenario, { seed, outDir, lab: labContext(), log, signal, reporters, runtime, load });
+        process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `\n${renderRunReport(summary)}`);
         log(`run folder: ${outDir}`);
         process.exitCode = summary.status === 'interrupted' ? 130 : summary.verdict === 'pass' ? 0 : 1;
       } finally {
@@ -97,8 +111,8 @@ export function registerRunCommands(program: Command): void {
     .action(async () => {
       const info = await labStatus(labContext());
       if (!info.up) throw new InputError('no lab is up: start one with `outage-lab up` (scenarios run this action themselves)');
-      const { restoreDns } = await chaos.operator();
-      const out = await restoreDns(buildTopology({ slot: info.slot }), 'outage-lab runbook');
+      const { operatorAction } = await chaos.operator();
+      const out = (await operatorAction('restore-dns').run({ topology: buildTopology({ slot: info.slot }), by: 'outage-lab runbook' }, {})) as { restored: number; addresses: string[]; automationDisabled: boolean };
       log(`restored ${out.restored} records to ${out.addresses.join(', ')}; DNS automation ${out.automationDisabled ? 'disabled' : 'left enabled'}`);
     });
 

@@ -13,15 +13,16 @@ import { renderProxies } from '../topology/toxiproxy-proxies.ts';
 import { buildTopology, component, hostPort, listeningEndpoints, type Topology } from '../topology/topology.ts';
 import { InputError, UserError } from './errors.ts';
 import { DEFAULT_MODEL_CONFIG, modelConfigPath, type ModelConfig } from './model-config.ts';
-import { LocalRuntime } from './local-runtime.ts';
 import { ensureServiceBundles } from './service-bundles.ts';
 import { labHome } from './paths.ts';
 import { probe, waitReady } from './ready.ts';
-import type { Runtime, StartedComponent } from './runtime.ts';
+import { createRuntime, type RuntimeName } from './runtimes/index.ts';
+import type { LabLabels, ProcessSignal, Runtime, StartedComponent } from './runtimes/runtime.ts';
+import type { ComponentControl } from '../chaos/faults/fault.ts';
+import { resolve as resolvePath } from 'node:path';
 import { claimState, clearState, readState, saveState, type LabState } from './state.ts';
 import { takenPorts } from './ports.ts';
 import type { Log } from './tools.ts';
-import { resolveProgram } from './tools.ts';
 
 export interface LabContext {
   readonly slot: number;
@@ -46,13 +47,15 @@ export interface ComponentStatus {
   readonly name: string;
   readonly address: string;
   readonly port: number;
-  readonly pid: number;
+  /** "pid 1234" or "container 3f2a…". */
+  readonly handle: string;
   readonly healthy: boolean;
   readonly readyAfterMs: number | null;
 }
 
 export interface LabInfo {
   readonly up: boolean;
+  readonly runtime: RuntimeName | null;
   readonly slot: number;
   readonly zone: string;
   readonly dynamodbName: string;
@@ -85,17 +88,20 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function anyAlive(runtime: Runtime, state: LabState): boolean {
-  if (state.components.some((c) => runtime.isAlive(c))) return true;
+async function anyAlive(runtime: Runtime, state: LabState): Promise<boolean> {
+  for (const c of state.components) if (await runtime.isAlive(c)) return true;
   return state.status === 'starting' && pidAlive(state.ownerPid);
 }
+
+/** The lab label of a lab home: its absolute path (one lab per home). */
+export const labLabel = (home: string): string => resolvePath(home);
 
 /** A lab whose owner died without stopping it: a `run` that was killed, or an `up` killed while starting. */
 function orphaned(state: LabState): boolean {
   return (state.ephemeral === true || state.status === 'starting') && !pidAlive(state.ownerPid);
 }
 
-export class Lab {
+export class Lab implements ComponentControl {
   private stopping: Promise<void> | undefined;
 
   private constructor(
@@ -112,6 +118,54 @@ export class Lab {
 
   get components(): readonly StartedComponent[] {
     return this.state.components;
+  }
+
+  get runtimeName(): RuntimeName {
+    return this.runtime.name;
+  }
+
+  private started(name: string): StartedComponent {
+    const c = this.state.components.find((x) => x.name === name);
+    if (!c) throw new UserError(`no component named ${name} is running in this lab; components are ${this.state.components.map((x) => x.name).join(', ')}`);
+    return c;
+  }
+
+  private signal(name: string, sig: ProcessSignal): Promise<void> {
+    return this.runtime.signal(this.started(name), sig);
+  }
+
+  kill(name: string): Promise<void> {
+    return this.signal(name, 'kill');
+  }
+
+  pause(name: string): Promise<void> {
+    return this.signal(name, 'pause');
+  }
+
+  resume(name: string): Promise<void> {
+    return this.signal(name, 'resume');
+  }
+
+  /** Stops the component (if it runs) and starts it again from the same spec; resolves once it is ready. */
+  async restart(name: string): Promise<void> {
+    const old = this.started(name);
+    await this.runtime.stop(old, 2000);
+    const fresh = await this.runtime.start(old.spec, this.layout.logDir, this.state.labels);
+    this.state.components = this.state.components.map((c) => (c === old ? fresh : c));
+    await saveState(this.settings.home, this.state);
+    await waitReady(name, fresh.ready, { timeoutMs: 15_000, isAlive: () => this.runtime.isAlive(fresh), logFile: fresh.logFile });
+    if (name === 'toxiproxy') await this.toxiproxy.populate(renderProxies(this.topology));
+  }
+
+  /** CPU seconds used so far by each infrastructure component (our services export their own). */
+  async infraCpuSeconds(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const c of this.state.components) {
+      if (c.spec.program === 'node') continue;
+      const v = await this.runtime.cpuSeconds(c).catch(() => undefined);
+      if (v !== undefined) out[c.name] = v;
+    }
+    return out;
   }
 
   /**
@@ -131,18 +185,22 @@ export class Lab {
       ephemeral?: boolean;
       /** Start only these components (and what they start after), e.g. the infrastructure. */
       only?: readonly string[];
+      /** Which runtime starts the components (default local). */
+      runtime?: RuntimeName;
     },
   ): Promise<Lab> {
     const topology = opts.topology ?? buildTopology({ slot: settings.slot });
     const entries = [...new Set(topology.components.flatMap((c) => (c.entry ? [c.entry] : [])))];
-    const runtime = new LocalRuntime(settings.env, await ensureServiceBundles(entries));
+    const runtime = await createRuntime(opts.runtime ?? 'local', settings.env, await ensureServiceBundles(entries));
     const existing = await readState(settings.home);
     if (existing) {
-      if (orphaned(existing) && anyAlive(runtime, existing)) {
+      const previous = existing.runtime === runtime.name ? runtime : await createRuntime(existing.runtime, settings.env);
+      if (orphaned(existing) && (await anyAlive(previous, existing))) {
         opts.log(`stopping a lab left behind by pid ${existing.ownerPid}, which died without stopping it (started ${existing.startedAt})`);
-        await stopComponents(runtime, existing.components);
+        await stopComponents(previous, existing.components);
+        await previous.reap(existing.labels.lab);
       }
-      if (anyAlive(runtime, existing)) {
+      if (await anyAlive(previous, existing)) {
         throw new UserError(
           `a lab is already up in ${settings.home} (slot ${existing.slot}, started ${existing.startedAt}): use \`outage-lab status\`, or \`outage-lab down\` to stop it first`,
         );
@@ -158,7 +216,10 @@ export class Lab {
     const wanted = opts.only ? closure(topology, opts.only) : undefined;
     const specs = wanted ? all.specs.filter((s) => wanted.has(s.name)) : all.specs;
     const files = all.files;
-    for (const s of specs) if (s.program !== 'node') resolveProgram(s.program, settings.env);
+    await runtime.prepare(specs, opts.log);
+    // Anything of this lab a crash left running, whatever the state file says.
+    const reaped = await runtime.reap(labLabel(settings.home));
+    if (reaped.length) opts.log(`stopped ${reaped.length} leftover component(s) of this lab (${reaped.join(', ')})`);
     const taken = await takenPorts(listeningEndpoints(topology).filter((e) => !wanted || wanted.has(e.owner.split(' ')[0]!)));
     if (taken.length > 0) {
       const t = taken[0]!;
@@ -167,9 +228,11 @@ export class Lab {
       );
     }
 
+    const labels: LabLabels = { lab: labLabel(settings.home), run: resolvePath(runDir) };
     const state: LabState = {
-      version: 1,
-      runtime: 'local',
+      version: 2,
+      runtime: runtime.name,
+      labels,
       slot: topology.slot,
       runDir,
       startedAt: new Date().toISOString(),
@@ -216,7 +279,7 @@ export class Lab {
           Promise.all(deps).then(async () => {
             if (failed) return;
             opts.signal?.throwIfAborted();
-            const started = await runtime.start(s, layout.logDir);
+            const started = await runtime.start(s, layout.logDir, labels);
             state.components.push(started);
             await save();
             await waitReady(s.name, s.ready, {
@@ -271,7 +334,7 @@ function closure(topology: Topology, names: readonly string[]): Set<string> {
 
 /** Stops our services first (together), then the infrastructure they use (together). */
 async function stopComponents(runtime: Runtime, components: readonly StartedComponent[]): Promise<void> {
-  const isInfra = (c: StartedComponent) => c.ready.kind === 'redis' || ['coredns', 'toxiproxy'].includes(c.name);
+  const isInfra = (c: StartedComponent) => c.spec.program !== 'node';
   await Promise.all(components.filter((c) => !isInfra(c)).map((c) => runtime.stop(c)));
   await Promise.all(components.filter(isInfra).map((c) => runtime.stop(c)));
 }
@@ -283,8 +346,8 @@ async function describe(topology: Topology, runtime: Runtime, state: LabState | 
       name: c.name,
       address: c.address,
       port: c.port,
-      pid: c.pid,
-      healthy: runtime.isAlive(c) && (await probe(c.ready, 1000)),
+      handle: runtime.describe(c),
+      healthy: (await runtime.isAlive(c)) && (await probe(c.ready, 1000)),
       readyAfterMs: c.readyAfterMs ?? null,
     })),
   );
@@ -298,6 +361,7 @@ async function describe(topology: Topology, runtime: Runtime, state: LabState | 
   }
   return {
     up: !!state && state.status === 'up',
+    runtime: state?.runtime ?? null,
     slot: topology.slot,
     zone: topology.zone,
     dynamodbName: topology.dynamodbName,
@@ -319,7 +383,7 @@ async function describe(topology: Topology, runtime: Runtime, state: LabState | 
 export async function labStatus(settings: LabContext): Promise<LabInfo> {
   const state = await readState(settings.home);
   const topology = buildTopology({ slot: state?.slot ?? settings.slot });
-  return describe(topology, new LocalRuntime(settings.env), state);
+  return describe(topology, await createRuntime(state?.runtime ?? 'local', settings.env), state);
 }
 
 /**
@@ -329,9 +393,13 @@ export async function labStatus(settings: LabContext): Promise<LabInfo> {
 export async function labDown(settings: LabContext): Promise<{ stopped: string[]; stillTaken: string[]; wasUp: boolean }> {
   const state = await readState(settings.home);
   if (!state) return { stopped: [], stillTaken: [], wasUp: false };
-  const runtime = new LocalRuntime(settings.env);
-  const alive = state.components.filter((c) => runtime.isAlive(c)).map((c) => c.name);
+  const runtime = await createRuntime(state.runtime, settings.env);
+  const alive: string[] = [];
+  for (const c of state.components) if (await runtime.isAlive(c)) alive.push(c.name);
   await stopComponents(runtime, state.components);
+  // Whatever of this lab is still there (started but not yet recorded when the harness died).
+  const reaped = await runtime.reap(state.labels.lab);
+  if (reaped.length) alive.push(...reaped);
   await clearState(settings.home);
   const topology = buildTopology({ slot: state.slot });
   const taken = await takenPorts(listeningEndpoints(topology));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 import { UserError } from './errors.ts';
 import { sleep } from './proc.ts';
-import type { ReadyProbe } from './runtime.ts';
+import type { ReadyProbe } from './runtimes/runtime.ts';
 
 function redisPing(address: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -58,13 +58,13 @@ export function lastLines(file: string, n: number): string {
 export async function waitReady(
   name: string,
   p: ReadyProbe,
-  opts: { timeoutMs: number; isAlive: () => boolean; logFile: string; signal?: AbortSignal },
+  opts: { timeoutMs: number; isAlive: () => Promise<boolean>; logFile: string; signal?: AbortSignal },
 ): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     opts.signal?.throwIfAborted();
     if (await probe(p, 500)) return;
-    if (!opts.isAlive()) {
+    if (!(await opts.isAlive())) {
       throw new UserError(`${name} exited while starting: ${lastLines(opts.logFile, 3)} (full log: ${opts.logFile})`);
     }
     if (Date.now() > deadline) {

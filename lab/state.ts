@@ -1,12 +1,15 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../dns/zone-file.ts';
-import type { StartedComponent } from './runtime.ts';
+import type { RuntimeName } from './runtimes/index.ts';
+import type { LabLabels, StartedComponent } from './runtimes/runtime.ts';
 
 /** What `up` leaves behind so `status` and `down` (from any shell) can find the lab. */
 export interface LabState {
-  readonly version: 1;
-  readonly runtime: 'local';
+  readonly version: 2;
+  readonly runtime: RuntimeName;
+  /** The labels every component carries (outage-lab.lab, outage-lab.run). */
+  readonly labels: LabLabels;
   readonly slot: number;
   readonly runDir: string;
   readonly startedAt: string;
@@ -25,7 +28,9 @@ export function stateFile(home: string): string {
 
 export async function readState(home: string): Promise<LabState | undefined> {
   try {
-    return JSON.parse(await readFile(stateFile(home), 'utf8')) as LabState;
+    const state = JSON.parse(await readFile(stateFile(home), 'utf8')) as LabState;
+    if (state.version !== 2) throw new Error(`written by an older outage-lab (version ${state.version})`);
+    return state;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`cannot read lab state ${stateFile(home)}: ${(err as Error).message}; delete it if no lab is running`);

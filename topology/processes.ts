@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ProcessSpec } from '../lab/runtime.ts';
+import type { ProcessSpec } from '../lab/runtimes/runtime.ts';
 import { renderCorefile } from './corefile.ts';
 import { component, hostPort, startOrder, type ComponentDef, type Topology } from './topology.ts';
 

@@ -223,8 +223,10 @@ export function buildTopology(options: { slot?: number } = {}): Topology {
       address: at(GROUP.fleet, 1),
       port: SERVICE_PORT,
       extraPorts: {},
-      dependsOn: ['redis'],
+      // Reads which targets still wait for the Network Manager (its state, kept in Redis).
+      dependsOn: ['redis', 'netmgr'],
       entry: 'services/fleet/main.ts',
+      startAfter: ['redis'],
     },
     {
       name: 'nlb',

@@ -16,9 +16,21 @@ export const FaultBase = {
   durationMs: z.number().int().min(1).nullable().default(null),
 };
 
+/** Process and container control, the same in every runtime (SIGKILL/SIGSTOP/… locally, the Docker API in Docker). */
+export interface ComponentControl {
+  /** Kills the component at once (no graceful stop); it stays down until restarted. */
+  kill(name: string): Promise<void>;
+  /** Freezes the component (SIGSTOP, docker pause): connections stay open, nothing is answered. */
+  pause(name: string): Promise<void>;
+  resume(name: string): Promise<void>;
+  /** Stops the component if it runs and starts it again; resolves once it is ready. */
+  restart(name: string): Promise<void>;
+}
+
 export interface FaultContext {
   readonly toxiproxy: ToxiproxyClient;
   readonly topology: Topology;
+  readonly components: ComponentControl;
 }
 
 export interface ActiveFault {
@@ -30,10 +42,17 @@ export interface FaultType<S extends { type: string }> {
   readonly type: S['type'];
   /** Checks the description against the topology (links exist, …); returns a problem or undefined. */
   validate(spec: S, topology: Topology): string | undefined;
+  /** The components the fault hits directly (for the blast radius: a slowed link's client, a killed process). */
+  affects(spec: S, topology: Topology): string[];
   inject(ctx: FaultContext, spec: S): Promise<ActiveFault>;
 }
 
 export function unknownLink(topology: Topology, link: string): string | undefined {
   if (topology.links.some((l) => l.name === link)) return undefined;
   return `no Toxiproxy link named "${link}"; links are ${topology.links.map((l) => l.name).join(', ')}`;
+}
+
+/** The clients of the given links (who is slowed or cut off when they are). */
+export function linkClients(topology: Topology, links: readonly string[]): string[] {
+  return [...new Set(topology.links.filter((l) => links.includes(l.name)).map((l) => l.from))];
 }

@@ -1,7 +1,7 @@
 /** Latency on one Toxiproxy link: every chunk of data waits latencyMs (± jitterMs). */
 import { z } from 'zod';
 import { ToxiproxyApiError } from '../toxiproxy-client.ts';
-import { FaultBase, unknownLink, type FaultType } from './fault.ts';
+import { FaultBase, linkClients, unknownLink, type FaultType } from './fault.ts';
 
 export const LatencyFaultSchema = z
   .object({
@@ -20,6 +20,7 @@ export type LatencyFault = z.infer<typeof LatencyFaultSchema>;
 export const latency: FaultType<LatencyFault> = {
   type: 'latency',
   validate: (spec, topology) => unknownLink(topology, spec.link),
+  affects: (spec, topology) => linkClients(topology, [spec.link]),
   async inject(ctx, spec) {
     const toxic = `fault-${spec.name}`;
     await ctx.toxiproxy.addToxic(spec.link, {

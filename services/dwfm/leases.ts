@@ -33,6 +33,9 @@ export interface Throttle {
 /** Sends one batch of lease writes; resolves when answered or abandoned at the timeout. */
 export type SendBatch = (ids: Int32Array, expiresAt: number, timeoutMs: number) => Promise<CallOutcome>;
 
+/** Failures before the request left DWFM: it never reached DynamoDB. */
+const NOT_SENT: ReadonlySet<string> = new Set(['dns-empty', 'dns-nxdomain', 'dns-error', 'connect']);
+
 /** How often the droplets are scanned for lapses and due renewals. */
 export const SCAN_MS = 100;
 
@@ -53,7 +56,7 @@ interface Job {
 export interface LeaseCounters {
   /** Re-establish batches sent (every attempt, including retries). */
   attempts: number;
-  /** Lease writes sent for re-establishment (attempts × batch size). */
+  /** Lease writes that reached DynamoDB for re-establishment (attempts × batch size, less those that never left: no address, refused). */
   itemsSent: number;
   reestablished: number;
   timeouts: number;
@@ -196,6 +199,7 @@ export class LeaseTable {
     this.counters.renewalsSent += batch.length;
     void this.send(batch, expiresAt, this.settings.requestTimeoutMs).then((outcome) => {
       const at = this.now();
+      if (!outcome.ok && NOT_SENT.has(outcome.error)) this.counters.renewalsSent -= batch.length;
       for (const i of batch) {
         this.renewing[i] = 0;
         if (this.state[i] !== LEASED) continue; // lapsed meanwhile: re-establishment owns it now
@@ -277,6 +281,8 @@ export class LeaseTable {
       }
       return;
     }
+    // A batch that never reached DynamoDB (no address, refused) is not load on it: uncount it.
+    if (NOT_SENT.has(outcome.error)) this.counters.itemsSent -= job.ids.length;
     const kind = outcome.error === 'timeout' ? 'timeout' : 'fast';
     if (kind === 'timeout') {
       this.counters.timeouts++;

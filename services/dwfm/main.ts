@@ -133,6 +133,7 @@ await runService(async (ctx) => {
   g('dwfm_droplets', 'droplets managed (M)', () => cfg.droplets);
   g('dwfm_reestablish_attempts', 're-establish batches sent, including retries', () => table.counters.attempts);
   g('dwfm_reestablish_items_sent', 'lease writes sent for re-establishment', () => table.counters.itemsSent);
+  g('dwfm_renewal_items_sent', 'lease writes sent as renewals', () => table.counters.renewalsSent);
   g('dwfm_reestablished', 'leases re-established', () => table.counters.reestablished);
   g('dwfm_timeouts', 're-establish attempts abandoned at the timeout', () => table.counters.timeouts);
   g('dwfm_fast_failures', 're-establish attempts that failed fast (DNS, refused, throttled)', () => table.counters.fastFailures);

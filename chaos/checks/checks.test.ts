@@ -1,0 +1,137 @@
+/**
+ * Every check can fail: each is fed a history in which it must fail and one in which it must
+ * pass (pure logic over synthetic histories; the real runs are in chaos/*.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { ModelConfigSchema, type ModelConfig } from '../../lab/model-config.ts';
+import { analyseFigures } from '../analysis.ts';
+import type { HistoryEvent } from '../history.ts';
+import { CHECK_NAMES, CheckSpecSchema, evaluateChecks } from './index.ts';
+import { INCIDENT_MILESTONES } from './milestones-in-order.ts';
+
+// M = 4000 leases, C = 4000 ops/s → bound 1 s; metastable above 5 s of collapse.
+const MODEL = ModelConfigSchema.parse({ dwfm: { droplets: 4000 }, nlb: { targets: 24 } });
+let seq = 0;
+const ev = (t: number, type: string, fields: Record<string, unknown> = {}): HistoryEvent => ({ ts: seq++, source: 'test', type, t, ...fields });
+const round = (t: number, reestablished: number, lapsed: number, wasted = 0) =>
+  ev(t, 'metrics', {
+    services: {
+      dwfm: { dwfm_reestablished: reestablished, dwfm_leases_lapsed: lapsed, dwfm_leases_valid: 4000 - lapsed, dwfm_reestablish_items_sent: reestablished },
+      dynamodb: { 'dynamodb_items_total{outcome="served",table="leases"}': reestablished, 'dynamodb_items_total{outcome="wasted",table="leases"}': wasted },
+    },
+  });
+
+/** The whole us-east-1 arc, every milestone in order; `collapseS` seconds of collapse after DNS is back. */
+function arc(opts: { collapseS?: number; throttleAtS?: number; drop?: string[]; times?: Record<string, number> } = {}): HistoryEvent[] {
+  const at = (name: string, t: number) => opts.times?.[name] ?? t;
+  const collapse = opts.collapseS ?? 0;
+  const back = 10_000;
+  const allValid = back + (collapse + 2) * 1000;
+  const out: HistoryEvent[] = [
+    ev(1000, 'steady-state.verified', { detail: 'ok' }),
+    ev(4000, 'fault.injected', { name: 'enactor1-slow', faultType: 'latency', link: 'enactor1-route53', affects: ['enactor1'] }),
+    ev(at('dns.empty', 5000), 'route53.record.empty', { regional: true, enactor: 'enactor1', generation: 7, cause: 'apply' }),
+    ev(at('dns.detected', 5100), 'canary', { outcome: 'empty' }),
+    ev(at('leases.lapsing', 6000), 'dwfm.leases.lapsing', { lapsed: 4000 }),
+    ev(at('dns.restored', back), 'route53.record.restored', { regional: true, cause: 'operator-restore' }),
+    ev(at('leases.all-valid', allValid), 'dwfm.leases.all-valid', { needed: 4000 }),
+    ev(at('netmgr.building', allValid - 1000), 'netmgr.backlog.building'),
+    ev(at('network.backlog.drained', allValid + 2000), 'netmgr.backlog.drained'),
+    ev(at('nlb.removed', allValid - 500), 'nlb.target.removed', { inService: 20 }),
+    ev(at('nlb.targets.restored', allValid + 2500), 'nlb.target.readded', { inService: 24 }),
+    ev(allValid + 9000, 'writes.checked', { acknowledged: 100, lost: 0 }),
+  ];
+  if (opts.throttleAtS !== undefined) out.push(ev(back + opts.throttleAtS * 1000, 'operator.action', { action: 'throttle-dwfm', ok: true, scripted: true }));
+  for (let s = 0; s <= 10; s++) out.push(round(s * 1000, 0, s >= 6 ? 4000 : 0));
+  for (let s = 11; s <= 10 + collapse; s++) out.push(round(s * 1000, 0, 4000, 4000 * (s - 10)));
+  out.push(round(allValid - 1000, 2000, 2000, 4000 * collapse), round(allValid, 4000, 0, 4000 * collapse), round(allValid + 1000, 4000, 0, 4000 * collapse));
+  const end = allValid + 9;
+  for (let s = 1; s <= end; s++) {
+    out.push(ev(s * 1000 + 500, 'load.second', { sent: 10, ok: s >= 5 && s < 10 ? 0 : 10 }));
+    out.push(ev(s * 1000 + 600, 'launch.second', { sent: 10, ok: s >= 6 && s < 11 ? 0 : 10 }));
+  }
+  const dropped = new Set(opts.drop ?? []);
+  return out.filter((e) => !dropped.has(e.type)).sort((a, b) => a.t - b.t);
+}
+
+function run(name: string, events: readonly HistoryEvent[], settings: Record<string, unknown> = {}, model: ModelConfig = MODEL) {
+  const spec = CheckSpecSchema.parse({ name, ...settings });
+  const figures = analyseFigures(events, { ttlMs: 1000, model });
+  return evaluateChecks([spec], { events, model, figures })[0]!;
+}
+
+describe('every check fails on a history made to fail it', () => {
+  it('covers every registered check', () => {
+    expect([...CHECK_NAMES].sort()).toEqual(
+      ['collapse-reproduced', 'detection-within-1s', 'dns-never-empty', 'fencing-rejected-stale-apply', 'leases-reestablished', 'milestones-in-order', 'no-lost-writes', 'not-metastable', 'steady-before-faults'].sort(),
+    );
+  });
+
+  it('steady-before-faults', () => {
+    expect(run('steady-before-faults', arc()).status).toBe('pass');
+    expect(run('steady-before-faults', [ev(1000, 'steady-state.failed', { detail: 'canary 3/40 ok' })])).toMatchObject({ status: 'fail', detail: 'canary 3/40 ok' });
+  });
+
+  it('dns-never-empty', () => {
+    expect(run('dns-never-empty', arc()).status).toBe('fail');
+    expect(run('dns-never-empty', arc({ drop: ['route53.record.empty'] })).status).toBe('pass');
+  });
+
+  it('detection-within-1s', () => {
+    expect(run('detection-within-1s', arc()).status).toBe('pass');
+    expect(run('detection-within-1s', arc({ times: { 'dns.detected': 6200 } }))).toMatchObject({ status: 'fail', detail: 'detected after 1200 ms (> 1000)' });
+    expect(run('detection-within-1s', arc({ drop: ['canary'] }))).toMatchObject({ status: 'fail', detail: 'the canary never reported the empty record' });
+  });
+
+  it('no-lost-writes', () => {
+    expect(run('no-lost-writes', arc()).status).toBe('pass');
+    expect(run('no-lost-writes', [...arc({ drop: ['writes.checked'] }), ev(30_000, 'writes.checked', { acknowledged: 100, lost: 3 })])).toMatchObject({ status: 'fail', detail: '3 of 100 acknowledged writes lost' });
+    expect(run('no-lost-writes', arc({ drop: ['writes.checked'] })).status).toBe('fail');
+  });
+
+  it('fencing-rejected-stale-apply', () => {
+    const on = ModelConfigSchema.parse({ ...MODEL, safeguards: 'on' });
+    const rejected = ev(5200, 'route53.apply.rejected-stale', { enactor: 'enactor1', generation: 7, active: 9 });
+    expect(run('fencing-rejected-stale-apply', [...arc(), rejected].sort((a, b) => a.t - b.t), {}, on).status).toBe('pass');
+    expect(run('fencing-rejected-stale-apply', arc(), {}, on).status).toBe('fail');
+    // A rejection of an Enactor no fault touched is not the delayed one's.
+    expect(run('fencing-rejected-stale-apply', [...arc(), { ...rejected, enactor: 'enactor2' }].sort((a, b) => a.t - b.t), {}, on).status).toBe('fail');
+    expect(run('fencing-rejected-stale-apply', arc()).status).toBe('skipped');
+  });
+
+  it('leases-reestablished', () => {
+    expect(run('leases-reestablished', arc()).status).toBe('pass');
+    expect(run('leases-reestablished', arc({ drop: ['dwfm.leases.all-valid'] })).status).toBe('fail');
+  });
+
+  it('not-metastable', () => {
+    expect(run('not-metastable', arc({ collapseS: 2 })).status).toBe('pass');
+    expect(run('not-metastable', arc({ collapseS: 8 }))).toMatchObject({ status: 'fail', detail: expect.stringContaining('metastable') });
+  });
+
+  it('collapse-reproduced: metastable and not recovered by itself', () => {
+    expect(run('collapse-reproduced', arc({ collapseS: 8, throttleAtS: 8 }))).toMatchObject({ status: 'pass', detail: expect.stringContaining('only after the scripted throttle') });
+    expect(run('collapse-reproduced', arc({ collapseS: 8, drop: ['dwfm.leases.all-valid'] })).status).toBe('pass');
+    expect(run('collapse-reproduced', arc({ collapseS: 2 }))).toMatchObject({ status: 'fail', detail: expect.stringContaining('no metastable collapse') });
+    expect(run('collapse-reproduced', arc({ collapseS: 8 }))).toMatchObject({ status: 'fail', detail: expect.stringContaining('recovered by itself') });
+  });
+
+  it('milestones-in-order: complete passes; a missing milestone fails; a swapped pair fails', () => {
+    const ok = run('milestones-in-order', arc());
+    expect(ok.status, ok.detail).toBe('pass');
+    expect(ok.detail.split(' → ').sort()).toEqual([...INCIDENT_MILESTONES].sort());
+    const missing = run('milestones-in-order', arc({ drop: ['nlb.target.readded'] }));
+    expect(missing).toMatchObject({ status: 'fail', detail: expect.stringContaining('nlb.targets.restored missing') });
+    const swapped = run('milestones-in-order', arc({ times: { 'network.backlog.drained': 11_500, 'netmgr.building': 11_000 } }));
+    expect(swapped).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^leases\.all-valid \(12000 ms\) after network\.backlog\.drained \(11500 ms\)$/) });
+    // A later milestone is found on its own, not searched for only after an earlier one.
+    const early = run('milestones-in-order', arc({ times: { 'dns.detected': 4500 } }));
+    expect(early).toMatchObject({ status: 'fail', detail: 'dns.empty (5000 ms) after dns.detected (4500 ms)' });
+  });
+
+  it('rejects unknown check settings with the field named', () => {
+    expect(CheckSpecSchema.safeParse({ name: 'milestones-in-order', expect: ['dns.nope'] }).error?.issues[0]).toMatchObject({ path: ['expect', 0] });
+    expect(CheckSpecSchema.safeParse({ name: 'not-metastable', within: 3 }).success).toBe(false);
+    expect(CheckSpecSchema.safeParse('no-such-check').success).toBe(false);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The game day's arms: the same us-east-1 outage, seed and load, with DWFM behaving differently.
+ * Each arm says what it must show (reproduce the collapse, or recover by itself) and so which
+ * checks it gets. `--quick` scales the whole arc down (QUICK_SETS) for a run in under 3 minutes.
+ */
+import type { CheckSpec } from '../checks/index.ts';
+import { INCIDENT_MILESTONES } from '../checks/milestones-in-order.ts';
+import type { ArmInfo } from '../reporters/reporter.ts';
+
+export interface ArmDef extends ArmInfo {
+  /** --set overrides for this arm. */
+  readonly sets: readonly string[];
+  /** Operator actions this arm runs without (the control runs without the throttle). */
+  readonly withoutOperator: readonly string[];
+  /** End the run this long after DNS is restored (the control, which would otherwise run to maxDurationMs). */
+  readonly stopAfterDnsRestoredMs?: { readonly full: number; readonly quick: number };
+  readonly checks: readonly CheckSpec[];
+  /** Measured wall time of the arm, for the live display's "elapsed / expected". */
+  readonly expectedMs: { readonly full: number; readonly quick: number };
+}
+
+const check = (name: string, settings: Record<string, unknown> = {}): CheckSpec => ({ name, settings });
+const COMMON = [check('steady-before-faults'), check('detection-within-1s'), check('no-lost-writes')];
+/**
+ * An arm that recovers need not show the NLB flapping (with a small backlog no target fails its
+ * health checks, so there is nothing to restore; when targets are removed, their restoration is
+ * still ordered), nor drain the network backlog after its last lease: with full jitter the last
+ * leases trickle in slower than the Network Manager works, so the backlog the herd built can
+ * drain before the last lease is back.
+ */
+const RECOVERS = [
+  ...COMMON,
+  check('leases-reestablished'),
+  check('milestones-in-order', { expect: INCIDENT_MILESTONES.filter((m) => m !== 'nlb.targets.restored'), unordered: [['leases.all-valid', 'network.backlog.drained']] }),
+  check('not-metastable'),
+];
+
+export const ARMS: readonly ArmDef[] = [
+  {
+    name: 'naive',
+    description: 'DWFM as in the incident: 1 s timeout, immediate retry, no limit; the runbook throttles it (scripted) once it has stayed collapsed 30 s after DNS is back (16 s with --quick)',
+    expect: 'collapse',
+    throttleScripted: true,
+    sets: ['dwfm.strategy=naive'],
+    withoutOperator: [],
+    checks: [...COMMON, check('leases-reestablished'), check('milestones-in-order', { expect: [...INCIDENT_MILESTONES] }), check('collapse-reproduced')],
+    expectedMs: { full: 100_000, quick: 50_000 },
+  },
+  {
+    name: 'full-jitter',
+    description: 'full-jitter backoff (base 100 ms, cap 20 s; 10 s with --quick), no other limit',
+    expect: 'recover',
+    throttleScripted: true,
+    sets: ['dwfm.strategy=full-jitter'],
+    withoutOperator: [],
+    checks: RECOVERS,
+    expectedMs: { full: 80_000, quick: 45_000 },
+  },
+  {
+    name: 'best',
+    description: "the benchmark's best: naive retries with at most 40 batches in flight (the leases table's 40 workers) and 100 ms probing",
+    expect: 'recover',
+    throttleScripted: true,
+    sets: ['dwfm.strategy=naive', 'dwfm.concurrency=40', 'dwfm.fastFailRetryMs=100'],
+    withoutOperator: [],
+    checks: RECOVERS,
+    expectedMs: { full: 65_000, quick: 40_000 },
+  },
+  {
+    name: 'naive-no-throttle',
+    description: 'the control: naive DWFM and no runbook throttle — does it recover by itself? (stops 60 s after DNS is back; 25 s with --quick)',
+    expect: 'collapse',
+    throttleScripted: false,
+    sets: ['dwfm.strategy=naive'],
+    withoutOperator: ['throttle-dwfm'],
+    stopAfterDnsRestoredMs: { full: 60_000, quick: 25_000 },
+    checks: [
+      ...COMMON,
+      check('milestones-in-order', { expect: ['fault.injected', 'dns.empty', 'dns.detected', 'leases.lapsing', 'dns.restored', 'dynamodb.reachable', 'dynamodb.healthy'] }),
+      check('collapse-reproduced'),
+    ],
+    expectedMs: { full: 95_000, quick: 50_000 },
+  },
+];
+
+export const ARM_NAMES = ARMS.map((a) => a.name);
+export const DEFAULT_ARMS = { full: ARM_NAMES, quick: ['naive', 'full-jitter', 'best'] } as const;
+
+/**
+ * --quick: the same arc at half the fleet (M = 10,000, bound 2.5 s) with leases that lapse in
+ * 6 s, so DNS can come back 8 s after the alert (every lease lapsed by then) and the throttle
+ * 16 s after that (> 5 × M / C = 12.5 s, so a collapse until then is metastable). The backoff cap
+ * is halved with the bound (cap / bound = 4 as in the full run); the Network Manager drains its
+ * half-size backlog at twice the rate.
+ */
+export const QUICK_SETS: readonly string[] = [
+  'dwfm.droplets=10000',
+  'dwfm.leaseTtlMs=6000',
+  'dwfm.renewPeriodMs=5000',
+  'dwfm.maxBackoffMs=10000',
+  'netmgr.ratePerSec=2000',
+  'operator.0.when.delayMs=8000',
+  'operator.1.when.delayMs=16000',
+];

@@ -1,0 +1,65 @@
+/** What the phases of one run share: the inputs, and what each phase started for the next. */
+import type { LabContext, Lab } from '../../lab/lab.ts';
+import type { ModelConfig } from '../../lab/model-config.ts';
+import type { RuntimeName } from '../../lab/runtimes/index.ts';
+import type { CustomerLoad } from '../../loadtests/customers.ts';
+import type { LoadGenerator } from '../../loadtests/k6.ts';
+import type { DynamoClient } from '../../services/common/dynamodb-client.ts';
+import type { Topology } from '../../topology/topology.ts';
+import type { DnsCanary } from '../canary.ts';
+import type { EventTail } from '../event-tail.ts';
+import type { ActiveFault } from '../faults/fault.ts';
+import type { History, HistoryEvent } from '../history.ts';
+import type { MetricsScraper } from '../metrics-scraper.ts';
+import type { Reporter } from '../reporters/reporter.ts';
+import type { Scenario } from '../scenario.ts';
+import type { RunStatus, Steps } from './journal.ts';
+
+export interface RunOptions {
+  readonly seed: number;
+  readonly outDir: string;
+  readonly lab: LabContext;
+  readonly log: (line: string) => void;
+  readonly signal?: AbortSignal;
+  /** Which runtime starts the lab (default local). */
+  readonly runtime?: RuntimeName;
+  /** File reporters for this run (summary.json, report.md, …) and live ones; default markdown + json. */
+  readonly reporters?: readonly Reporter[];
+  /** A name for the run in live displays and reports (a game day's arm); default the scenario's. */
+  readonly label?: string;
+  /** Who generates RunInstances and NLB traffic (default builtin; k6 when on PATH). */
+  readonly load?: LoadGenerator;
+  /** What the live display shows as the expected duration (default the scenario's maxDurationMs). */
+  readonly expectedMs?: number;
+}
+
+export interface Observers {
+  tail?: EventTail;
+  canary?: DnsCanary;
+  scraper?: MetricsScraper;
+  customers?: CustomerLoad;
+  /** RunInstances and NLB traffic: the built-in generator or k6. */
+  httpLoads: { stop(): Promise<void> }[];
+  client?: DynamoClient;
+}
+
+export interface RunContext {
+  readonly scenario: Scenario;
+  readonly opts: RunOptions;
+  readonly topology: Topology;
+  readonly model: ModelConfig;
+  readonly steps: Steps;
+  readonly wallStart: Date;
+  status: RunStatus;
+  lab?: Lab;
+  history?: History;
+  readonly observers: Observers;
+  readonly activeFaults: Map<string, ActiveFault>;
+  readonly timers: NodeJS.Timeout[];
+  /** Resolves with the reason the run stops (a stop condition, the max duration, an interrupt). */
+  stopped?: Promise<string>;
+  stop?: (why: string) => void;
+}
+
+/** The events notable enough for the log line stream of `run`. */
+export type EventLogger = (e: HistoryEvent) => void;

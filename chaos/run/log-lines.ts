@@ -1,0 +1,41 @@
+/** The one-line log of notable history events that `run` prints while it goes. */
+import type { HistoryEvent } from '../history.ts';
+
+const NOTABLE = new Set([
+  'fault.injected',
+  'fault.healed',
+  'route53.record.empty',
+  'route53.record.restored',
+  'canary.alert',
+  'canary.recovered',
+  'operator.action',
+  'steady-state.verified',
+  'steady-state.failed',
+  'run.phase',
+]);
+
+export const isNotable = (e: HistoryEvent): boolean => NOTABLE.has(e.type) && e.regional !== false;
+
+export function describeEvent(e: HistoryEvent): string {
+  const t = `${(e.t / 1000).toFixed(2).padStart(6)} s`;
+  switch (e.type) {
+    case 'fault.injected':
+      return `${t}  fault ${e.name} injected (${e.faultType}${e.link ? ` on ${e.link}` : e.target ? ` on ${e.target}` : ''})`;
+    case 'fault.healed':
+      return `${t}  fault ${e.name} healed`;
+    case 'route53.record.empty':
+      return `${t}  route53 committed an EMPTY record for ${e.endpoint} (${e.cause}${e.deletedPlan ? ` of plan ${e.deletedPlan}` : ''}${e.enactor ? ` by ${e.enactor}` : ''})`;
+    case 'route53.record.restored':
+      return `${t}  ${e.endpoint} has addresses again (${e.cause})`;
+    case 'canary.alert':
+      return `${t}  canary ALERT: ${e.name} answers ${e.outcome}`;
+    case 'canary.recovered':
+      return `${t}  canary: ${e.name} resolves again`;
+    case 'operator.action':
+      return `${t}  operator (scripted): ${e.action} ${e.ok ? 'done' : `FAILED: ${e.error}`}`;
+    case 'run.phase':
+      return `${t}  phase: ${e.phase}`;
+    default:
+      return `${t}  ${e.type}${e.detail ? `: ${e.detail}` : ''}`;
+  }
+}

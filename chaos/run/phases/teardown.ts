@@ -1,0 +1,30 @@
+/** Phase 6 (always): stop the load and observers, read back every acknowledged write, stop the lab. */
+import { checkWrites } from '../../writes-check.ts';
+import type { RunContext } from '../context.ts';
+
+export async function teardown(ctx: RunContext): Promise<void> {
+  const o = ctx.observers;
+  const s = ctx.steps.start('stop-observers');
+  await o.customers?.stop().catch(() => {});
+  await Promise.all(o.httpLoads.map((l) => l.stop().catch(() => {})));
+  await o.canary?.stop().catch(() => {});
+  await o.scraper?.stop().catch(() => {});
+  ctx.steps.end(s);
+  if (ctx.lab && o.customers && ctx.history) {
+    const w = ctx.steps.start('check-writes');
+    try {
+      const result = await checkWrites(ctx.topology.dynamodb.frontends[0]!, o.customers.acked);
+      ctx.history.record('checker', 'writes.checked', { ...result });
+      ctx.steps.end(w, 'ok', { output: { acknowledged: result.acknowledged, lost: result.lost } });
+    } catch (err) {
+      ctx.steps.end(w, 'failed', { error: (err as Error).message });
+    }
+  }
+  await o.tail?.stop().catch(() => {});
+  await o.client?.close().catch(() => {});
+  const stop = ctx.steps.start('stop-lab');
+  await ctx.lab?.stop();
+  ctx.steps.end(stop);
+  ctx.history?.record('runner', 'run.end', { status: ctx.status });
+  await ctx.history?.close();
+}

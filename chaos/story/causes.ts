@@ -1,0 +1,45 @@
+/**
+ * Contributing causes (lesson 05): every scripted fault and operator action with its time, beside
+ * what the system did by itself (emergent), so no report presents a scripted rescue as a recovery.
+ */
+import type { HistoryEvent } from '../history.ts';
+import type { RecoveryAnalysis } from '../recovery.ts';
+
+export interface Cause {
+  readonly atMs: number;
+  /** scripted: injected by the scenario (a fault, a runbook action); emergent: the system did it. */
+  readonly origin: 'scripted' | 'emergent';
+  readonly what: string;
+}
+
+export function contributingCauses(sorted: readonly HistoryEvent[], r: RecoveryAnalysis): Cause[] {
+  const out: Cause[] = [];
+  const add = (atMs: number | undefined | null, origin: Cause['origin'], what: string) => {
+    if (atMs !== undefined && atMs !== null) out.push({ atMs: Math.round(atMs), origin, what });
+  };
+  for (const e of sorted) {
+    if (e.type === 'fault.injected') {
+      const where = e.link ? ` on ${e.link}` : Array.isArray(e.links) ? ` on ${(e.links as string[]).join(', ')}` : e.target ? ` on ${e.target}` : '';
+      add(e.t, 'scripted', `fault ${e.name} injected: ${e.faultType}${where}${e.latencyMs ? ` (${e.latencyMs} ms)` : ''}`);
+    } else if (e.type === 'fault.healed') add(e.t, 'scripted', `fault ${e.name} healed`);
+    else if (e.type === 'operator.action') add(e.t, 'scripted', `runbook: ${e.action}${e.ok ? '' : ` FAILED (${e.error})`}`);
+  }
+  const first = (pred: (e: HistoryEvent) => boolean) => sorted.find(pred);
+  const empty = first((e) => e.type === 'route53.record.empty' && e.regional === true);
+  if (empty) {
+    const how = empty.cause === 'plan-deleted' ? `${empty.enactor}'s cleanup deleted plan ${empty.deletedPlan}, the one the record named` : `${empty.enactor} applied plan ${empty.generation}, already deleted by cleanup`;
+    add(empty.t, 'emergent', `Route 53 committed an EMPTY regional record: ${how}`);
+    const stuck = first((e) => e.type === 'enactor.apply.failed' && e.t >= empty.t);
+    add(stuck?.t, 'emergent', `Enactors can no longer apply plans (${stuck?.reason ?? 'inconsistent state'})`);
+  }
+  const lapsing = first((e) => e.type === 'dwfm.leases.lapsing');
+  add(lapsing?.t, 'emergent', 'DWFM leases lapse: RunInstances answers "insufficient capacity"');
+  if (r.metastable && r.reachableAtMs !== null) add(r.reachableAtMs, 'emergent', `DWFM in congestive collapse after DynamoDB came back (goodput < 10 % of C for ${r.collapseMs} ms)`);
+  const building = sorted.filter((e) => e.type === 'netmgr.backlog.building').at(-1);
+  add(building?.t, 'emergent', 'Network Manager backlog builds: new network state waits');
+  const removed = first((e) => e.type === 'nlb.target.removed' && (r.reachableAtMs === null || e.t >= r.reachableAtMs));
+  add(removed?.t, 'emergent', `NLB removes targets failing health checks (${r.nlb.targetsRemoved} removals in all)`);
+  const allValid = r.recovery.milestones.find((m) => m.name === 'leases.all-valid');
+  add(allValid?.atMs, 'emergent', `every lease re-established${r.recoveredBy === 'throttle' ? ' (only after the scripted throttle)' : ''}`);
+  return out.sort((a, b) => a.atMs - b.atMs);
+}

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../lab/errors.ts';
+import { labContext } from '../lab/lab.ts';
+import { PROJECT_ROOT } from '../lab/paths.ts';
+import { log } from './lab-commands.ts';
+import { abortOnSignals } from './signals.ts';
+import { table } from './table.ts';
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+export function registerGamedayCommands(program: Command): void {
+  program
+    .command('gameday')
+    .description('the us-east-1 outage once per arm (naive, full-jitter, the best configuration, a no-throttle control) with live progress; writes reports/<timestamp>/ and exits 1 when a check or the regression gate fails')
+    .option('--arms <list>', 'comma-separated arms (default: all four; with --quick: naive,full-jitter,best)')
+    .option('--quick', 'the arc scaled down (10,000 leases, 6 s leases): under 3 minutes')
+    .option('--out <dir>', 'folder for the reports (default reports/<timestamp>, with reports/latest pointing at it)')
+    .option('--baseline <file>', "a comparison.json to gate on: exit 1 naming every figure that regressed beyond its tolerance")
+    .option('--report <list>', 'files to write: md, html, json, junit', 'md,html,json,junit')
+    .option('--set <key=value>', 'a setting for every arm; repeatable', collect, [])
+    .option('--seed <n>', 'the seed every arm uses', '1')
+    .option('--runtime <name>', 'local (child processes) or docker (host-network containers)', 'local')
+    .option('--load <generator>', 'builtin, or k6 (RunInstances and NLB traffic from loadtests/k6/; needs k6 on PATH)', 'builtin')
+    .option('--no-progress', 'no live status display')
+    .action(async (o: { arms?: string; quick?: boolean; out?: string; baseline?: string; report: string; set: string[]; seed: string; runtime: string; load: string; progress: boolean }) => {
+      const [{ runGameday }, { DEFAULT_ARMS }, { reportersByName }, { ProgressReporter }, { parseRuntimeName }] = await Promise.all([
+        import('../chaos/gameday/gameday.ts'),
+        import('../chaos/gameday/arms.ts'),
+        import('../chaos/reporters/index.ts'),
+        import('../chaos/reporters/progress.ts'),
+        import('../lab/runtimes/index.ts'),
+      ]);
+      const quick = o.quick === true;
+      const arms = o.arms ? o.arms.split(',').map((s) => s.trim()).filter(Boolean) : [...DEFAULT_ARMS[quick ? 'quick' : 'full']];
+      if (!/^\d+$/.test(o.seed)) throw new InputError(`--seed ${o.seed}: expected a whole number`);
+      const reporters = reportersByName(o.report);
+      const runtime = parseRuntimeName(o.runtime);
+      const load = (await import('../loadtests/k6.ts')).parseLoadGenerator(o.load);
+      const reportsDir = join(PROJECT_ROOT, 'reports');
+      const outDir = resolve(o.out ?? join(reportsDir, new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')));
+      let position = '';
+      const progress = o.progress ? new ProgressReporter({ position: () => position }) : undefined;
+      const say = progress?.log ?? log;
+      const { signal, dispose } = abortOnSignals(say);
+      try {
+        const started = Date.now();
+        say(`[outage-lab] game day${quick ? ' (quick)' : ''}: arms ${arms.join(', ')}; seed ${o.seed}; ${runtime} runtime → ${outDir}`);
+        const r = await runGameday({
+          arms,
+          quick,
+          seed: Number(o.seed),
+          outDir,
+          latestLink: o.out ? undefined : join(reportsDir, 'latest'),
+          baseline: o.baseline,
+          sets: o.set,
+          reporters,
+          live: progress ? [progress] : [],
+          lab: labContext(),
+          runtime,
+          load,
+          log: (line) => say(`[outage-lab] ${line}`),
+          signal,
+          onArm: (i, n) => (position = `arm ${i}/${n}`),
+        });
+        progress?.close();
+        const c = r.report.comparison;
+        const rows = c.arms.map((a) => [
+          a.name,
+          a.verdict.toUpperCase(),
+          a.metastable ? 'yes' : 'no',
+          a.recoveredBy ?? 'never',
+          a.ttrMs === null ? '—' : `${a.ttrMs}`,
+          a.ratioToBound === null ? '—' : `${a.ratioToBound}`,
+          a.amplification === null ? '—' : `${a.amplification}`,
+          `${a.customerErrorSeconds}`,
+        ]);
+        process.stdout.write(
+          `\nGame day ${r.verdict.toUpperCase()} in ${((Date.now() - started) / 1000).toFixed(0)} s — capacity bound M / C = ${c.capacityBoundMs} ms\n\n` +
+            `${table(['arm', 'verdict', 'metastable', 'recovered by', 'ttr ms', '× bound', 'amplification', 'customer error-s'], rows)}\n` +
+            (r.report.gate ? `\nregression gate: ${r.report.gate.pass ? 'PASS' : 'FAIL'}${r.report.gate.findings.filter((f) => f.regressed).map((f) => `\n  REGRESSED ${f.detail}`).join('')}\n` : '') +
+            `\n${r.files.map((f) => `  ${f}`).join('\n')}\n`,
+        );
+        process.exitCode = r.interrupted ? 130 : r.verdict === 'pass' ? 0 : 1;
+      } finally {
+        progress?.close();
+        dispose();
+      }
+    });
+
+  program
+    .command('gate')
+    .description('the regression gate on its own: compare a game day\'s comparison.json with a baseline; exit 1 naming each figure that regressed')
+    .argument('<comparison>', 'comparison.json of the game day to judge')
+    .requiredOption('--baseline <file>', 'the comparison.json to hold it to')
+    .option('--json', 'print the gate result as JSON')
+    .action(async (file: string, o: { baseline: string; json?: boolean }) => {
+      const { gate, readBaseline, TOLERANCES } = await import('../chaos/gameday/gate.ts');
+      if (!existsSync(file)) throw new InputError(`${file} does not exist: give the comparison.json of a game day (reports/latest/comparison.json)`);
+      const current = readBaseline(file);
+      const result = gate(current, readBaseline(o.baseline), o.baseline);
+      if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else {
+        process.stdout.write(`regression gate: ${result.pass ? 'PASS' : 'FAIL'} (tolerances: ${Object.entries(TOLERANCES).map(([k, t]) => `${k} +${t.relative * 100} % +${t.absolute}`).join(', ')})\n`);
+        for (const f of result.findings) process.stdout.write(`  ${f.regressed ? 'REGRESSED' : 'ok'} ${f.detail}\n`);
+        for (const n of result.notes) process.stdout.write(`  note: ${n}\n`);
+      }
+      process.exitCode = result.pass ? 0 : 1;
+    });
+}
