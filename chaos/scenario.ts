@@ -118,8 +118,8 @@ export const ScenarioSchema = z
                 .object({
                   /** End once every one of these has happened (in any order)… */
                   allOf: z.array(z.string().min(1)).min(1),
-                  /** …and none was undone since: { netmgr.backlog.drained: netmgr.backlog.building }. */
-                  resetBy: z.record(z.string(), z.string()).default({}),
+                  /** …and no window from one event to another is open, e.g. a network backlog building until it drains. */
+                  notDuring: z.array(z.object({ from: z.string().min(1), until: z.string().min(1) }).strict()).default([]),
                   delayMs: ms().default(0),
                 })
                 .strict(),

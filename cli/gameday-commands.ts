@@ -46,7 +46,6 @@ export function registerGamedayCommands(program: Command): void {
       const { signal, dispose } = abortOnSignals(say);
       try {
         const started = Date.now();
-        say(`[outage-lab] game day${quick ? ' (quick)' : ''}: arms ${arms.join(', ')}; seed ${o.seed}; ${runtime} runtime → ${outDir}`);
         const r = await runGameday({
           arms,
           quick,

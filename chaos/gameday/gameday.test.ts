@@ -143,8 +143,8 @@ describe('outage-lab gameday --quick (real lab)', { timeout: 300_000 }, () => {
       timeout: 150_000,
     });
     expect(r.exitCode, r.stderr.slice(-2000)).toBe(1);
-    expect(r.stdout).toMatch(/REGRESSED best: ttrMs \d+ ms > \d+/);
-    expect(r.stdout).toMatch(/REGRESSED best: ratioToBound [\d.]+ × bound > [\d.]+/);
+    // Customers recover as soon as some droplets have leases; re-establishing them all does not.
+    expect(r.stdout).toMatch(/REGRESSED best: ratioToBound [\d.]+ × bound > [\d.]+ \(baseline [\d.]+ \+ 25 % \+ 0.3\)/);
     const junit = readFileSync(join(worse, 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<testsuite name="regression-gate" tests="\d+" failures="[1-9]/);
     // No terminal: the live status is a plain line every few seconds, no escape codes.

@@ -1,8 +1,8 @@
 /**
  * The regression gate for nightly jobs: this game day's figures against a stored comparison.json.
  * A figure regresses when it is worse than the baseline's by more than its tolerance (relative
- * and absolute, both stated below); an arm that recovered in the baseline and does not now, or
- * that was stable and is now metastable, regresses too. The gate names every regressed figure.
+ * and absolute, both stated below); an arm that recovered (by itself) in the baseline and does not
+ * now (or only after the scripted throttle), or that was stable and is now metastable, regresses too. The gate names every regressed figure.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from '../../lab/errors.ts';
@@ -85,6 +85,7 @@ export function gate(current: Comparison, baseline: Comparison, baselineFile: st
     }
     if (!b.metastable && c.metastable) findings.push({ arm: b.name, figure: 'metastable', baseline: false, current: true, limit: null, regressed: true, detail: `${b.name}: metastable now, stable in the baseline` });
     if (b.recoveredBy !== null && c.recoveredBy === null) findings.push({ arm: b.name, figure: 'recovered', baseline: true, current: false, limit: null, regressed: true, detail: `${b.name}: did not recover within the run; the baseline did (${b.recoveredBy})` });
+    else if (b.recoveredBy === 'self' && c.recoveredBy === 'throttle') findings.push({ arm: b.name, figure: 'recovered', baseline: true, current: false, limit: null, regressed: true, detail: `${b.name}: needed the scripted throttle to recover; the baseline recovered by itself` });
     for (const f of Object.keys(TOLERANCES) as Figure[]) {
       const finding = numeric(b.name, f, b[f], c[f]);
       if (finding) findings.push(finding);

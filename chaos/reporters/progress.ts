@@ -47,7 +47,11 @@ export class ProgressReporter implements Reporter {
   constructor(private readonly opts: ProgressOptions = {}) {
     this.stream = opts.stream ?? process.stderr;
     this.tty = opts.tty ?? this.stream.isTTY === true;
-    this.update = this.tty ? createLogUpdate(this.stream, { showCursor: true }) : undefined;
+    // A terminal that reports no size (0 × 0, e.g. a pty made by `script` without a parent
+    // terminal) would make log-update draw nothing: give it a usable size instead.
+    const stream = this.stream;
+    const sized = { isTTY: true, write: (s: string) => stream.write(s), get columns() { return stream.columns || 100; }, get rows() { return stream.rows || 40; } };
+    this.update = this.tty ? createLogUpdate(sized as unknown as NodeJS.WriteStream, { showCursor: true }) : undefined;
   }
 
   /** A line that stays (above the live block on a terminal). */

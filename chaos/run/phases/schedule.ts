@@ -30,14 +30,19 @@ export async function schedule(ctx: RunContext): Promise<void> {
   for (const cond of ctx.scenario.stop.afterEvents) {
     if ('allOf' in cond) {
       const seen = new Set<string>();
+      const open = new Set<number>();
       let fired = false;
       h.onEvent((e) => {
-        if (e.t < from || fired) return;
-        if (cond.allOf.includes(e.type)) seen.add(e.type);
-        for (const [kept, undoneBy] of Object.entries(cond.resetBy)) if (e.type === undoneBy) seen.delete(kept);
-        if (cond.allOf.every((t) => seen.has(t))) {
+        if (fired) return;
+        // Windows are tracked from the start (a backlog may build before the faults phase ends).
+        for (const [i, w] of cond.notDuring.entries()) {
+          if (e.type === w.from) open.add(i);
+          else if (e.type === w.until) open.delete(i);
+        }
+        if (e.t >= from && cond.allOf.includes(e.type)) seen.add(e.type);
+        if (cond.allOf.every((t) => seen.has(t)) && open.size === 0) {
           fired = true;
-          ctx.timers.push(setTimeout(() => ctx.stop!(`${cond.delayMs} ms after ${cond.allOf.join(' and ')}`), cond.delayMs));
+          ctx.timers.push(setTimeout(() => ctx.stop!(`${cond.delayMs} ms after ${cond.allOf.join(' and ')}${cond.notDuring.length ? ` with no ${cond.notDuring.map((w) => w.from).join(', ')} open` : ''}`), cond.delayMs));
         }
       });
       continue;
