@@ -64,6 +64,16 @@ type Samples = Record<string, Record<string, number>>;
 /** One metric of one service from a scrape round. */
 const sample = (e: HistoryEvent | undefined, service: string, name: string): number | undefined => (e?.services as Samples | undefined)?.[service]?.[name];
 
+/**
+ * How much a counter grew between two samples. A counter that went down was reset (its process
+ * restarted, as DWFM is by the runbook): it counted `b` since, as Prometheus's rate() reads it.
+ */
+export function increase(a: number | undefined, b: number | undefined): number {
+  if (b === undefined) return 0;
+  if (a === undefined || b < a) return b;
+  return b - a;
+}
+
 export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelConfig): RecoveryAnalysis {
   const capacityPerSec = dynamodbCapacityPerSec(model.dynamodb);
   const total = model.dwfm.droplets;
@@ -98,10 +108,10 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
     if (dt <= 0 || !has('dwfm')(a) || !has('dwfm')(b)) continue;
     series.push({
       t: b.t,
-      goodput: Math.max(0, ((sample(b, 'dwfm', 'dwfm_reestablished') ?? 0) - (sample(a, 'dwfm', 'dwfm_reestablished') ?? 0)) / dt),
+      goodput: increase(sample(a, 'dwfm', 'dwfm_reestablished'), sample(b, 'dwfm', 'dwfm_reestablished')) / dt,
       servedItems: Math.max(0, (leaseItems(b, 'served') - leaseItems(a, 'served')) / dt),
       wastedItems: Math.max(0, (leaseItems(b, 'wasted') - leaseItems(a, 'wasted')) / dt),
-      offeredItems: Math.max(0, (offered(b) - offered(a)) / dt),
+      offeredItems: increase(offered(a), offered(b)) / dt,
       valid: sample(b, 'dwfm', 'dwfm_leases_valid') ?? 0,
       lapsed: sample(b, 'dwfm', 'dwfm_leases_lapsed') ?? 0,
       backlog: sample(b, 'netmgr', 'netmgr_backlog') ?? null,
@@ -114,12 +124,19 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   const throttle = sorted.find((e) => e.type === 'operator.action' && e.action === 'throttle-dwfm' && e.ok === true);
   const lastDwfm = dwfm.at(-1);
   const firstDwfmAfterLapse = lapsing ? dwfm.find((e) => e.t >= lapsing.t) : undefined;
-  const needed = allValid ? (allValid.needed as number) : Math.max(0, ...series.map((p) => p.lapsed));
+  // A DWFM restarted mid-recovery starts a new episode: its all-valid event counts only that one's lapses.
+  const needed = Math.max(allValid ? (allValid.needed as number) : 0, ...series.filter((p) => reachableAtMs === null || p.t >= reachableAtMs - 1000).map((p) => p.lapsed), 0);
   // Counted from DynamoDB being reachable again (the retries refused during the outage are not
   // the herd) to every lease being valid (or the end of the run).
   const atReachable = reachableAtMs === null ? firstDwfmAfterLapse : latestBefore(dwfm, reachableAtMs);
   const atEnd = allValid ? (latestBefore(dwfm, allValid.t + 1500) ?? lastDwfm) : lastDwfm;
-  const since = (name: string) => Math.max(0, (sample(atEnd, 'dwfm', name) ?? 0) - (sample(atReachable, 'dwfm', name) ?? 0));
+  const since = (name: string) => {
+    if (!atReachable || !atEnd) return 0;
+    const span = dwfm.filter((e) => e.t >= atReachable.t && e.t <= atEnd.t);
+    let total = 0;
+    for (let k = 1; k < span.length; k++) total += increase(sample(span[k - 1], 'dwfm', name), sample(span[k], 'dwfm', name));
+    return total;
+  };
   const attempts = since('dwfm_reestablish_attempts');
   const itemsSent = since('dwfm_reestablish_items_sent');
 
@@ -158,7 +175,9 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   const cpu = (e: HistoryEvent | undefined, svc: string) => sample(e, svc, 'process_cpu_seconds_total');
   for (const svc of new Set(rounds.flatMap((e) => Object.keys((e.services as Samples | undefined) ?? {})))) {
     const list = rounds.filter((e) => cpu(e, svc) !== undefined);
-    if (list.length >= 2) byService[svc] = Math.round((cpu(list.at(-1), svc)! - cpu(list[0], svc)!) * 100) / 100;
+    let used = 0;
+    for (let k = 1; k < list.length; k++) used += increase(cpu(list[k - 1], svc), cpu(list[k], svc));
+    if (list.length >= 2) byService[svc] = Math.round(used * 100) / 100;
   }
   let maxCores = 0;
   for (let k = 1; k < rounds.length; k++) {
@@ -167,7 +186,7 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
     for (const svc of Object.keys(byService)) {
       const a = cpu(rounds[k - 1], svc);
       const b = cpu(rounds[k], svc);
-      if (a !== undefined && b !== undefined && dt > 0) cores += (b - a) / dt;
+      if (a !== undefined && b !== undefined && dt > 0) cores += increase(a, b) / dt;
     }
     maxCores = Math.max(maxCores, cores);
   }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ToxiproxyClient } from './toxiproxy-client.ts';
+import { ToxiproxyClient } from '../lab/toxiproxy-client.ts';
 import { labResolver, lookupA } from '../dns/resolve.ts';
 import { PROJECT_ROOT } from '../lab/paths.ts';
 import { sleep } from '../lab/proc.ts';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Lab, labDown, labContext, labStatus, type LabInfo } from '../lab/lab.ts';
+import { parseRuntimeName } from '../lab/runtimes/index.ts';
 import { installTools } from '../lab/tools.ts';
 import { hostPort } from '../topology/topology.ts';
 import { abortOnSignals } from './signals.ts';
@@ -47,12 +48,14 @@ export function registerLabCommands(program: Command): void {
   program
     .command('up')
     .description('start the lab (every component on loopback) and return once all are ready; `down` stops it')
-    .action(async () => {
+    .option('--runtime <name>', 'local (child processes) or docker (host-network containers)', 'local')
+    .action(async (o: { runtime: string }) => {
       const settings = labContext();
+      const runtime = parseRuntimeName(o.runtime);
       const started = Date.now();
       const { signal, dispose } = abortOnSignals(log);
       try {
-        const lab = await Lab.start(settings, { log, signal });
+        const lab = await Lab.start(settings, { log, signal, runtime });
         const info = await lab.info();
         const ports = new Map(
           lab.topology.components.map((c) => [
@@ -60,7 +63,7 @@ export function registerLabCommands(program: Command): void {
             [hostPort(c), ...Object.entries(c.extraPorts).map(([k, p]) => `:${p} ${k}`)].join(', '),
           ]),
         );
-        log(`lab up in ${((Date.now() - started) / 1000).toFixed(2)} s (slot ${info.slot}); stop it with \`npx outage-lab down\``);
+        log(`lab up in ${((Date.now() - started) / 1000).toFixed(2)} s (slot ${info.slot}, ${info.runtime} runtime); stop it with \`npx outage-lab down\``);
         printInfo(info, ports);
       } finally {
         dispose();

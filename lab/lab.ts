@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ToxiproxyClient, type Proxy } from '../chaos/toxiproxy-client.ts';
+import { ToxiproxyClient, type Proxy } from './toxiproxy-client.ts';
 import { dynamodbRecordSet, labZoneFile } from '../dns/lab-zone.ts';
 import { processSpecs, runLayout, type RunLayout } from '../topology/processes.ts';
 import { renderProxies } from '../topology/toxiproxy-proxies.ts';
@@ -212,7 +212,10 @@ export class Lab implements ComponentControl {
     // Validate everything before anything starts.
     const runDir = opts.runDir ?? join(settings.home, 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-slot${topology.slot}`);
     const layout = runLayout(runDir);
-    const all = processSpecs(topology, layout, opts.ephemeral ? { ownerPid: process.pid } : {});
+    const all = processSpecs(topology, layout, {
+      ...(opts.ephemeral ? { ownerPid: process.pid } : {}),
+      redisPersistence: (opts.config ?? DEFAULT_MODEL_CONFIG).redis.persistence,
+    });
     const wanted = opts.only ? closure(topology, opts.only) : undefined;
     const specs = wanted ? all.specs.filter((s) => wanted.has(s.name)) : all.specs;
     const files = all.files;

@@ -77,6 +77,17 @@ export const NlbSettingsSchema = z
   })
   .strict();
 
+export const RedisSettingsSchema = z
+  .object({
+    /**
+     * aof-always: append-only file, fsync before every reply (a store that acknowledges only
+     * durable writes); aof-everysec: fsync once a second (up to a second of acknowledged writes
+     * can be lost on a crash); off: memory only (a restart loses everything).
+     */
+    persistence: z.enum(['aof-always', 'aof-everysec', 'off']).default('aof-always'),
+  })
+  .strict();
+
 export const ModelConfigSchema = z
   .object({
     /** Seed for every random choice the services make (logged with each run). */
@@ -99,12 +110,14 @@ export const ModelConfigSchema = z
     dwfm: DwfmSettingsSchema.default(DwfmSettingsSchema.parse({})),
     netmgr: NetmgrSettingsSchema.default(NetmgrSettingsSchema.parse({})),
     nlb: NlbSettingsSchema.default(NlbSettingsSchema.parse({})),
+    redis: RedisSettingsSchema.default(RedisSettingsSchema.parse({})),
   })
   .strict();
 
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 export type DynamodbSettings = z.infer<typeof DynamodbSettingsSchema>;
 export type DwfmSettings = z.infer<typeof DwfmSettingsSchema>;
+export type RedisPersistence = z.infer<typeof RedisSettingsSchema>['persistence'];
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = ModelConfigSchema.parse({});
 

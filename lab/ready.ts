@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { UserError } from './errors.ts';
 import { sleep } from './proc.ts';
 import type { ReadyProbe } from './runtimes/runtime.ts';
+import { ToxiproxyClient } from './toxiproxy-client.ts';
 
 function redisPing(address: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -40,6 +41,11 @@ export function probe(p: ReadyProbe, timeoutMs = 1000): Promise<boolean> {
       return redisPing(p.address, p.port, timeoutMs);
     case 'http':
       return httpOk(p.url, timeoutMs);
+    case 'toxiproxy':
+      return new ToxiproxyClient(p.url).version().then(
+        () => true,
+        () => false,
+      );
   }
 }
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { RedisPersistence } from '../lab/model-config.ts';
 import type { ProcessSpec } from '../lab/runtimes/runtime.ts';
 import { renderCorefile } from './corefile.ts';
 import { component, hostPort, startOrder, type ComponentDef, type Topology } from './topology.ts';
@@ -29,17 +30,26 @@ export function runLayout(runDir: string): RunLayout {
 export interface ProcessOptions {
   /** Set for ephemeral labs: the services exit when this process is gone. */
   readonly ownerPid?: number;
+  /** Redis durability (default aof-always: every acknowledged write is on disk). */
+  readonly redisPersistence?: RedisPersistence;
+}
+
+function redisPersistenceArgs(p: RedisPersistence): string[] {
+  if (p === 'off') return ['--appendonly', 'no'];
+  return ['--appendonly', 'yes', '--appendfsync', p === 'aof-always' ? 'always' : 'everysec'];
 }
 
 function spec(c: ComponentDef, layout: RunLayout, topology: Topology, opts: ProcessOptions): ProcessSpec {
-  const base = { name: c.name, address: c.address, port: c.port };
+  // Every component reads (or writes) its run folder: containers mount it at the same path.
+  const base = { name: c.name, address: c.address, port: c.port, writes: [layout.runDir] };
   switch (c.kind) {
     case 'redis':
       return {
         ...base,
         program: 'redis-server',
-        // No persistence: every run starts from an empty store; the writes checker reads back live.
-        args: ['--bind', c.address, '--port', String(c.port), '--save', '', '--appendonly', 'no', '--dir', layout.redisDir,
+        // Every run starts from an empty store in its own folder; no RDB snapshots, the AOF (by
+        // default fsync'ed before each reply) is what survives a kill.
+        args: ['--bind', c.address, '--port', String(c.port), '--save', '', ...redisPersistenceArgs(opts.redisPersistence ?? 'aof-always'), '--dir', layout.redisDir,
           '--protected-mode', 'no', '--daemonize', 'no', '--maxclients', '20000'],
         ready: { kind: 'redis', address: c.address, port: c.port },
       };
@@ -57,7 +67,7 @@ function spec(c: ComponentDef, layout: RunLayout, topology: Topology, opts: Proc
         args: ['-host', c.address, '-port', String(c.port)],
         // Toxiproxy logs every connection at info level; under a thundering herd that is noise.
         env: { LOG_LEVEL: 'warn' },
-        ready: { kind: 'http', url: `http://${hostPort(c)}/version` },
+        ready: { kind: 'toxiproxy', url: `http://${hostPort(c)}` },
       };
     case 'service':
       return {

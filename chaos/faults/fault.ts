@@ -4,7 +4,7 @@
  * one file each (Toxiproxy's toxics/ habit).
  */
 import { z } from 'zod';
-import type { ToxiproxyClient } from '../toxiproxy-client.ts';
+import type { ToxiproxyClient } from '../../lab/toxiproxy-client.ts';
 import type { Topology } from '../../topology/topology.ts';
 
 export const FaultBase = {
@@ -55,4 +55,9 @@ export function unknownLink(topology: Topology, link: string): string | undefine
 /** The clients of the given links (who is slowed or cut off when they are). */
 export function linkClients(topology: Topology, links: readonly string[]): string[] {
   return [...new Set(topology.links.filter((l) => links.includes(l.name)).map((l) => l.from))];
+}
+
+export function unknownComponent(topology: Topology, name: string): string | undefined {
+  if (topology.components.some((c) => c.name === name)) return undefined;
+  return `no component named "${name}"; components are ${topology.components.map((c) => c.name).join(', ')}`;
 }

@@ -1,16 +1,25 @@
-/** The fault types, registered by name. */
+/**
+ * The fault types, registered by name (one file each): network faults on Toxiproxy links, and
+ * process faults on components (the same in every runtime).
+ */
 import { z } from 'zod';
 import type { Topology } from '../../topology/topology.ts';
 import type { FaultType } from './fault.ts';
+import { kill, KillFaultSchema } from './kill.ts';
 import { latency, LatencyFaultSchema } from './latency.ts';
 import { linkDown, LinkDownFaultSchema } from './link-down.ts';
+import { pause, PauseFaultSchema } from './pause.ts';
+import { restart, RestartFaultSchema } from './restart.ts';
 
-export const FaultSpecSchema = z.discriminatedUnion('type', [LatencyFaultSchema, LinkDownFaultSchema]);
+export const FaultSpecSchema = z.discriminatedUnion('type', [LatencyFaultSchema, LinkDownFaultSchema, KillFaultSchema, PauseFaultSchema, RestartFaultSchema]);
 export type FaultSpec = z.infer<typeof FaultSpecSchema>;
 
 export const FAULT_TYPES: { [K in FaultSpec['type']]: FaultType<Extract<FaultSpec, { type: K }>> } = {
   latency,
   'link-down': linkDown,
+  kill,
+  pause,
+  restart,
 };
 
 export function faultType<S extends FaultSpec>(spec: S): FaultType<S> {

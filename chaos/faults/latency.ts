@@ -1,6 +1,6 @@
 /** Latency on one Toxiproxy link: every chunk of data waits latencyMs (± jitterMs). */
 import { z } from 'zod';
-import { ToxiproxyApiError } from '../toxiproxy-client.ts';
+import { ToxiproxyApiError } from '../../lab/toxiproxy-client.ts';
 import { FaultBase, linkClients, unknownLink, type FaultType } from './fault.ts';
 
 export const LatencyFaultSchema = z

@@ -13,6 +13,12 @@ interface RuntimeEntry {
 
 export const RUNTIMES: readonly RuntimeEntry[] = [
   { name: 'local', description: 'every component a child process on loopback (default)', create: async (env, bundleDir) => new LocalRuntime(env, bundleDir) },
+  {
+    name: 'docker',
+    description: 'every component a host-network container driven through the Docker Engine API (dockerode); images built locally',
+    // dockerode loads only when the Docker runtime is used.
+    create: async (env, bundleDir) => (await import('./docker.ts')).DockerRuntime.connect(env, bundleDir),
+  },
 ];
 
 export const RUNTIME_NAMES = RUNTIMES.map((r) => r.name);

@@ -9,7 +9,9 @@ import type { ProgramName } from '../tools.ts';
 
 export type ReadyProbe =
   | { readonly kind: 'redis'; readonly address: string; readonly port: number }
-  | { readonly kind: 'http'; readonly url: string };
+  | { readonly kind: 'http'; readonly url: string }
+  /** Toxiproxy answers its API (asked through its client). */
+  | { readonly kind: 'toxiproxy'; readonly url: string };
 
 export interface ProcessSpec {
   readonly name: string;

@@ -120,6 +120,21 @@ export class LeaseTable {
     }
   }
 
+  /**
+   * After a restart: each lease as the table holds it. One still valid is renewed when it would
+   * have been (a renewal period after it was written), or within the next scan if that is past;
+   * one already expired lapses at the first scan and is re-established.
+   */
+  restore(expiresAt: Float64Array, at: number): void {
+    const { droplets, leaseTtlMs, renewPeriodMs } = this.settings;
+    for (let i = 0; i < droplets; i++) {
+      this.state[i] = LEASED;
+      this.expiresAt[i] = expiresAt[i]!;
+      const due = expiresAt[i]! - leaseTtlMs + renewPeriodMs;
+      this.nextRenewAt[i] = due > at ? due : at + this.random() * SCAN_MS;
+    }
+  }
+
   get validCount(): number {
     return this.settings.droplets - this.lapsedCount;
   }

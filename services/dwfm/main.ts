@@ -21,6 +21,10 @@ import { itemKey } from '../dynamodb/store.ts';
 import { LeaseTable } from './leases.ts';
 
 export const LEASE_TABLE = 'leases';
+/** Set once the fleet's leases were seeded: a DWFM that finds it was restarted. */
+const SEEDED_KEY = 'dwfm:seeded';
+/** The runbook's throttle, kept across restarts (as the operators' throttle outlived the hosts they restarted). */
+const THROTTLE_KEY = 'dwfm:throttle';
 
 /** The droplet NLB target j runs on. */
 export function targetDroplet(j: number, targets: number, droplets: number): number {
@@ -50,7 +54,8 @@ await runService(async (ctx) => {
       connections: cfg.connectionsPerAddress,
     });
   let client = makeClient();
-  ctx.onStop(() => client.close());
+  // Stopping drops whatever is in flight (a restart must not wait for a collapsed table).
+  ctx.onStop(() => client.destroy());
   const netmgr = httpUrl(component(ctx.topology, 'netmgr'));
   // NLB target j runs on a droplet spread across the fleet, so target changes are spread through
   // the Network Manager's backlog like everyone else's.
@@ -108,20 +113,43 @@ await runService(async (ctx) => {
   );
   if (cfg.throttle) table.setThrottle(cfg.throttle);
 
-  // The fleet was running before the experiment: every lease starts valid, written once at start
-  // straight into Redis (outside the capacity model) by one script, in a few milliseconds.
-  const seedAt = nowMs();
-  const lease = JSON.stringify({ holder: 'dwfm', expiresAt: seedAt + cfg.leaseTtlMs });
-  await ctx
-    .redis('seed')
-    .eval(
+  const store = ctx.redis('seed');
+  if ((await store.get(SEEDED_KEY)) === null) {
+    // The fleet was running before the experiment: every lease starts valid, written once at
+    // start straight into Redis (outside the capacity model) by one script, in a few milliseconds.
+    const seedAt = nowMs();
+    const lease = JSON.stringify({ holder: 'dwfm', expiresAt: seedAt + cfg.leaseTtlMs });
+    await store.eval(
       "for i = 0, tonumber(ARGV[1]) - 1 do redis.call('HSET', ARGV[2] .. i, 'v', ARGV[3], 'ver', 1) end return 1",
       0,
       cfg.droplets,
       itemKey(LEASE_TABLE, 'droplet-'),
       lease,
     );
-  table.seed(seedAt);
+    await store.set(SEEDED_KEY, String(seedAt));
+    table.seed(seedAt);
+  } else {
+    // A restart (the runbook's "restart DWFM hosts", or a fault): DWFM reads its leases back from
+    // the table (a scan outside the capacity model), so a lease whose write landed after DWFM had
+    // stopped waiting for it counts as held again. Lapsed ones are re-established as usual.
+    const expires = new Float64Array(cfg.droplets);
+    const CHUNK = 10_000;
+    for (let from = 0; from < cfg.droplets; from += CHUNK) {
+      const to = Math.min(cfg.droplets, from + CHUNK) - 1;
+      const values = (await store.eval(
+        "local out = {} for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do out[#out + 1] = redis.call('HGET', ARGV[3] .. i, 'v') or '' end return out",
+        0,
+        from,
+        to,
+        itemKey(LEASE_TABLE, 'droplet-'),
+      )) as string[];
+      values.forEach((v, k) => (expires[from + k] = v ? ((JSON.parse(v) as { expiresAt?: number }).expiresAt ?? 0) : 0));
+    }
+    table.restore(expires, nowMs());
+    const saved = await store.get(THROTTLE_KEY);
+    if (saved) table.setThrottle(JSON.parse(saved) as { maxPerSec: number | null; maxConcurrency: number | null });
+    ctx.events.publish('dwfm.restarted', { valid: table.validCount, droplets: cfg.droplets, throttle: table.throttle });
+  }
 
   const instancesOn = new Uint8Array(cfg.droplets);
   let placeCursor = Math.floor(random() * cfg.droplets);
@@ -185,9 +213,11 @@ await runService(async (ctx) => {
       {
         method: 'POST',
         path: /^\/v1\/admin\/throttle$/,
-        handler: (c) => {
+        handler: async (c) => {
           const body = parseBody(ThrottleBody, c.body ?? {});
-          table.setThrottle({ maxPerSec: body.maxPerSec, maxConcurrency: body.maxConcurrency });
+          const throttle = { maxPerSec: body.maxPerSec, maxConcurrency: body.maxConcurrency };
+          table.setThrottle(throttle);
+          await store.set(THROTTLE_KEY, JSON.stringify(throttle));
           if (body.resetConnections) {
             const old = client;
             client = makeClient();

@@ -130,7 +130,7 @@ table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}th,td{border:1px
 <p class="legend-note">Time to recover: trigger gone (DNS restored) → every customer SLO ≥ 99 % from then on. A scripted operator action is never counted as the system recovering.</p>
 ${gate}
 <h2>Time series</h2>
-<p class="legend-note">Arms overlaid (colours as in the table), x = seconds since each arm's first fault. Shaded: fault windows. Orange dashed lines: scripted operator actions. Dotted lines: milestones.</p>
+<p class="legend-note">Arms overlaid (colours as in the table), x = seconds since DynamoDB was reachable again in each arm (the DNS record restored), so recoveries line up. Shaded: fault windows (the Enactor's latency lasts the whole run). Orange dashed lines: scripted operator actions. Dotted lines: milestones.</p>
 ${chartHtml}
 ${perArm}
 <script id="report-data" type="application/json">${scriptJson(data)}</script>

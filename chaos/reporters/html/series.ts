@@ -1,6 +1,8 @@
 /**
  * Per-second time series for the charts, from a run's history and its analysis only. Time is in
- * seconds since the run's first fault, so arms of a game day line up on one axis.
+ * seconds since DynamoDB was reachable again (the trigger's end; the first fault when there was
+ * none), so the arms' recoveries line up on one axis even though the race that triggers the
+ * outage takes a different time in each.
  */
 import { DNS_OUTCOMES } from '../../../dns/resolve.ts';
 import type { HistoryEvent } from '../../history.ts';
@@ -14,7 +16,7 @@ export interface Mark {
 
 export interface ArmSeries {
   readonly name: string;
-  /** Run ms of the first fault (x = 0). */
+  /** Run ms of x = 0: DynamoDB reachable again (else the first fault). */
   readonly zeroMs: number;
   /** Per series: x (s since the first fault) → value. */
   readonly canary: Record<string, [number, number][]>;
@@ -34,7 +36,7 @@ const sec = (ms: number, zero: number) => Math.round((ms - zero) / 100) / 10;
 
 export function armSeries(run: RunResult): ArmSeries {
   const ev: readonly HistoryEvent[] = run.events;
-  const zeroMs = ev.find((e) => e.type === 'fault.injected')?.t ?? 0;
+  const zeroMs = run.summary.herd.reachableAtMs ?? ev.find((e) => e.type === 'fault.injected')?.t ?? 0;
   const end = ev.at(-1)?.t ?? zeroMs;
   const x = (t: number) => sec(t, zeroMs);
 

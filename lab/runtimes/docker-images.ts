@@ -1,0 +1,142 @@
+/**
+ * The Docker runtime's images, built locally with no registry: nothing is pulled. Each image is
+ * FROM scratch (or FROM our own node image) with exactly the files its program needs:
+ *   outage-lab/node      the machine's own Node.js binary and the shared libraries it links
+ *   outage-lab/services  outage-lab/node + the services' esbuild bundles (/app)
+ *   outage-lab/redis     Debian's redis-server and its shared libraries
+ *   outage-lab/coredns   the static CoreDNS build from .tools/
+ *   outage-lab/toxiproxy the static Toxiproxy build from .tools/
+ * An image's tag is a hash of its inputs, so it is built once and rebuilt only when they change.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type Docker from 'dockerode';
+import { UserError } from '../errors.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import { resolveProgram, type ProgramName } from '../tools.ts';
+
+export const IMAGE_PREFIX = 'outage-lab';
+export type ImageName = 'node' | 'services' | 'redis' | 'coredns' | 'toxiproxy';
+
+/** Where a program lives inside its image. */
+export const IN_IMAGE: Record<ProgramName | 'node', string> = {
+  node: '/usr/bin/node',
+  'redis-server': '/usr/bin/redis-server',
+  coredns: '/coredns',
+  'toxiproxy-server': '/toxiproxy-server',
+};
+export const APP_DIR = '/app';
+
+/** The shared libraries a dynamically linked binary needs (from ldd), loader included. */
+export function sharedLibraries(binary: string): string[] {
+  let out: string;
+  try {
+    out = execFileSync('ldd', [binary], { encoding: 'utf8' });
+  } catch {
+    return []; // static binary ("not a dynamic executable")
+  }
+  const libs: string[] = [];
+  for (const line of out.split('\n')) {
+    const m = /=>\s+(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
+    if (m) libs.push(m[1]!);
+  }
+  return libs;
+}
+
+interface ImagePlan {
+  readonly name: ImageName;
+  readonly tag: string;
+  /** The Dockerfile's text. */
+  readonly dockerfile: string;
+  /** Files of the build context: path in the context → source on this machine. */
+  readonly files: Record<string, string>;
+}
+
+function hashOf(parts: readonly string[], files: Record<string, string>): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  for (const [dest, src] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
+    const st = statSync(src);
+    h.update(dest).update(`${st.size}:${st.mtimeMs}:${st.mode}`).update('\0');
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+function rootfsOf(binary: string, inImage: string): Record<string, string> {
+  const files: Record<string, string> = { [`rootfs${inImage}`]: realpathSync(binary) };
+  for (const lib of sharedLibraries(binary)) files[`rootfs${lib}`] = realpathSync(lib);
+  return files;
+}
+
+function plan(name: ImageName, dockerfile: string, files: Record<string, string>, base = ''): ImagePlan {
+  return { name, tag: `${IMAGE_PREFIX}/${name}:${hashOf([dockerfile, base], files)}`, dockerfile, files };
+}
+
+/** Every image a lab needs, with tags from their inputs. */
+export function imagePlans(bundleDir: string, env: NodeJS.ProcessEnv): Record<ImageName, ImagePlan> {
+  const node = plan('node', 'FROM scratch\nCOPY rootfs/ /\n', rootfsOf(process.execPath, IN_IMAGE.node));
+  const bundles: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else bundles[`app/${relative(bundleDir, p)}`] = p;
+    }
+  };
+  walk(bundleDir);
+  const services = plan('services', `FROM ${node.tag}\nCOPY app/ ${APP_DIR}/\n`, bundles, node.tag);
+  const redis = plan('redis', 'FROM scratch\nCOPY rootfs/ /\n', rootfsOf(resolveProgram('redis-server', env), IN_IMAGE['redis-server']));
+  const coredns = plan('coredns', `FROM scratch\nCOPY coredns ${IN_IMAGE.coredns}\n`, { coredns: resolveProgram('coredns', env) });
+  const toxiproxy = plan('toxiproxy', `FROM scratch\nCOPY toxiproxy-server ${IN_IMAGE['toxiproxy-server']}\n`, { 'toxiproxy-server': resolveProgram('toxiproxy-server', env) });
+  return { node, services, redis, coredns, toxiproxy };
+}
+
+export function imageFor(program: ProgramName | 'node'): ImageName {
+  return program === 'node' ? 'services' : program === 'redis-server' ? 'redis' : program === 'coredns' ? 'coredns' : 'toxiproxy';
+}
+
+async function exists(docker: Docker, tag: string): Promise<boolean> {
+  try {
+    await docker.getImage(tag).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function build(docker: Docker, p: ImagePlan, log: (line: string) => void): Promise<void> {
+  const ctx = join(PROJECT_ROOT, '.build', 'images', p.tag.replace(/[/:]/g, '_'));
+  rmSync(ctx, { recursive: true, force: true });
+  mkdirSync(ctx, { recursive: true });
+  writeFileSync(join(ctx, 'Dockerfile'), p.dockerfile);
+  for (const [dest, src] of Object.entries(p.files)) {
+    mkdirSync(dirname(join(ctx, dest)), { recursive: true });
+    copyFileSync(src, join(ctx, dest));
+  }
+  const started = Date.now();
+  const stream = await docker.buildImage({ context: ctx, src: ['Dockerfile', ...new Set(Object.keys(p.files).map((f) => f.split('/')[0]!))] }, { t: p.tag, rm: true, forcerm: true, labels: { 'outage-lab.image': p.name } });
+  await new Promise<void>((resolve, reject) =>
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
+        const failed = output?.find((o) => o.error);
+        if (err || failed) reject(new UserError(`building image ${p.tag} failed: ${err?.message ?? failed?.errorDetail?.message ?? failed?.error}`));
+        else resolve();
+      },
+    ),
+  );
+  await docker.getImage(p.tag).tag({ repo: `${IMAGE_PREFIX}/${p.name}`, tag: 'latest' });
+  rmSync(ctx, { recursive: true, force: true });
+  log(`image ${p.tag} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Builds whichever images are missing (node before services); returns every tag. */
+export async function ensureImages(docker: Docker, bundleDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<Record<ImageName, string>> {
+  const plans = imagePlans(bundleDir, env);
+  for (const name of ['node', 'services', 'redis', 'coredns', 'toxiproxy'] as const) {
+    if (!(await exists(docker, plans[name].tag))) await build(docker, plans[name], log);
+  }
+  return Object.fromEntries(Object.entries(plans).map(([k, v]) => [k, v.tag])) as Record<ImageName, string>;
+}
