@@ -98,3 +98,46 @@ export function registerLabCommands(program: Command): void {
       process.exitCode = !info.up ? 3 : info.components.every((c) => c.healthy) ? 0 : 1;
     });
 }
+
+export function registerImageCommands(program: Command): void {
+  program
+    .command('images')
+    .description('build the Docker runtime\'s images locally (no registry): outage-lab/node, services, redis, coredns, toxiproxy; cached by their inputs')
+    .action(async () => {
+      const [{ DockerRuntime }, { ensureServiceBundles }, { buildTopology }] = await Promise.all([
+        import('../lab/runtimes/docker.ts'),
+        import('../lab/service-bundles.ts'),
+        import('../topology/topology.ts'),
+      ]);
+      const started = Date.now();
+      const entries = [...new Set(buildTopology().components.flatMap((c) => (c.entry ? [c.entry] : [])))];
+      const runtime = await DockerRuntime.connect(process.env, await ensureServiceBundles(entries));
+      await runtime.prepare([], log);
+      for (const [name, tag] of Object.entries(runtime.imageTags())) process.stdout.write(`  ${name.padEnd(10)} ${tag} (also :latest)\n`);
+      log(`images ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+
+  program
+    .command('compose')
+    .description('write compose/ (compose.yaml and its run folder) from the topology, for `docker compose up` users')
+    .option('--check', 'exit 1 if compose/ differs from what the topology gives, writing nothing')
+    .action(async (o: { check?: boolean }) => {
+      const [{ renderCompose }, { PROJECT_ROOT }, fs, path] = await Promise.all([import('../topology/compose.ts'), import('../lab/paths.ts'), import('node:fs'), import('node:path')]);
+      const dir = path.join(PROJECT_ROOT, 'compose');
+      const stale: string[] = [];
+      for (const f of renderCompose()) {
+        const target = path.join(dir, f.path);
+        const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
+        if (current === f.content) continue;
+        stale.push(f.path);
+        if (!o.check) {
+          fs.mkdirSync(path.dirname(target), { recursive: true });
+          fs.writeFileSync(target, f.content);
+        }
+      }
+      if (o.check && stale.length) {
+        log(`compose/ is out of date (${stale.join(', ')}): run \`npx outage-lab compose\``);
+        process.exitCode = 1;
+      } else log(stale.length ? `wrote ${stale.map((s) => `compose/${s}`).join(', ')}` : 'compose/ is up to date');
+    });
+}

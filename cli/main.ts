@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../lab/errors.ts';
-import { registerLabCommands } from './lab-commands.ts';
+import { registerImageCommands, registerLabCommands } from './lab-commands.ts';
 import { registerGamedayCommands } from './gameday-commands.ts';
 import { registerRunCommands } from './run-commands.ts';
 
@@ -13,6 +13,7 @@ program
   .exitOverride();
 
 registerLabCommands(program);
+registerImageCommands(program);
 registerRunCommands(program);
 registerGamedayCommands(program);
 

@@ -25,3 +25,30 @@ export async function startTestLab(slot: number, only?: readonly string[]): Prom
   const lab = await Lab.start(settings, { log: () => {}, ephemeral: true, ...(only ? { only } : {}) });
   return { lab, settings };
 }
+
+/** What a lab left behind: processes naming its addresses or home, its labelled containers, its taken ports. */
+export async function leftovers(slot: number, home: string): Promise<{ processes: string[]; containers: string[]; listeners: string[] }> {
+  const [{ livingProcessesMatching }, { processesWithEnv }, { ENV_LABEL_LAB }, { takenPorts }, { buildTopology, listeningEndpoints }, { labLabel }] = await Promise.all([
+    import('./proc-scan.ts'),
+    import('./proc.ts'),
+    import('./runtimes/local.ts'),
+    import('./ports.ts'),
+    import('../topology/topology.ts'),
+    import('./lab.ts'),
+  ]);
+  let containers: string[] = [];
+  try {
+    const { default: Docker } = await import('dockerode');
+    const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+    const list = await docker.listContainers({ all: true, filters: { label: [`outage-lab.lab=${labLabel(home)}`] } });
+    containers = list.map((c) => `${c.Names[0]} (${c.State})`);
+  } catch {
+    /* no Docker engine: nothing can be left there */
+  }
+  return {
+    // By the lab's label (the local runtime's environment variable) and by its addresses or home.
+    processes: [...new Set([...processesWithEnv(ENV_LABEL_LAB, labLabel(home)), ...livingProcessesMatching([`127.${slot}.`, home]).map((p) => p.pid)])].map(String),
+    containers,
+    listeners: (await takenPorts(listeningEndpoints(buildTopology({ slot })))).map((t) => `${t.endpoint} (${t.owner})`),
+  };
+}

@@ -97,9 +97,9 @@ export class ToxiproxyClient {
     return Object.values(out).map(json);
   }
 
+  /** Every proxy with its toxics (the library's Proxy objects drop the toxics, so the raw answer is read through its HTTP client). */
   async proxies(): Promise<Record<string, Proxy>> {
-    const all = await this.call(() => this.client.getAll());
-    return Object.fromEntries(Object.entries(all).map(([k, p]) => [k, json(p)]));
+    return (await this.call(() => this.client.getApi().get<Record<string, Proxy>>(`${this.baseUrl}/proxies`))).data;
   }
 
   async createProxy(p: ProxyConfig): Promise<Proxy> {
@@ -112,7 +112,7 @@ export class ToxiproxyClient {
   }
 
   async proxy(name: string): Promise<Proxy> {
-    return json(await this.call(() => this.client.get(encodeURIComponent(name))));
+    return (await this.call(() => this.client.getApi().get<Proxy>(`${this.baseUrl}/proxies/${encodeURIComponent(name)}`))).data;
   }
 
   async setEnabled(name: string, enabled: boolean): Promise<Proxy> {

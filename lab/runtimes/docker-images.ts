@@ -15,19 +15,11 @@ import { dirname, join, relative } from 'node:path';
 import type Docker from 'dockerode';
 import { UserError } from '../errors.ts';
 import { PROJECT_ROOT } from '../paths.ts';
-import { resolveProgram, type ProgramName } from '../tools.ts';
+import { resolveProgram } from '../tools.ts';
+import { APP_DIR, IN_IMAGE, type ImageName } from './image-names.ts';
 
 export const IMAGE_PREFIX = 'outage-lab';
-export type ImageName = 'node' | 'services' | 'redis' | 'coredns' | 'toxiproxy';
-
-/** Where a program lives inside its image. */
-export const IN_IMAGE: Record<ProgramName | 'node', string> = {
-  node: '/usr/bin/node',
-  'redis-server': '/usr/bin/redis-server',
-  coredns: '/coredns',
-  'toxiproxy-server': '/toxiproxy-server',
-};
-export const APP_DIR = '/app';
+export { APP_DIR, IN_IMAGE, imageFor, type ImageName } from './image-names.ts';
 
 /** The shared libraries a dynamically linked binary needs (from ldd), loader included. */
 export function sharedLibraries(binary: string): string[] {
@@ -91,10 +83,6 @@ export function imagePlans(bundleDir: string, env: NodeJS.ProcessEnv): Record<Im
   const coredns = plan('coredns', `FROM scratch\nCOPY coredns ${IN_IMAGE.coredns}\n`, { coredns: resolveProgram('coredns', env) });
   const toxiproxy = plan('toxiproxy', `FROM scratch\nCOPY toxiproxy-server ${IN_IMAGE['toxiproxy-server']}\n`, { 'toxiproxy-server': resolveProgram('toxiproxy-server', env) });
   return { node, services, redis, coredns, toxiproxy };
-}
-
-export function imageFor(program: ProgramName | 'node'): ImageName {
-  return program === 'node' ? 'services' : program === 'redis-server' ? 'redis' : program === 'coredns' ? 'coredns' : 'toxiproxy';
 }
 
 async function exists(docker: Docker, tag: string): Promise<boolean> {

@@ -55,6 +55,11 @@ export class DockerRuntime implements Runtime {
     this.images = await ensureImages(this.docker, this.bundleDir, this.env, log);
   }
 
+  imageTags(): Record<ImageName, string> {
+    if (!this.images) throw new Error('DockerRuntime.prepare() must run first');
+    return this.images;
+  }
+
   private command(spec: ProcessSpec): string[] {
     if (spec.program === 'node') {
       if (!spec.entry) throw new Error(`component ${spec.name}: a node program needs an entry module`);
