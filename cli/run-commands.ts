@@ -119,18 +119,18 @@ export function registerRunCommands(program: Command): void {
   const check = program.command('check').description('model checks of the shipping code');
   check
     .command('enactor')
-    .description('explore every interleaving of the real Enactor steps (and the Planner) and check: the active plan is never deleted, the regional record is never empty')
+    .description('explore every interleaving of the real Enactor steps, the Planner, lease expiry, the manual repair and step errors; check four properties; exit 1 on a violation')
     .option('--safeguards <on|off>', 'Enactor safeguards (fencing + guarded cleanup)', 'on')
-    .option('--enactors <n>', 'Enactors in the complete search', '2')
+    .option('--enactors <n>', 'Enactors in the exhaustive search', '2')
     .option('--generations <n>', 'plan generations the Planner publishes', '5')
-    .option('--endpoints <n>', 'endpoints per plan (the first is regional)', '2')
-    .option('--keep <n>', 'cleanup keeps plans within K generations', '1')
+    .option('--endpoints <n>', 'endpoints per plan (the first is regional)', '3')
+    .option('--keep <n>', 'cleanup keeps plans within K generations', '3')
     .option('--bounded-enactors <n>', 'also search this many Enactors, bounded by --max-states (0: skip)', '3')
     .option('--max-states <n>', 'bound for the second search', '1000000')
-    .option('--json', 'print results as JSON')
+    .option('--json', 'print the result as JSON')
     .action(async (o: Record<string, string | boolean>) => {
       if (o.safeguards !== 'on' && o.safeguards !== 'off') throw new InputError(`--safeguards ${o.safeguards}: expected on or off`);
-      const { checkEnactors } = await chaos.modelCheck();
+      const { checkEnactors, RACE_ORDERS } = await chaos.modelCheck();
       const base = {
         generations: intOption('--generations', String(o.generations), 2, 12),
         endpoints: intOption('--endpoints', String(o.endpoints), 1, 5),
@@ -140,23 +140,35 @@ export function registerRunCommands(program: Command): void {
       const runs = [{ ...base, enactors: intOption('--enactors', String(o.enactors), 1, 4), maxStates: 50_000_000 }];
       const bounded = intOption('--bounded-enactors', String(o['boundedEnactors']), 0, 5);
       if (bounded > 0) runs.push({ ...base, enactors: bounded, maxStates: intOption('--max-states', String(o['maxStates']), 1000, 50_000_000) });
-      const results = [];
+      const results: Awaited<ReturnType<typeof checkEnactors>>[] = [];
       for (const r of runs) {
-        log(`exploring ${r.enactors} Enactors × ${r.generations} generations × ${r.endpoints} endpoints, K = ${r.keepGenerations}, safeguards ${o.safeguards}…`);
-        const result = await checkEnactors(r, process.stderr.isTTY ? (n) => process.stderr.write(`\r[outage-lab]   ${n} states…`) : undefined);
+        log(`exploring ${r.enactors} Enactors × ${r.generations} generations × ${r.endpoints} endpoints, K = ${r.keepGenerations}, safeguards ${o.safeguards}${r.maxStates < 50_000_000 ? `, at most ${r.maxStates} states` : ''}…`);
+        const result = await checkEnactors(r, process.stderr.isTTY ? (n, d) => process.stderr.write(`\r[outage-lab]   depth ${d}: ${n} states…`) : undefined);
         if (process.stderr.isTTY) process.stderr.write('\n');
         results.push(result);
-        const space = result.complete ? 'the whole space' : result.violation ? 'until the violation' : `a bounded space (stopped at ${r.maxStates} states)`;
-        log(`${result.statesExplored} states, ${result.transitions} transitions in ${(result.elapsedMs / 1000).toFixed(2)} s: explored ${space}`);
-        if (result.violation) {
-          if (!o.json) {
-            process.stdout.write(`\nVIOLATION: ${result.violation.message}\n\nShortest trace (${result.violation.trace.length} steps):\n${result.violation.trace.join('\n')}\n`);
+        const space = result.exhausted ? 'the whole space (exhausted)' : `a bounded space (stopped at ${r.maxStates} states)`;
+        log(`${result.states} states, ${result.transitions} transitions, depth ${result.depth}, ${(result.ms / 1000).toFixed(2)} s: ${space}`);
+        if (!o.json) {
+          process.stdout.write(`\n${r.enactors} Enactors × ${r.generations} generations × ${r.endpoints} endpoints, K = ${r.keepGenerations}, safeguards ${o.safeguards}: ${result.states} states, depth ${result.depth}, ${(result.ms / 1000).toFixed(2)} s, ${result.exhausted ? 'exhausted' : 'bounded (not exhausted)'}\n`);
+          for (const p of result.properties) process.stdout.write(`  ${p.holds ? 'HOLDS   ' : 'VIOLATED'} ${p.name}: ${p.description}\n`);
+          for (const p of result.properties.filter((x) => !x.holds)) {
+            const orders = Object.entries(p.orders ?? {});
+            if (orders.length) {
+              for (const [order, trace] of orders) process.stdout.write(`\n${p.name} — ${RACE_ORDERS[order as keyof typeof RACE_ORDERS]} (${trace.length} steps):\n${trace.join('\n')}\n`);
+            } else process.stdout.write(`\n${p.name} — shortest trace (${p.trace!.length} steps):\n${p.trace!.join('\n')}\n`);
           }
-          break;
         }
-        if (!o.json) process.stdout.write(`no violation: ${r.enactors} Enactors × ${r.generations} generations, ${space}, ${result.statesExplored} states, ${(result.elapsedMs / 1000).toFixed(2)} s\n`);
       }
-      if (o.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-      process.exitCode = results.some((r) => r.violation) ? 1 : 0;
+      const [main, ...more] = results;
+      const merged = main!.properties.map((p) => {
+        const failing = [p, ...more.map((m) => m.properties.find((x) => x.name === p.name)!)].find((x) => !x.holds);
+        return { name: p.name, holds: !failing, ...(failing ? { trace: failing.trace, ...(failing.orders ? { orders: failing.orders } : {}) } : {}) };
+      });
+      const verdict = merged.every((p) => p.holds) ? 'pass' : 'fail';
+      if (o.json) {
+        const figures = (r: (typeof results)[number]) => ({ enactors: r.options.enactors, states: r.states, transitions: r.transitions, depth: r.depth, exhausted: r.exhausted, ms: r.ms });
+        process.stdout.write(`${JSON.stringify({ verdict, ...figures(main!), options: main!.options, properties: merged, bounded: more.map((r) => ({ ...figures(r), properties: r.properties.map((p) => ({ name: p.name, holds: p.holds })) })) }, null, 2)}\n`);
+      } else process.stdout.write(`\nverdict: ${verdict.toUpperCase()}\n`);
+      process.exitCode = verdict === 'pass' ? 0 : 1;
     });
 }

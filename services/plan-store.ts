@@ -47,9 +47,9 @@ export async function listPlans(redis: Redis): Promise<number[]> {
 }
 
 /** Lease values are "<generation>:<expiresAtEpochMs>". */
-export async function setLease(redis: Redis, enactor: string, generation: number | null, ttlMs: number): Promise<void> {
+export async function setLease(redis: Redis, enactor: string, generation: number | null, ttlMs: number, now = Date.now()): Promise<void> {
   if (generation === null) await redis.hdel(KEYS.leases, enactor);
-  else await redis.hset(KEYS.leases, enactor, `${generation}:${Date.now() + ttlMs}`);
+  else await redis.hset(KEYS.leases, enactor, `${generation}:${now + ttlMs}`);
 }
 
 export async function isAutomationDisabled(redis: Redis): Promise<boolean> {

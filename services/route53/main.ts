@@ -86,12 +86,10 @@ await runService(async (ctx) => {
     }
   };
 
-  /** While DNS automation is disabled (the runbook's step), Route 53 refuses Enactor changes. */
-  const refuseWhenDisabled = async (enactor: string) => {
-    if ((await redis.get(KEYS.automationDisabled)) === '1') {
-      changes.inc({ kind: 'automation', result: 'refused' });
-      throw new HttpError(409, `DNS automation is disabled by the operator; change from ${enactor} refused`);
-    }
+  /** While DNS automation is disabled (the runbook's step), Route 53 refuses Enactor changes (checked inside each transaction). */
+  const refuseDisabled = (enactor: string): never => {
+    changes.inc({ kind: 'automation', result: 'refused' });
+    throw new HttpError(409, `DNS automation is disabled by the operator; change from ${enactor} refused`);
   };
 
   const endpointParam = (raw: string) => {
@@ -117,8 +115,8 @@ await runService(async (ctx) => {
         handler: async (c) => {
           const endpoint = endpointParam(c.params[0]!);
           const body = parseBody(ApplyBody, c.body);
-          await refuseWhenDisabled(body.enactor);
           const r = await records.apply(endpoint, body.generation, body.fence);
+          if (r.result === 'disabled') refuseDisabled(body.enactor);
           const ts = nowMs();
           changes.inc({ kind: 'apply', result: r.result });
           if (r.result === 'stale') {
@@ -135,8 +133,8 @@ await runService(async (ctx) => {
         handler: async (c) => {
           const generation = Number(c.params[0]);
           const body = parseBody(DeleteBody, c.body);
-          await refuseWhenDisabled(body.enactor);
           const r = await records.deletePlan(generation, body.guard);
+          if (r.result === 'disabled') refuseDisabled(body.enactor);
           const ts = nowMs();
           changes.inc({ kind: 'delete-plan', result: r.result });
           if (r.result === 'deleted') {
@@ -153,9 +151,8 @@ await runService(async (ctx) => {
         path: /^\/v1\/operator\/restore-dns$/,
         handler: async (c) => {
           const body = parseBody(RestoreBody, c.body ?? {});
-          if (body.disableAutomation) await redis.set(KEYS.automationDisabled, '1');
           const addresses = body.addresses ?? ctx.topology.dynamodb.recordAddresses;
-          const list = await records.restore(addresses);
+          const list = await records.restore(addresses, body.disableAutomation);
           const ts = nowMs();
           changes.inc({ kind: 'restore', result: 'applied' });
           ctx.events.publish('route53.operator.restore-dns', { addresses, automationDisabled: body.disableAutomation, by: body.by }, ts);

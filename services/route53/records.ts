@@ -8,7 +8,10 @@
 import type { Redis } from 'ioredis';
 import { KEYS, type Plan } from '../plan-store.ts';
 
+// While DNS automation is disabled (the runbook's step) every Enactor change is refused, checked
+// in the same transaction as the change: an apply already on its way cannot slip past a repair.
 const APPLY = `
+if redis.call('GET', KEYS[3]) == '1' then return {-1, ''} end
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if ARGV[3] == '1' and cur and cur ~= 'manual' and tonumber(cur) > tonumber(ARGV[2]) then return {0, cur} end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -17,6 +20,7 @@ return {1, cur or ''}
 `;
 
 const DELETE = `
+if redis.call('GET', KEYS[5]) == '1' then return 'disabled' end
 if redis.call('EXISTS', KEYS[2]) == 0 then return 'gone' end
 if ARGV[2] == '1' then
   for _, v in ipairs(redis.call('HVALS', KEYS[3])) do
@@ -51,8 +55,8 @@ export interface RecordChange {
 }
 
 type Scripts = {
-  r53Apply(k1: string, k2: string, endpoint: string, gen: string, fence: string): Promise<[number, string]>;
-  r53Delete(k1: string, k2: string, k3: string, k4: string, gen: string, guard: string, now: string): Promise<string>;
+  r53Apply(k1: string, k2: string, k3: string, endpoint: string, gen: string, fence: string): Promise<[number, string]>;
+  r53Delete(k1: string, k2: string, k3: string, k4: string, k5: string, gen: string, guard: string, now: string): Promise<string>;
 };
 
 export class RecordSets {
@@ -65,9 +69,11 @@ export class RecordSets {
   constructor(
     private readonly redis: Redis,
     readonly endpoints: readonly string[],
+    /** Epoch ms, for lease expiry (injectable, so the differential test can drive time). */
+    private readonly now: () => number = Date.now,
   ) {
-    redis.defineCommand('r53Apply', { numberOfKeys: 2, lua: APPLY });
-    redis.defineCommand('r53Delete', { numberOfKeys: 4, lua: DELETE });
+    redis.defineCommand('r53Apply', { numberOfKeys: 3, lua: APPLY });
+    redis.defineCommand('r53Delete', { numberOfKeys: 5, lua: DELETE });
     this.scripts = redis as unknown as Scripts;
   }
 
@@ -97,8 +103,9 @@ export class RecordSets {
     if (fresh.length) await this.writeManual(fresh, seed);
   }
 
-  private async writeManual(endpoints: readonly string[], addresses: readonly string[]): Promise<void> {
+  private async writeManual(endpoints: readonly string[], addresses: readonly string[], disableAutomation = false): Promise<void> {
     const m = this.redis.multi();
+    if (disableAutomation) m.set(KEYS.automationDisabled, '1');
     for (const e of endpoints) m.hset(KEYS.records, e, 'manual').hset(KEYS.manual, e, JSON.stringify(addresses));
     await m.exec();
   }
@@ -128,10 +135,11 @@ export class RecordSets {
   }
 
   /** Points an endpoint's record at a plan; with `fence`, only if the plan is not older than the record's (re-applying the same plan is idempotent). */
-  apply(endpoint: string, generation: number, fence: boolean): Promise<{ result: 'applied' | 'stale'; active: number | null; change?: RecordChange }> {
+  apply(endpoint: string, generation: number, fence: boolean): Promise<{ result: 'applied' | 'stale' | 'disabled'; active: number | null; change?: RecordChange }> {
     return this.serial(async () => {
       const before = this.view(endpoint);
-      const [ok, cur] = await this.scripts.r53Apply(KEYS.records, KEYS.manual, endpoint, String(generation), fence ? '1' : '0');
+      const [ok, cur] = await this.scripts.r53Apply(KEYS.records, KEYS.manual, KEYS.automationDisabled, endpoint, String(generation), fence ? '1' : '0');
+      if (ok === -1) return { result: 'disabled' as const, active: before.generation };
       if (ok === 0) return { result: 'stale' as const, active: Number(cur) };
       await this.planContent(generation);
       this.records.set(endpoint, { kind: 'plan', generation });
@@ -140,7 +148,7 @@ export class RecordSets {
   }
 
   /** Deletes a plan; with `guard`, refuses while any record names it or an Enactor leases it. */
-  deletePlan(generation: number, guard: boolean): Promise<{ result: 'deleted' | 'active' | 'leased' | 'gone'; changes: RecordChange[] }> {
+  deletePlan(generation: number, guard: boolean): Promise<{ result: 'deleted' | 'active' | 'leased' | 'gone' | 'disabled'; changes: RecordChange[] }> {
     return this.serial(async () => {
       const affected = this.endpoints.filter((e) => {
         const r = this.records.get(e);
@@ -152,21 +160,22 @@ export class RecordSets {
         KEYS.plan(generation),
         KEYS.records,
         KEYS.leases,
+        KEYS.automationDisabled,
         String(generation),
         guard ? '1' : '0',
-        String(Date.now()),
-      )) as 'deleted' | 'active' | 'leased' | 'gone';
+        String(this.now()),
+      )) as 'deleted' | 'active' | 'leased' | 'gone' | 'disabled';
       if (result !== 'deleted') return { result, changes: [] };
       this.plans.set(generation, undefined);
       return { result, changes: before.map((b) => ({ endpoint: b.endpoint, before: b, after: this.view(b.endpoint) })) };
     });
   }
 
-  /** The operator's repair: every record becomes a manual record with the given addresses. */
-  restore(addresses: readonly string[]): Promise<RecordChange[]> {
+  /** The operator's repair: every record becomes a manual record with the given addresses (and, usually, DNS automation is disabled in the same transaction). */
+  restore(addresses: readonly string[], disableAutomation = true): Promise<RecordChange[]> {
     return this.serial(async () => {
       const before = this.all();
-      await this.writeManual(this.endpoints, addresses);
+      await this.writeManual(this.endpoints, addresses, disableAutomation);
       for (const e of this.endpoints) this.records.set(e, { kind: 'manual', addresses });
       return before.map((b) => ({ endpoint: b.endpoint, before: b, after: this.view(b.endpoint) }));
     });
