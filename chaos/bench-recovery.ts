@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../lab/errors.ts';
 import type { LabContext } from '../lab/lab.ts';
+import type { RuntimeName } from '../lab/runtimes/index.ts';
 import { STRATEGIES } from '../services/dwfm/strategies.ts';
 import { runScenario, type RunSummary } from './runner.ts';
 import { loadScenario } from './scenario.ts';
@@ -78,6 +79,7 @@ export async function benchRecovery(opts: {
   readonly lab: LabContext;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
+  readonly runtime?: RuntimeName;
 }): Promise<BenchResult> {
   const started = performance.now();
   const base = [...opts.sets, ...(opts.leases ? [`dwfm.droplets=${opts.leases}`] : [])];
@@ -93,7 +95,7 @@ export async function benchRecovery(opts: {
       const scenario = loadScenario('herd', [...base, ...spec.sets]);
       const outDir = join(opts.outDir, 'runs', `${spec.label.replace(/[^a-z0-9.=-]+/gi, '_')}-seed${seed}`);
       opts.log(`${spec.label}: run ${seed}/${opts.repeat}…`);
-      const s: RunSummary = await runScenario(scenario, { seed, outDir, lab: opts.lab, log: () => {}, signal: opts.signal });
+      const s: RunSummary = await runScenario(scenario, { seed, outDir, lab: opts.lab, log: () => {}, signal: opts.signal, runtime: opts.runtime });
       bound = s.capacityBoundMs;
       capacity = s.herd.capacityPerSec;
       leases = s.leases.total;

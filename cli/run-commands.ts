@@ -74,16 +74,18 @@ export function registerRunCommands(program: Command): void {
     .option('--leases <m>', 'droplets M (default: the scenario\'s 20000)')
     .option('--set <key=value>', 'a setting for every run; repeatable', collect, [])
     .option('--out <dir>', 'folder for bench.json and the runs')
-    .action(async (o: { strategies: string; repeat: string; leases?: string; set: string[]; out?: string }) => {
-      const { benchRecovery, parseStrategySpec } = await chaos.bench();
+    .option('--runtime <name>', 'local (child processes) or docker (host-network containers)', 'local')
+    .action(async (o: { strategies: string; repeat: string; leases?: string; set: string[]; out?: string; runtime: string }) => {
+      const [{ benchRecovery, parseStrategySpec }, { parseRuntimeName }] = await Promise.all([chaos.bench(), chaos.runtimes()]);
+      const runtime = parseRuntimeName(o.runtime);
       // Specs are separated by commas; a spec's own settings by semicolons.
       const specs = o.strategies.split(/,(?=[a-z-]+(?::|$|,))/).map((x) => parseStrategySpec(x.replace(/;/g, ',')));
       const repeat = intOption('--repeat', o.repeat, 1, 50);
-      const leases = o.leases === undefined ? undefined : intOption('--leases', o.leases, 1, 200_000);
+      const leases = o.leases === undefined ? undefined : intOption('--leases', o.leases, 1, 2_000_000);
       const outDir = o.out ?? join(PROJECT_ROOT, 'reports', `bench-recovery-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const { signal, dispose } = abortOnSignals(log);
       try {
-        const r = await benchRecovery({ specs, repeat, leases, sets: o.set, outDir, lab: labContext(), log, signal });
+        const r = await benchRecovery({ specs, repeat, leases, sets: o.set, outDir, lab: labContext(), log, signal, runtime });
         const fmt = (v: number | null) => (v === null ? '—' : String(v));
         const rows = Object.entries(r.strategies).map(([name, v]) => [
           name,

@@ -27,7 +27,7 @@ const STRATEGY = z.enum(['naive', 'exponential', 'full-jitter', 'equal-jitter', 
 export const DwfmSettingsSchema = z
   .object({
     /** M: droplets, each with a lease in DynamoDB. */
-    droplets: ms(1, 200_000).default(20_000),
+    droplets: ms(1, 2_000_000).default(20_000),
     /** A lease not renewed within this lapses (the incident's minutes, compressed to seconds). */
     leaseTtlMs: ms(1000, 3_600_000).default(21_000),
     /** Each lease is renewed this often (spread over the period). */

@@ -15,7 +15,7 @@ export interface ArmDef extends ArmInfo {
   /** End the run this long after DNS is restored (the control, which would otherwise run to maxDurationMs). */
   readonly stopAfterDnsRestoredMs?: { readonly full: number; readonly quick: number };
   readonly checks: readonly CheckSpec[];
-  /** Measured wall time of the arm, for the live display's "elapsed / expected". */
+  /** Measured wall time of the arm (2-core machine; the race's own timing moves it by up to ~20 s), for the live display. */
   readonly expectedMs: { readonly full: number; readonly quick: number };
 }
 
@@ -44,7 +44,7 @@ export const ARMS: readonly ArmDef[] = [
     sets: ['dwfm.strategy=naive'],
     withoutOperator: [],
     checks: [...COMMON, check('leases-reestablished'), check('milestones-in-order', { expect: [...INCIDENT_MILESTONES] }), check('collapse-reproduced')],
-    expectedMs: { full: 100_000, quick: 50_000 },
+    expectedMs: { full: 105_000, quick: 50_000 },
   },
   {
     name: 'full-jitter',
@@ -54,7 +54,7 @@ export const ARMS: readonly ArmDef[] = [
     sets: ['dwfm.strategy=full-jitter'],
     withoutOperator: [],
     checks: RECOVERS,
-    expectedMs: { full: 80_000, quick: 45_000 },
+    expectedMs: { full: 65_000, quick: 45_000 },
   },
   {
     name: 'best',
@@ -64,7 +64,7 @@ export const ARMS: readonly ArmDef[] = [
     sets: ['dwfm.strategy=naive', 'dwfm.concurrency=40', 'dwfm.fastFailRetryMs=100'],
     withoutOperator: [],
     checks: RECOVERS,
-    expectedMs: { full: 65_000, quick: 40_000 },
+    expectedMs: { full: 60_000, quick: 37_000 },
   },
   {
     name: 'naive-no-throttle',
@@ -79,7 +79,7 @@ export const ARMS: readonly ArmDef[] = [
       check('milestones-in-order', { expect: ['fault.injected', 'dns.empty', 'dns.detected', 'leases.lapsing', 'dns.restored', 'dynamodb.reachable', 'dynamodb.healthy'] }),
       check('collapse-reproduced'),
     ],
-    expectedMs: { full: 95_000, quick: 50_000 },
+    expectedMs: { full: 100_000, quick: 50_000 },
   },
 ];
 
