@@ -130,6 +130,8 @@ export const ScenarioSchema = z
       .strict()
       .default({ maxDurationMs: 60_000, afterEvents: [] }),
     checks: z.array(CheckSpecSchema).default([]),
+    /** `--set` assignments applied first under --quick (the same experiment, scaled down). */
+    quick: z.array(z.string().regex(/^[^=]+=.*$/, 'each entry is key=value, as --set takes')).default([]),
   })
   .strict();
 
@@ -197,8 +199,8 @@ export function applySet(doc: Record<string, unknown>, assignment: string): void
   (node as Record<string | number, unknown>)[Array.isArray(node) ? Number(last) : last] = value;
 }
 
-/** Reads, overrides and validates a scenario; any problem is an InputError naming the field. */
-export function loadScenario(nameOrPath: string, sets: readonly string[] = []): Scenario {
+/** Reads, overrides and validates a scenario; any problem is an InputError naming the field. With `quick`, its `quick:` sets apply before `sets`. */
+export function loadScenario(nameOrPath: string, sets: readonly string[] = [], opts: { quick?: boolean } = {}): Scenario {
   const file = scenarioPath(nameOrPath);
   if (!existsSync(file)) {
     throw new InputError(`scenario ${nameOrPath} not found (looked for ${file}): give a shipped name such as dns-race, or a path to a .yaml file`);
@@ -211,7 +213,9 @@ export function loadScenario(nameOrPath: string, sets: readonly string[] = []): 
     throw err;
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(`${file}: expected a mapping with name, settings, faults, …`);
-  for (const s of sets) applySet(doc as Record<string, unknown>, s);
+  const quick = opts.quick ? (doc as { quick?: unknown }).quick : undefined;
+  if (quick !== undefined && !(Array.isArray(quick) && quick.every((q) => typeof q === 'string'))) throw new InputError(`${file}: quick: a list of key=value assignments`);
+  for (const s of [...((quick as string[] | undefined) ?? []), ...sets]) applySet(doc as Record<string, unknown>, s);
   const r = ScenarioSchema.safeParse(doc);
   if (!r.success) throw new InputError(describeIssues(sets.length ? `${file} (with --set)` : file, r.error));
   return r.data;

@@ -42,7 +42,7 @@ export function registerGamedayCommands(program: Command): void {
       const outDir = resolve(o.out ?? join(reportsDir, new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')));
       let position = '';
       const progress = o.progress ? new ProgressReporter({ position: () => position }) : undefined;
-      const say = progress?.log ?? log;
+      const say = progress ? (line: string) => progress.log(`[outage-lab] ${line}`) : log;
       const { signal, dispose } = abortOnSignals(say);
       try {
         const started = Date.now();
@@ -59,7 +59,7 @@ export function registerGamedayCommands(program: Command): void {
           lab: labContext(),
           runtime,
           load,
-          log: (line) => say(`[outage-lab] ${line}`),
+          log: say,
           signal,
           onArm: (i, n) => (position = `arm ${i}/${n}`),
         });

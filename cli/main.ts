@@ -3,6 +3,7 @@ import { UserError } from '../lab/errors.ts';
 import { registerImageCommands, registerLabCommands } from './lab-commands.ts';
 import { registerGamedayCommands } from './gameday-commands.ts';
 import { registerRunCommands } from './run-commands.ts';
+import { registerSweepCommands } from './sweep-commands.ts';
 
 const program = new Command();
 program
@@ -16,6 +17,7 @@ registerLabCommands(program);
 registerImageCommands(program);
 registerRunCommands(program);
 registerGamedayCommands(program);
+registerSweepCommands(program);
 
 function commandName(): string {
   const known = new Set(program.commands.map((c) => c.name()));

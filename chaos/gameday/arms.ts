@@ -86,19 +86,3 @@ export const ARMS: readonly ArmDef[] = [
 export const ARM_NAMES = ARMS.map((a) => a.name);
 export const DEFAULT_ARMS = { full: ARM_NAMES, quick: ['naive', 'full-jitter', 'best'] } as const;
 
-/**
- * --quick: the same arc at half the fleet (M = 10,000, bound 2.5 s) with leases that lapse in
- * 6 s, so DNS can come back 8 s after the alert (every lease lapsed by then) and the throttle
- * 16 s after that (> 5 × M / C = 12.5 s, so a collapse until then is metastable). The backoff cap
- * is halved with the bound (cap / bound = 4 as in the full run); the Network Manager drains its
- * half-size backlog at twice the rate.
- */
-export const QUICK_SETS: readonly string[] = [
-  'dwfm.droplets=10000',
-  'dwfm.leaseTtlMs=6000',
-  'dwfm.renewPeriodMs=5000',
-  'dwfm.maxBackoffMs=10000',
-  'netmgr.ratePerSec=2000',
-  'operator.0.when.delayMs=8000',
-  'operator.1.when.delayMs=16000',
-];

@@ -14,7 +14,7 @@ import { gamedayVerdict } from '../reporters/markdown.ts';
 import type { GamedayReport, Reporter, RunResult } from '../reporters/reporter.ts';
 import { runScenarioWithHistory } from '../run/pipeline.ts';
 import { loadScenario, type Scenario } from '../scenario.ts';
-import { ARMS, ARM_NAMES, QUICK_SETS, type ArmDef } from './arms.ts';
+import { ARMS, ARM_NAMES, type ArmDef } from './arms.ts';
 import { compare } from './comparison.ts';
 import { gate, readBaseline, type GateResult } from './gate.ts';
 
@@ -50,7 +50,7 @@ export interface GamedayOutcome {
 
 /** The scenario an arm runs: the game day's scenario with the arm's (and --quick's) settings. */
 export function armScenario(arm: ArmDef, opts: { quick: boolean; sets: readonly string[] }): Scenario {
-  const base = loadScenario(GAMEDAY_SCENARIO, [...(opts.quick ? QUICK_SETS : []), ...arm.sets, ...opts.sets]);
+  const base = loadScenario(GAMEDAY_SCENARIO, [...arm.sets, ...opts.sets], { quick: opts.quick });
   const stopAfter = arm.stopAfterDnsRestoredMs?.[opts.quick ? 'quick' : 'full'];
   return {
     ...base,

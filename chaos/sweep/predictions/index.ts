@@ -1,0 +1,58 @@
+/**
+ * Predictions beside the measured maps: for a cell's effective scenario (settings and faults),
+ * what the analytic model of that experiment expects, in the sweep metric's terms.
+ */
+import { dynamodbCapacityPerSec } from '../../../lab/model-config-file.ts';
+import { ModelConfigSchema } from '../../../lab/model-config.ts';
+import type { Scenario } from '../../scenario.ts';
+import { predictHerd } from './herd.ts';
+import { predictRace } from './race.ts';
+
+export interface Prediction {
+  /** For rate metrics: the predicted rate; for class metrics: the predicted class. */
+  readonly value: number | string;
+  /** How it was reached, for the report. */
+  readonly detail: string;
+}
+
+/** DNS addresses a client pool spreads over (the record lists three). */
+const ADDRESSES = 3;
+
+export function predict(scenario: Scenario, metric: string): Prediction | null {
+  const model = ModelConfigSchema.parse(scenario.settings);
+  if (metric === 'empty-record') {
+    const f = scenario.faults.find((x) => x.type === 'latency' && x.link.startsWith('enactor'));
+    if (!f || f.type !== 'latency') return null;
+    const r = predictRace({
+      latencyMs: f.latencyMs,
+      planIntervalMs: model.planIntervalMs,
+      keep: model.cleanupKeepGenerations,
+      pollMs: model.enactorPollMs,
+      endpoints: model.endpoints,
+      stream: f.stream,
+      windowMs: scenario.stop.maxDurationMs - f.atMs,
+    });
+    return { value: r.rate, detail: `boundary ${r.boundaryMs} ms; ${r.attempts} attempts × check passes ${r.checkPass}` };
+  }
+  if (metric === 'herd-class' || metric === 'metastable') {
+    const cut = scenario.faults.find((x) => x.type === 'link-down');
+    if (!cut || cut.durationMs === null) return null;
+    const d = model.dwfm;
+    const naive = d.strategy === 'naive' && d.concurrency === null;
+    if (!naive && d.strategy !== 'full-jitter') return null;
+    const r = predictHerd({
+      strategy: naive ? 'naive' : 'full-jitter',
+      droplets: d.droplets,
+      renewPeriodMs: d.renewPeriodMs,
+      leaseTtlMs: d.leaseTtlMs,
+      triggerMs: cut.durationMs,
+      capacityPerSec: dynamodbCapacityPerSec(model.dynamodb),
+      timeoutMs: d.requestTimeoutMs,
+      inFlightItems: d.connectionsPerAddress * ADDRESSES * d.batchSize,
+      maxBackoffMs: d.maxBackoffMs,
+    });
+    const value = metric === 'metastable' ? (r.class === 'metastable' ? 1 : 0) : r.class;
+    return { value, detail: `ρ = ${r.rho}, ${r.lapsed} lapsed${r.recoverMs !== null ? `, back in ~${(r.recoverMs / 1000).toFixed(1)} s` : ''}` };
+  }
+  return null;
+}

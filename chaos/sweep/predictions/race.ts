@@ -1,0 +1,56 @@
+/**
+ * What the Enactor loop's timing predicts for the DNS race (services/enactor/steps.ts; the
+ * README's "Where the race happens" derives it). With a response-side (downstream) latency L on
+ * Enactor #1's link every answer it gets is L late while its requests arrive at once:
+ *
+ *  - its one-time check reads the record when Route 53 receives it, at pick time t0, and passes
+ *    only if no fast Enactor has applied the newest plan p yet: they poll every P ms, so the first
+ *    of the two applies p about min(U1, U2) ≈ P/3 after p is written; a check passes with
+ *    probability q ≈ (P/3 + δ) / I per attempt (I: plan interval, δ: a few ms of work);
+ *  - an idle Enactor #1 tries again every L + P (its check answer takes L, then it sleeps P);
+ *  - its stale apply lands at t0 + L. Plan p is deleted once a fast Enactor has applied p + K + 1
+ *    and cleaned up: about (K + 1)·I + P/2 + E·δ after p was written (E endpoints to apply first).
+ *    If the apply lands after that, it points the regional record at a deleted plan: EMPTY, and no
+ *    Enactor can repair it. If it lands before, the record names a live, stale plan that the next
+ *    fast apply replaces: nothing to see.
+ *
+ * So within an observation window W the rate is ≈ 1 − (1 − q)^n, n = W / (L + P), above the
+ * boundary L > (K + 1)·I + P/2 + E·δ and ≈ 0 below it. A request-side (upstream) delay makes the
+ * check read the record L late, after the fast Enactors have applied newer plans: it fails, ≈ 0.
+ * Attempts are treated as independent (the fast Enactors' poll phases drift); a seed fixes none
+ * of this: it is wall-clock timing.
+ */
+
+/**
+ * ms per Route 53 call on this machine (HTTP on loopback + one Lua transaction): a fast Enactor's
+ * apply of a plan to 10 endpoints took a median 25 ms (round.start → applied in a dns-race history).
+ */
+export const CALL_MS = 2.5;
+
+export interface RaceParams {
+  readonly latencyMs: number;
+  readonly planIntervalMs: number;
+  readonly keep: number;
+  readonly pollMs: number;
+  readonly endpoints: number;
+  readonly stream: 'downstream' | 'upstream' | 'both';
+  readonly windowMs: number;
+}
+
+/** The latency above which a passed check ends in an empty record. */
+export function raceBoundaryMs(p: Pick<RaceParams, 'planIntervalMs' | 'keep' | 'pollMs' | 'endpoints'>): number {
+  return (p.keep + 1) * p.planIntervalMs + p.pollMs / 2 + p.endpoints * CALL_MS;
+}
+
+/** Per-attempt chance that the slow Enactor's check passes. */
+export function checkPassChance(p: Pick<RaceParams, 'planIntervalMs' | 'pollMs'>): number {
+  return Math.min(1, (p.pollMs / 3 + CALL_MS) / p.planIntervalMs);
+}
+
+export function predictRace(p: RaceParams): { rate: number; boundaryMs: number; attempts: number; checkPass: number } {
+  const boundaryMs = raceBoundaryMs(p);
+  const attempts = Math.max(1, Math.floor(p.windowMs / (p.latencyMs + p.pollMs)));
+  const checkPass = checkPassChance(p);
+  const rate = p.stream !== 'downstream' || p.latencyMs <= boundaryMs ? 0 : 1 - (1 - checkPass) ** attempts;
+  return { rate: Math.round(rate * 100) / 100, boundaryMs: Math.round(boundaryMs), attempts, checkPass: Math.round(checkPass * 1000) / 1000 };
+}

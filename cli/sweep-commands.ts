@@ -1,0 +1,53 @@
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../lab/errors.ts';
+import { labContext } from '../lab/lab.ts';
+import { PROJECT_ROOT } from '../lab/paths.ts';
+import { log } from './lab-commands.ts';
+import { abortOnSignals } from './signals.ts';
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+export function registerSweepCommands(program: Command): void {
+  program
+    .command('sweep')
+    .description('run a scenario over a grid of settings, every cell N times on fresh labs; writes sweep.json, sweep.md and sweep.html (a heatmap or curve with the prediction); resumable')
+    .argument('<scenario>', 'a shipped scenario (race-map, herd-map, herd, …) or a YAML file')
+    .option('--grid <key=v1,v2,…>', 'an axis: a setting or scenario path and its values; repeatable; a+b=1+10,2+20 moves two keys together', collect, [])
+    .option('--repeat <n>', 'runs per cell (seeds 1..n); default 5, 2 with --quick')
+    .option('--metric <name>', 'what to measure: empty-record, metastable, herd-class, reestablish-ratio (default: the scenario\'s)')
+    .option('--set <key=value>', 'a setting for every cell; repeatable', collect, [])
+    .option('--quick', "the scenario's quick settings (shorter windows, smaller fleet) and 2 runs per cell")
+    .option('--out <dir>', 'folder for the sweep (default reports/sweep-<scenario>-<timestamp>); an existing sweep there is resumed')
+    .option('--runtime <name>', 'local or docker', 'local')
+    .action(async (name: string, o: { grid: string[]; repeat?: string; metric?: string; set: string[]; quick?: boolean; out?: string; runtime: string }) => {
+      const [{ parseGrid, cells }, { runSweep }, { renderSweepMarkdown, renderSweepHtml }, { parseRuntimeName }, fs] = await Promise.all([
+        import('../chaos/sweep/grid.ts'),
+        import('../chaos/sweep/sweep.ts'),
+        import('../chaos/sweep/render.ts'),
+        import('../lab/runtimes/index.ts'),
+        import('node:fs'),
+      ]);
+      const grid = parseGrid(o.grid);
+      const quick = o.quick === true;
+      const repeat = o.repeat === undefined ? (quick ? 2 : 5) : Number(o.repeat);
+      if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new InputError(`--repeat ${o.repeat}: expected a whole number from 1 to 100`);
+      const runtime = parseRuntimeName(o.runtime);
+      const outDir = resolve(o.out ?? join(PROJECT_ROOT, 'reports', `sweep-${name.replace(/[^a-z0-9-]/gi, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+      const sets = o.set;
+      log(`sweep ${name}: ${cells(grid).length} cells × ${repeat} runs → ${outDir}`);
+      const { signal, dispose } = abortOnSignals(log);
+      try {
+        const r = await runSweep({ scenario: name, grid, repeat, metric: o.metric, sets, quick, outDir, lab: labContext(), runtime, log: (l) => log(l), signal });
+        fs.writeFileSync(join(outDir, 'sweep.md'), renderSweepMarkdown(r));
+        fs.writeFileSync(join(outDir, 'sweep.html'), renderSweepHtml(r));
+        process.stdout.write(`\n${renderSweepMarkdown(r)}\n  ${join(outDir, 'sweep.json')}\n  ${join(outDir, 'sweep.md')}\n  ${join(outDir, 'sweep.html')}\n`);
+        if (!r.complete) {
+          log(`interrupted: ${r.cells.reduce((a, c) => a + c.runs, 0)} runs kept; resume with the same command and --out ${outDir}`);
+          process.exitCode = 130;
+        }
+      } finally {
+        dispose();
+      }
+    });
+}
