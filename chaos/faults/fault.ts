@@ -61,3 +61,30 @@ export function unknownComponent(topology: Topology, name: string): string | und
   if (topology.components.some((c) => c.name === name)) return undefined;
   return `no component named "${name}"; components are ${topology.components.map((c) => c.name).join(', ')}`;
 }
+
+/**
+ * A fault on one component's process or container: `act` when injected, `undo` (if any) once
+ * when healed. Kill, pause and restart are this with different verbs.
+ */
+export function componentFault<S extends { type: string; target: string }>(
+  type: S['type'],
+  act: (c: ComponentControl, target: string) => Promise<void>,
+  undo?: (c: ComponentControl, target: string) => Promise<void>,
+): FaultType<S> {
+  return {
+    type,
+    validate: (spec, topology) => unknownComponent(topology, spec.target),
+    affects: (spec) => [spec.target],
+    async inject(ctx, spec) {
+      await act(ctx.components, spec.target);
+      let healed = false;
+      return {
+        async heal() {
+          if (healed || !undo) return;
+          await undo(ctx.components, spec.target);
+          healed = true;
+        },
+      };
+    },
+  };
+}

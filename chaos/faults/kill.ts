@@ -4,7 +4,7 @@
  * run ends, when it is started again before the lab stops).
  */
 import { z } from 'zod';
-import { FaultBase, unknownComponent, type FaultType } from './fault.ts';
+import { componentFault, FaultBase } from './fault.ts';
 
 export const KillFaultSchema = z
   .object({
@@ -17,19 +17,8 @@ export const KillFaultSchema = z
 
 export type KillFault = z.infer<typeof KillFaultSchema>;
 
-export const kill: FaultType<KillFault> = {
-  type: 'kill',
-  validate: (spec, topology) => unknownComponent(topology, spec.target),
-  affects: (spec) => [spec.target],
-  async inject(ctx, spec) {
-    await ctx.components.kill(spec.target);
-    let healed = false;
-    return {
-      async heal() {
-        if (healed) return;
-        await ctx.components.restart(spec.target);
-        healed = true;
-      },
-    };
-  },
-};
+export const kill = componentFault<KillFault>(
+  'kill',
+  (c, target) => c.kill(target),
+  (c, target) => c.restart(target),
+);

@@ -3,7 +3,7 @@
  * nothing is answered, the way a GC pause or a stuck host looks from outside. Resumed when healed.
  */
 import { z } from 'zod';
-import { FaultBase, unknownComponent, type FaultType } from './fault.ts';
+import { componentFault, FaultBase } from './fault.ts';
 
 export const PauseFaultSchema = z
   .object({
@@ -15,19 +15,8 @@ export const PauseFaultSchema = z
 
 export type PauseFault = z.infer<typeof PauseFaultSchema>;
 
-export const pause: FaultType<PauseFault> = {
-  type: 'pause',
-  validate: (spec, topology) => unknownComponent(topology, spec.target),
-  affects: (spec) => [spec.target],
-  async inject(ctx, spec) {
-    await ctx.components.pause(spec.target);
-    let healed = false;
-    return {
-      async heal() {
-        if (healed) return;
-        await ctx.components.resume(spec.target);
-        healed = true;
-      },
-    };
-  },
-};
+export const pause = componentFault<PauseFault>(
+  'pause',
+  (c, target) => c.pause(target),
+  (c, target) => c.resume(target),
+);

@@ -3,7 +3,7 @@
  * ready before the fault counts as injected. Over once it is back (durationMs must be left unset).
  */
 import { z } from 'zod';
-import { FaultBase, unknownComponent, type FaultType } from './fault.ts';
+import { componentFault, FaultBase } from './fault.ts';
 
 export const RestartFaultSchema = z
   .object({
@@ -16,12 +16,4 @@ export const RestartFaultSchema = z
 
 export type RestartFault = z.infer<typeof RestartFaultSchema>;
 
-export const restart: FaultType<RestartFault> = {
-  type: 'restart',
-  validate: (spec, topology) => unknownComponent(topology, spec.target),
-  affects: (spec) => [spec.target],
-  async inject(ctx, spec) {
-    await ctx.components.restart(spec.target);
-    return { async heal() {} };
-  },
-};
+export const restart = componentFault<RestartFault>('restart', (c, target) => c.restart(target));

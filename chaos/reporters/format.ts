@@ -1,4 +1,6 @@
 /** Small formatting helpers shared by the text reporters. */
+import type { ArmFigures } from '../gameday/comparison.ts';
+
 export const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${Math.round(v).toLocaleString('en-US')} ms`);
 export const secs = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${(v / 1000).toFixed(1)} s`);
 export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(digits)} %`);
@@ -9,3 +11,22 @@ export function mdTable(header: readonly string[], rows: readonly (readonly stri
 }
 
 export const statusWord = (s: 'pass' | 'fail' | 'skipped'): string => (s === 'pass' ? 'PASS' : s === 'fail' ? 'FAIL' : 'skip');
+
+/** The comparison table: header and, per arm, its cells as plain text (the HTML reporter decorates them). */
+export const COMPARISON_HEADER = ['arm', 'must', 'verdict', 'metastable', 'recovered by', 'collapsed before rescue', 'time to recover', 're-establish', '× bound', 'amplification', 'customer error-s'] as const;
+
+export function comparisonCells(a: ArmFigures): string[] {
+  return [
+    a.name,
+    a.expect === 'collapse' ? 'reproduce the collapse' : 'recover by itself',
+    a.verdict.toUpperCase(),
+    a.metastable ? 'YES' : 'no',
+    a.recoveredBy === 'throttle' ? 'scripted throttle' : a.recoveredBy === 'self' ? 'itself' : 'never (within the run)',
+    secs(a.collapsedBeforeRescueMs),
+    ms(a.ttrMs),
+    ms(a.reestablishMs),
+    num(a.ratioToBound),
+    num(a.amplification),
+    String(a.customerErrorSeconds),
+  ];
+}

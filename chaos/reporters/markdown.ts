@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunSummary } from '../run/journal.ts';
-import { mdTable, ms, num, pct, secs, statusWord } from './format.ts';
+import { COMPARISON_HEADER, comparisonCells, mdTable, ms, num, pct, secs, statusWord } from './format.ts';
 import type { GamedayReport, Reporter } from './reporter.ts';
 import { storyMarkdown } from './story-md.ts';
 
@@ -88,21 +88,7 @@ export function renderGamedayReport(g: GamedayReport): string {
   lines.push(`# Game day: ${g.scenario} — ${verdict.toUpperCase()}`, '');
   lines.push(`${g.quick ? 'quick' : 'full'} · seed ${g.seed} · ${c.leases.toLocaleString('en-US')} leases at C = ${c.capacityPerSec.toLocaleString('en-US')} ops/s: capacity bound M / C = ${ms(c.capacityBoundMs)} · ${secs(g.durationMs)} · ${g.startedAt}`, '');
   lines.push('## Comparison', '');
-  lines.push(...mdTable(
-    ['arm', 'must', 'verdict', 'metastable', 'recovered by', 'time to recover', 're-establish', '× bound', 'amplification', 'customer error-s'],
-    c.arms.map((a) => [
-      `**${a.name}**`,
-      a.expect === 'collapse' ? 'reproduce the collapse' : 'recover by itself',
-      a.verdict.toUpperCase(),
-      a.metastable ? 'YES' : 'no',
-      a.recoveredBy === 'throttle' ? 'scripted throttle' : a.recoveredBy === 'self' ? 'itself' : 'never (within the run)',
-      ms(a.ttrMs),
-      ms(a.reestablishMs),
-      num(a.ratioToBound),
-      num(a.amplification),
-      String(a.customerErrorSeconds),
-    ]),
-  ), '');
+  lines.push(...mdTable(COMPARISON_HEADER, c.arms.map((a) => comparisonCells(a).map((cell, i) => (i === 0 ? `**${cell}**` : cell)))), '');
   for (const a of c.arms) {
     if (a.expect !== 'collapse') continue;
     if (a.recoveredBy === 'throttle') lines.push(`- **${a.name}** did not recover by itself: it had been collapsed for ${secs(a.collapsedBeforeRescueMs)} (${(a.collapsedBeforeRescueMs! / c.capacityBoundMs).toFixed(1)} × the bound) when the scripted throttle rescued it.`);

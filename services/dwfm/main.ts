@@ -116,16 +116,20 @@ await runService(async (ctx) => {
   const store = ctx.redis('seed');
   if ((await store.get(SEEDED_KEY)) === null) {
     // The fleet was running before the experiment: every lease starts valid, written once at
-    // start straight into Redis (outside the capacity model) by one script, in a few milliseconds.
+    // start straight into Redis (outside the capacity model), 20,000 per script so Redis keeps
+    // answering everyone else in between (a million leases take about a second).
     const seedAt = nowMs();
     const lease = JSON.stringify({ holder: 'dwfm', expiresAt: seedAt + cfg.leaseTtlMs });
-    await store.eval(
-      "for i = 0, tonumber(ARGV[1]) - 1 do redis.call('HSET', ARGV[2] .. i, 'v', ARGV[3], 'ver', 1) end return 1",
-      0,
-      cfg.droplets,
-      itemKey(LEASE_TABLE, 'droplet-'),
-      lease,
-    );
+    for (let from = 0; from < cfg.droplets; from += 20_000) {
+      await store.eval(
+        "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) - 1 do redis.call('HSET', ARGV[3] .. i, 'v', ARGV[4], 'ver', 1) end return 1",
+        0,
+        from,
+        Math.min(cfg.droplets, from + 20_000),
+        itemKey(LEASE_TABLE, 'droplet-'),
+        lease,
+      );
+    }
     await store.set(SEEDED_KEY, String(seedAt));
     table.seed(seedAt);
   } else {

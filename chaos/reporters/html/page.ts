@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gamedayVerdict } from '../markdown.ts';
 import type { GamedayReport } from '../reporter.ts';
-import { ms, num, pct, secs } from '../format.ts';
+import { COMPARISON_HEADER, comparisonCells, ms, pct, secs } from '../format.ts';
 import { blastMapSvg } from './blast-map.ts';
 import { armSeries, type ArmSeries } from './series.ts';
 
@@ -68,20 +68,11 @@ export function renderHtml(g: GamedayReport): string {
   const c = g.comparison;
   const verdict = gamedayVerdict(g);
   const cmp = table(
-    ['arm', 'must', 'verdict', 'metastable', 'recovered by', 'collapsed before rescue', 'time to recover', 're-establish', '× bound', 'amplification', 'customer error-s'],
-    c.arms.map((a, i) => [
-      `<span class="swatch" style="background:${COLORS[i % COLORS.length]}"></span><b>${esc(a.name)}</b>`,
-      a.expect === 'collapse' ? 'reproduce the collapse' : 'recover by itself',
-      `<span class="${a.verdict}">${a.verdict.toUpperCase()}</span>`,
-      a.metastable ? '<b>YES</b>' : 'no',
-      a.recoveredBy === 'throttle' ? 'scripted throttle' : a.recoveredBy === 'self' ? 'itself' : 'never (within the run)',
-      secs(a.collapsedBeforeRescueMs),
-      ms(a.ttrMs),
-      ms(a.reestablishMs),
-      num(a.ratioToBound),
-      num(a.amplification),
-      String(a.customerErrorSeconds),
-    ]),
+    COMPARISON_HEADER,
+    c.arms.map((a, i) => {
+      const [name, must, verdictText, meta, ...rest] = comparisonCells(a);
+      return [`<span class="swatch" style="background:${COLORS[i % COLORS.length]}"></span><b>${esc(name!)}</b>`, must!, `<span class="${a.verdict}">${verdictText}</span>`, a.metastable ? `<b>${meta}</b>` : meta!, ...rest];
+    }),
     'comparison',
   );
   const gate = g.gate
