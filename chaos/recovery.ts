@@ -141,21 +141,23 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   const itemsSent = since('dwfm_reestablish_items_sent');
 
   // Metastability: after the trigger is gone, goodput stays under 10 % of C while leases are lapsed.
-  let collapseMs = 0;
-  let collapsedBeforeRescueMs = 0;
-  const rescueAt = throttle && reachableAtMs !== null && throttle.t >= reachableAtMs ? throttle.t : undefined;
+  const stretches: { start: number; end: number }[] = [];
   if (reachableAtMs !== null) {
-    let runStart: number | null = null;
+    let current: { start: number; end: number } | null = null;
     for (const p of series) {
       if (p.t <= reachableAtMs) continue;
-      if (rescueAt !== undefined && p.t - 1000 <= rescueAt && p.t > rescueAt && runStart !== null) collapsedBeforeRescueMs = Math.round(rescueAt - runStart);
-      const collapsed = p.goodput < 0.1 * capacityPerSec && p.lapsed > 0;
-      if (collapsed) {
-        runStart ??= Math.max(reachableAtMs, p.t - 1000);
-        collapseMs = Math.max(collapseMs, p.t - runStart);
-      } else runStart = null;
+      if (p.goodput < 0.1 * capacityPerSec && p.lapsed > 0) {
+        if (!current) stretches.push((current = { start: Math.max(reachableAtMs, p.t - 1000), end: p.t }));
+        current.end = p.t;
+      } else current = null;
     }
   }
+  const collapseMs = Math.max(0, ...stretches.map((x) => x.end - x.start));
+  // The scripted rescue began when the operator acted (the event is recorded once DWFM is back up).
+  const rescueAt = throttle && reachableAtMs !== null && throttle.t >= reachableAtMs ? throttle.t - (typeof throttle.restartMs === 'number' ? throttle.restartMs : 0) : undefined;
+  // How long it had been collapsed then: the stretch that lasted until the rescue (samples stop while DWFM restarts).
+  const rescued = rescueAt === undefined ? undefined : stretches.find((x) => x.start < rescueAt && x.end >= rescueAt - 2000);
+  const collapsedBeforeRescueMs = rescued && rescueAt !== undefined ? Math.round(rescueAt - rescued.start) : 0;
   const metastable = collapseMs > 5 * capacityBoundMs;
 
   const after = reachableAtMs ?? Infinity;

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../lab/errors.ts';
 import { registerImageCommands, registerLabCommands } from './lab-commands.ts';
-import { registerGamedayCommands } from './gameday-commands.ts';
+import { registerGamedayCommands, registerReportCommands } from './gameday-commands.ts';
 import { registerRunCommands } from './run-commands.ts';
 import { registerSweepCommands } from './sweep-commands.ts';
 
@@ -17,6 +17,7 @@ registerLabCommands(program);
 registerImageCommands(program);
 registerRunCommands(program);
 registerGamedayCommands(program);
+registerReportCommands(program);
 registerSweepCommands(program);
 
 function commandName(): string {

@@ -5,7 +5,7 @@
  * `outage-lab down` from another shell (or after a crash) can finish the job.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { ToxiproxyClient, type Proxy } from './toxiproxy-client.ts';
 import { dynamodbRecordSet, labZoneFile } from '../dns/lab-zone.ts';
 import { processSpecs, runLayout, type RunLayout } from '../topology/processes.ts';
@@ -17,9 +17,7 @@ import { ensureServiceBundles } from './service-bundles.ts';
 import { labHome } from './paths.ts';
 import { probe, waitReady } from './ready.ts';
 import { createRuntime, type RuntimeName } from './runtimes/index.ts';
-import type { LabLabels, ProcessSignal, Runtime, StartedComponent } from './runtimes/runtime.ts';
-import type { ComponentControl } from '../chaos/faults/fault.ts';
-import { resolve as resolvePath } from 'node:path';
+import type { ComponentControl, LabLabels, ProcessSignal, Runtime, StartedComponent } from './runtimes/runtime.ts';
 import { claimState, clearState, readState, saveState, type LabState } from './state.ts';
 import { takenPorts } from './ports.ts';
 import type { Log } from './tools.ts';

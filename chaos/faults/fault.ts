@@ -5,7 +5,10 @@
  */
 import { z } from 'zod';
 import type { ToxiproxyClient } from '../../lab/toxiproxy-client.ts';
+import type { ComponentControl } from '../../lab/runtimes/runtime.ts';
 import type { Topology } from '../../topology/topology.ts';
+
+export type { ComponentControl } from '../../lab/runtimes/runtime.ts';
 
 export const FaultBase = {
   /** Unique within the scenario; shown in the history and the report. */
@@ -15,17 +18,6 @@ export const FaultBase = {
   /** How long it lasts; null keeps it until the run ends (it is always healed then). */
   durationMs: z.number().int().min(1).nullable().default(null),
 };
-
-/** Process and container control, the same in every runtime (SIGKILL/SIGSTOP/… locally, the Docker API in Docker). */
-export interface ComponentControl {
-  /** Kills the component at once (no graceful stop); it stays down until restarted. */
-  kill(name: string): Promise<void>;
-  /** Freezes the component (SIGSTOP, docker pause): connections stay open, nothing is answered. */
-  pause(name: string): Promise<void>;
-  resume(name: string): Promise<void>;
-  /** Stops the component if it runs and starts it again; resolves once it is ready. */
-  restart(name: string): Promise<void>;
-}
 
 export interface FaultContext {
   readonly toxiproxy: ToxiproxyClient;

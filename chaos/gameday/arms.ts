@@ -3,7 +3,7 @@
  * Each arm says what it must show (reproduce the collapse, or recover by itself) and so which
  * checks it gets. `--quick` scales the whole arc down (QUICK_SETS) for a run in under 3 minutes.
  */
-import type { CheckSpec } from '../checks/index.ts';
+import { CheckSpecSchema, type CheckSpec } from '../checks/index.ts';
 import { INCIDENT_MILESTONES } from '../checks/milestones-in-order.ts';
 import type { ArmInfo } from '../reporters/reporter.ts';
 
@@ -19,7 +19,8 @@ export interface ArmDef extends ArmInfo {
   readonly expectedMs: { readonly full: number; readonly quick: number };
 }
 
-const check = (name: string, settings: Record<string, unknown> = {}): CheckSpec => ({ name, settings });
+/** A check with its settings validated (defaults filled in) by the check's own schema. */
+const check = (name: string, settings: Record<string, unknown> = {}): CheckSpec => CheckSpecSchema.parse({ name, ...settings });
 const COMMON = [check('steady-before-faults'), check('detection-within-1s'), check('no-lost-writes')];
 /**
  * An arm that recovers need not show the NLB flapping (with a small backlog no target fails its

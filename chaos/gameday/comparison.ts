@@ -55,6 +55,8 @@ export const ComparisonSchema = z
     capacityPerSec: z.number().positive(),
     /** M / C: no strategy can re-establish every lease faster. */
     capacityBoundMs: z.number().positive(),
+    /** Wall time of the whole game day. */
+    durationMs: ms.optional(),
     arms: z.array(ArmFiguresSchema).min(1),
   })
   .strict();
@@ -89,7 +91,7 @@ export function armFigures(arm: ArmInfo, run: RunResult, runDir: string): ArmFig
   };
 }
 
-export function compare(opts: { scenario: string; seed: number; quick: boolean; arms: readonly ArmInfo[]; runs: readonly RunResult[]; runDirs: readonly string[] }): Comparison {
+export function compare(opts: { scenario: string; seed: number; quick: boolean; arms: readonly ArmInfo[]; runs: readonly RunResult[]; runDirs: readonly string[]; durationMs: number }): Comparison {
   const first = opts.runs[0]!.summary;
   return {
     version: 1,
@@ -99,6 +101,7 @@ export function compare(opts: { scenario: string; seed: number; quick: boolean; 
     leases: first.leases.total,
     capacityPerSec: first.herd.capacityPerSec,
     capacityBoundMs: first.capacityBoundMs,
+    durationMs: Math.round(opts.durationMs),
     arms: opts.arms.map((a, i) => armFigures(a, opts.runs[i]!, opts.runDirs[i]!)),
   };
 }

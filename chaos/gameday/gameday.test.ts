@@ -72,6 +72,13 @@ describe('outage-lab gameday --quick (real lab)', { timeout: 300_000 }, () => {
     expect(md).toContain('| scripted | runbook: throttle-dwfm');
   });
 
+  it('report: the stored histories analysed again give the same comparison (the history is the only input)', async () => {
+    const r = await execa(process.execPath, [BIN, 'report', out], { env, reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const again = ComparisonSchema.parse(JSON.parse(readFileSync(join(out, 'comparison.json'), 'utf8')));
+    expect(again.arms).toEqual(comparison.arms);
+  });
+
   it('writes junit.xml that validates against the JUnit schema, one test case per check per arm', async () => {
     const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
     const schema = readFileSync(join(PROJECT_ROOT, 'chaos', 'reporters', 'junit.xsd'), 'utf8');

@@ -9,7 +9,6 @@ import { InputError } from '../../lab/errors.ts';
 import type { LabContext } from '../../lab/lab.ts';
 import type { RuntimeName } from '../../lab/runtimes/index.ts';
 import type { LoadGenerator } from '../../loadtests/k6.ts';
-import { CheckSpecSchema } from '../checks/index.ts';
 import { gamedayVerdict } from '../reporters/markdown.ts';
 import type { GamedayReport, Reporter, RunResult } from '../reporters/reporter.ts';
 import { runScenarioWithHistory } from '../run/pipeline.ts';
@@ -55,7 +54,7 @@ export function armScenario(arm: ArmDef, opts: { quick: boolean; sets: readonly 
   return {
     ...base,
     operator: base.operator.filter((a) => !arm.withoutOperator.includes(a.action)),
-    checks: arm.checks.map((c) => CheckSpecSchema.parse({ name: c.name, ...c.settings })),
+    checks: [...arm.checks],
     stop:
       stopAfter === undefined
         ? base.stop
@@ -117,7 +116,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayOutcome> 
   if (runs.length === 0) throw new InputError('interrupted before the first arm finished: nothing to report');
 
   const done = arms.slice(0, runs.length);
-  const comparison = compare({ scenario: GAMEDAY_SCENARIO, seed: opts.seed, quick: opts.quick, arms: done, runs, runDirs });
+  const comparison = compare({ scenario: GAMEDAY_SCENARIO, seed: opts.seed, quick: opts.quick, arms: done, runs, runDirs, durationMs: Date.now() - started });
   const gateResult: GateResult | null = baseline ? gate(comparison, baseline, opts.baseline!) : null;
   const report: GamedayReport = {
     scenario: GAMEDAY_SCENARIO,

@@ -33,6 +33,8 @@ export interface Journal {
     readonly faults: Scenario['faults'];
     readonly operator: Scenario['operator'];
     readonly stop: Scenario['stop'];
+    /** The checks the run was held to (with their settings), so its history can be analysed again. */
+    readonly checks: Scenario['checks'];
   };
   /** Step times in ms relative to the run's t = 0 (the lab being up). */
   readonly steps: StepRecord[];

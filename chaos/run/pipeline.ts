@@ -86,7 +86,7 @@ export async function runScenarioWithHistory(scenario: Scenario, opts: RunOption
     startedAt: ctx.wallStart.toISOString(),
     durationMs: Math.round((events.at(-1)?.t ?? 0)),
     runtime: ctx.lab?.runtimeName ?? opts.runtime ?? 'local',
-    config: { model, load: scenario.load, faults: scenario.faults, operator: scenario.operator, stop: scenario.stop },
+    config: { model, load: scenario.load, faults: scenario.faults, operator: scenario.operator, stop: scenario.stop, checks: scenario.checks },
     ...analysis,
     verdict: ctx.status === 'completed' ? analysis.verdict : 'fail',
     steps: ctx.steps.relativeTo(history.startedAt),

@@ -26,11 +26,14 @@ export function fidelity(milestones: readonly Milestone[], recoveredAtMs: number
     'network backlog and NLB flapping',
     'tail: until every customer SLO holds',
   ];
-  const total = start !== null && recoveredAtMs !== null ? recoveredAtMs - start : null;
+  // The run's outage ends when its last stage does (customers can recover before the network drains).
+  const ends = bounds.slice(1).filter((b): b is number => b !== null);
+  const total = start !== null && recoveredAtMs !== null ? Math.max(...ends) - start : null;
   return stages.map((stage, i) => {
     const a = bounds[i];
     const b = bounds[i + 1];
     const runMs = a !== null && a !== undefined && b !== null && b !== undefined ? Math.max(0, Math.round(b - a)) : null;
+    // Stages overlap when a later one ended first (the tail is then 0).
     const incidentMin = incident[i + 1]! - incident[i]!;
     return {
       stage,

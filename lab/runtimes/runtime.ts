@@ -77,3 +77,14 @@ export interface Runtime {
   /** "pid 1234" or "container 3f2a…", for status. */
   describe(c: StartedComponent): string;
 }
+
+/** Process and container control by component name, the same in every runtime (what process faults and the runbook's restart use). */
+export interface ComponentControl {
+  /** Kills the component at once (no graceful stop); it stays down until restarted. */
+  kill(name: string): Promise<void>;
+  /** Freezes the component (SIGSTOP, docker pause): connections stay open, nothing is answered. */
+  pause(name: string): Promise<void>;
+  resume(name: string): Promise<void>;
+  /** Stops the component if it runs and starts it again; resolves once it is ready. */
+  restart(name: string): Promise<void>;
+}

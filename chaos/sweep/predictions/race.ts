@@ -9,14 +9,16 @@
  *    probability q ≈ (P/3 + δ) / I per attempt (I: plan interval, δ: a few ms of work);
  *  - an idle Enactor #1 tries again every L + P (its check answer takes L, then it sleeps P);
  *  - its stale apply lands at t0 + L. Plan p is deleted once a fast Enactor has applied p + K + 1
- *    and cleaned up: about (K + 1)·I + P/2 + E·δ after p was written (E endpoints to apply first).
- *    If the apply lands after that, it points the regional record at a deleted plan: EMPTY, and no
- *    Enactor can repair it. If it lands before, the record names a live, stale plan that the next
- *    fast apply replaces: nothing to see.
+ *    and cleaned up: about (K + 1)·I + U' + E·δ after p was written (U' the fast Enactors' poll
+ *    delay, E endpoints to apply first). If the apply lands after that, it points the regional
+ *    record at a deleted plan: EMPTY, and no Enactor can repair it. If it lands before, the record
+ *    names a live, stale plan that the next fast apply replaces: nothing to see. The two poll
+ *    delays (how late after p the check ran, and U') each span up to P, so the outcome turns from
+ *    "never" to "always" across a band L* ± P around L* = (K + 1)·I + E·δ.
  *
- * So within an observation window W the rate is ≈ 1 − (1 − q)^n, n = W / (L + P), above the
- * boundary L > (K + 1)·I + P/2 + E·δ and ≈ 0 below it. A request-side (upstream) delay makes the
- * check read the record L late, after the fast Enactors have applied newer plans: it fails, ≈ 0.
+ * So within an observation window W the rate is ≈ 1 − (1 − q·r(L))^n, n = W / (L + P), where r
+ * rises linearly from 0 at L* − P to 1 at L* + P. A request-side (upstream) delay makes the check
+ * read the record L late, after the fast Enactors have applied newer plans: it fails, ≈ 0.
  * Attempts are treated as independent (the fast Enactors' poll phases drift); a seed fixes none
  * of this: it is wall-clock timing.
  */
@@ -37,9 +39,14 @@ export interface RaceParams {
   readonly windowMs: number;
 }
 
-/** The latency above which a passed check ends in an empty record. */
-export function raceBoundaryMs(p: Pick<RaceParams, 'planIntervalMs' | 'keep' | 'pollMs' | 'endpoints'>): number {
-  return (p.keep + 1) * p.planIntervalMs + p.pollMs / 2 + p.endpoints * CALL_MS;
+/** L*: the latency at the middle of the band where a passed check turns into an empty record. */
+export function raceBoundaryMs(p: Pick<RaceParams, 'planIntervalMs' | 'keep' | 'endpoints'>): number {
+  return (p.keep + 1) * p.planIntervalMs + p.endpoints * CALL_MS;
+}
+
+/** r(L): the share of passed checks that end in an empty record. */
+export function emptyAfterPass(p: Pick<RaceParams, 'latencyMs' | 'planIntervalMs' | 'keep' | 'pollMs' | 'endpoints'>): number {
+  return Math.min(1, Math.max(0, (p.latencyMs - (raceBoundaryMs(p) - p.pollMs)) / (2 * p.pollMs)));
 }
 
 /** Per-attempt chance that the slow Enactor's check passes. */
@@ -51,6 +58,6 @@ export function predictRace(p: RaceParams): { rate: number; boundaryMs: number; 
   const boundaryMs = raceBoundaryMs(p);
   const attempts = Math.max(1, Math.floor(p.windowMs / (p.latencyMs + p.pollMs)));
   const checkPass = checkPassChance(p);
-  const rate = p.stream !== 'downstream' || p.latencyMs <= boundaryMs ? 0 : 1 - (1 - checkPass) ** attempts;
+  const rate = p.stream !== 'downstream' ? 0 : 1 - (1 - checkPass * emptyAfterPass(p)) ** attempts;
   return { rate: Math.round(rate * 100) / 100, boundaryMs: Math.round(boundaryMs), attempts, checkPass: Math.round(checkPass * 1000) / 1000 };
 }
