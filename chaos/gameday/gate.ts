@@ -55,7 +55,8 @@ export function readBaseline(file: string): Comparison {
 function numeric(arm: string, figure: Figure, base: number | null, cur: number | null): GateFinding | null {
   if (base === null) return null; // nothing to hold it to
   const t = TOLERANCES[figure];
-  const limit = Math.round((base * (1 + t.relative) + t.absolute) * 100) / 100;
+  const raw = base * (1 + t.relative) + t.absolute;
+  const limit = t.unit === 'ms' ? Math.round(raw) : Math.round(raw * 100) / 100;
   if (cur === null) return { arm, figure, baseline: base, current: null, limit, regressed: true, detail: `${arm}: ${figure} has no value now (baseline ${base} ${t.unit}): it did not get there within the run` };
   const regressed = cur > limit;
   return {

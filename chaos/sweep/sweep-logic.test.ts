@@ -46,11 +46,15 @@ describe('predictions', () => {
   });
 
   it('herd: naive is metastable when the lapsed work exceeds what the spare capacity drains within the timeout', () => {
-    const base = { strategy: 'naive' as const, droplets: 20_000, renewPeriodMs: 20_000, leaseTtlMs: 21_000, capacityPerSec: 4000, timeoutMs: 1000, inFlightItems: 9600, maxBackoffMs: 20_000 };
+    const base = { strategy: 'naive' as const, droplets: 20_000, renewPeriodMs: 20_000, leaseTtlMs: 21_000, capacityPerSec: 4000, timeoutMs: 1000, inFlightItems: 9600, maxBackoffMs: 20_000, fastFailRetryMs: 500 };
     expect(predictHerd({ ...base, triggerMs: 500 })).toMatchObject({ class: 'stable', lapsed: 0 });
     expect(predictHerd({ ...base, triggerMs: 23_000 })).toMatchObject({ class: 'metastable', lapsed: 20_000, rho: 0.25 });
     // Low load, short trigger: few lapses, drained within the timeout.
     expect(predictHerd({ ...base, renewPeriodMs: 50_000, leaseTtlMs: 51_000, triggerMs: 3000 }).class).toBe('stable');
+    // The boundary: lapsed work against the spare capacity over the timeout plus the fast-failure pause.
+    const spare = 4000 * (1 - 0.25);
+    expect(predictHerd({ ...base, triggerMs: 1000 + (20_000 * (spare * 1.5 - 100)) / 20_000 }).class).not.toBe('metastable');
+    expect(predictHerd({ ...base, triggerMs: 1000 + (20_000 * (spare * 1.5 + 100)) / 20_000 }).class).toBe('metastable');
     // Full jitter spreads the same herd over its cap: back by itself, slowly.
     expect(predictHerd({ ...base, strategy: 'full-jitter', triggerMs: 23_000 })).toMatchObject({ class: 'recovered-slowly', recoverMs: 20_000 });
     // The trap: a pool smaller than C × T cannot collapse.

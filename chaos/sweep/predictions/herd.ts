@@ -5,11 +5,12 @@
  *    lapses if its renewal fell inside it with no time left to retry: a share
  *    clamp((D − (TTL − R)) / R, 0, 1) of the M leases lapse (none when D ≤ TTL − R);
  *  - renewals offer ρ·C of load on their own (ρ = (M / R) / C);
- *  - naive DWFM re-sends everything at once and again at every timeout T, and its connection
- *    pool holds at most Q items (connections × pipelining × batch). Once DynamoDB is back the
- *    leases table holds min(lapsed, Q) items; if draining them takes longer than the spare
- *    capacity allows within T — min(lapsed, Q) > C·T·(1 − ρ) — every answer comes after DWFM
- *    stopped waiting, nothing is re-established, everything is re-sent: metastable. Otherwise the
+ *  - naive DWFM re-sends a batch at once when it times out (T) and S after a fast failure such as
+ *    a refused connection; its connection pool holds at most Q items (connections × batch). During
+ *    the outage every lapsed lease's batch fails fast, so when DynamoDB is back they arrive spread
+ *    over S: the leases table's queue peaks near min(lapsed, Q) − C·(1 − ρ)·S items. If that takes
+ *    longer than T to drain — min(lapsed, Q) > C·(1 − ρ)·(T + S) — answers come after DWFM stopped
+ *    waiting, nothing is re-established, everything is re-sent at once: metastable. Otherwise the
  *    lapsed leases come back at C·(1 − ρ): stable if that takes ≤ 2 × M / C, else recovered-slowly;
  *  - full jitter spreads the retries over its cap (the delays grew to the cap during the outage):
  *    an arrival rate lapsed / cap; metastable only if that exceeds C·(1 − ρ), else back after
@@ -27,6 +28,8 @@ export interface HerdParams {
   /** Items the naive client can have on the wire (its pool). */
   readonly inFlightItems: number;
   readonly maxBackoffMs: number;
+  /** Naive's pause after a fast failure (S). */
+  readonly fastFailRetryMs: number;
 }
 
 export type HerdClass = 'stable' | 'recovered-slowly' | 'metastable';
@@ -41,7 +44,7 @@ export function predictHerd(p: HerdParams): { class: HerdClass; lapsed: number; 
   if (lapsed === 0) return out('stable', 0);
   if (spare <= 0) return out('metastable', null);
   if (p.strategy === 'naive') {
-    if (Math.min(lapsed, p.inFlightItems) > (spare * p.timeoutMs) / 1000) return out('metastable', null);
+    if (Math.min(lapsed, p.inFlightItems) > (spare * (p.timeoutMs + p.fastFailRetryMs)) / 1000) return out('metastable', null);
     const ms = (lapsed / spare) * 1000;
     return out(ms <= 2 * boundMs ? 'stable' : 'recovered-slowly', ms);
   }

@@ -50,6 +50,7 @@ export function predict(scenario: Scenario, metric: string): Prediction | null {
       timeoutMs: d.requestTimeoutMs,
       inFlightItems: d.connectionsPerAddress * ADDRESSES * d.batchSize,
       maxBackoffMs: d.maxBackoffMs,
+      fastFailRetryMs: d.fastFailRetryMs,
     });
     const value = metric === 'metastable' ? (r.class === 'metastable' ? 1 : 0) : r.class;
     return { value, detail: `ρ = ${r.rho}, ${r.lapsed} lapsed${r.recoverMs !== null ? `, back in ~${(r.recoverMs / 1000).toFixed(1)} s` : ''}` };
