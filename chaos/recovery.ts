@@ -78,7 +78,6 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   const capacityPerSec = dynamodbCapacityPerSec(model.dynamodb);
   const total = model.dwfm.droplets;
   const capacityBoundMs = (total / capacityPerSec) * 1000;
-  const end = sorted.at(-1)?.t ?? 0;
 
   // The trigger: DNS empty and/or the DynamoDB links cut. Reachable again when both are over.
   const trigger = triggerWindow(sorted);

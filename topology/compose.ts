@@ -5,7 +5,6 @@
  * mounted at RUN_DIR: the Corefile, the first zone, the model settings and Toxiproxy's proxies
  * (loaded at start with -config, since no harness populates them).
  */
-import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { renderZone } from '../dns/zone-file.ts';
 import { DEFAULT_MODEL_CONFIG } from '../lab/model-config.ts';
@@ -67,5 +66,3 @@ export function renderCompose(topology: Topology = buildTopology()): ComposeFile
     { path: 'run/logs/.keep', content: '' },
   ];
 }
-
-export const composeDir = (root: string) => join(root, 'compose');

@@ -9,7 +9,7 @@ import type { Topology } from '../../topology/topology.ts';
 import type { DnsCanary } from '../canary.ts';
 import type { EventTail } from '../event-tail.ts';
 import type { ActiveFault } from '../faults/fault.ts';
-import type { History, HistoryEvent } from '../history.ts';
+import type { History } from '../history.ts';
 import type { MetricsScraper } from '../metrics-scraper.ts';
 import type { Reporter } from '../reporters/reporter.ts';
 import type { Scenario } from '../scenario.ts';
@@ -60,6 +60,3 @@ export interface RunContext {
   stopped?: Promise<string>;
   stop?: (why: string) => void;
 }
-
-/** The events notable enough for the log line stream of `run`. */
-export type EventLogger = (e: HistoryEvent) => void;

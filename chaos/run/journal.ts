@@ -9,7 +9,6 @@ import type { Analysis } from '../analysis.ts';
 import type { Scenario } from '../scenario.ts';
 
 export type RunStatus = 'completed' | 'failed' | 'aborted' | 'interrupted';
-export const RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'aborted', 'interrupted'];
 
 export interface StepRecord {
   readonly name: string;

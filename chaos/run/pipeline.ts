@@ -55,7 +55,7 @@ export async function runScenarioWithHistory(scenario: Scenario, opts: RunOption
     for (const r of reporters) r.onEvent?.(e, live);
   };
 
-  armRunEnd(ctx);
+  const disarm = armRunEnd(ctx);
   try {
     await startLab(ctx, onEvent);
     startObservers(ctx);
@@ -65,6 +65,7 @@ export async function runScenarioWithHistory(scenario: Scenario, opts: RunOption
     // already stopped what it started).
     if (!ctx.history) {
       for (const t of ctx.timers) clearTimeout(t);
+      disarm();
       throw err;
     }
     ctx.status = opts.signal?.aborted ? 'interrupted' : 'failed';
@@ -72,6 +73,7 @@ export async function runScenarioWithHistory(scenario: Scenario, opts: RunOption
     const r = ctx.steps.start('error');
     ctx.steps.end(r, 'failed', { error: (err as Error).message });
   } finally {
+    disarm();
     await healAll(ctx);
     await teardown(ctx);
   }

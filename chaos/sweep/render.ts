@@ -4,7 +4,7 @@
  * axis; each cell shows the measured value (a rate with its 95 % interval, a median, or the
  * runs' classes) beside the prediction.
  */
-import type { Cell, GridValue } from './grid.ts';
+import type { GridValue } from './grid.ts';
 import type { SweepCell, SweepResult } from './sweep.ts';
 
 const fmt = (v: GridValue) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -62,7 +62,7 @@ export function renderSweepMarkdown(r: SweepResult): string {
     lines.push('');
   }
   const costs = r.cells.map((c) => c.costMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
-  if (costs.length) lines.push(`Cost: a run takes ${(costs[0]! / 1000).toFixed(0)}–${(costs.at(-1)! / 1000).toFixed(0)} s (median ${(costs[Math.floor(costs.length / 2)]! / 1000).toFixed(0)} s), so a cell of ${r.repeat} runs about ${((costs[Math.floor(costs.length / 2)]! * r.repeat) / 60_000).toFixed(1)} min; the sweep took ${(r.wallMs / 60_000).toFixed(1)} min.`, '');
+  if (costs.length) lines.push(`Cost: a run takes ${(costs[0]! / 1000).toFixed(0)}–${(costs.at(-1)! / 1000).toFixed(0)} s (median ${(costs[Math.floor(costs.length / 2)]! / 1000).toFixed(0)} s), so a cell of ${r.repeat} runs about ${((costs[Math.floor(costs.length / 2)]! * r.repeat) / 60_000).toFixed(1)} min; its runs took ${(r.runsMs / 60_000).toFixed(1)} min in all.`, '');
   return `${lines.join('\n')}\n`;
 }
 
@@ -135,5 +135,3 @@ ${maps}
 </body></html>
 `;
 }
-
-export type { Cell };

@@ -43,7 +43,10 @@ export interface SweepResult {
   readonly quick: boolean;
   readonly cells: SweepCell[];
   readonly complete: boolean;
+  /** Wall time of this invocation (a resumed sweep counts only what it ran). */
   readonly wallMs: number;
+  /** Wall time of every run, summed over the whole sweep (resumed parts included). */
+  readonly runsMs: number;
 }
 
 export interface SweepOptions {
@@ -133,6 +136,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     }),
     complete: summaries.every((row) => row.every(Boolean)),
     wallMs: Math.round(performance.now() - started),
+    runsMs: Math.round(costs.flat().reduce((a, b) => a + b, 0)),
   });
   const save = () => writeFileSync(join(opts.outDir, 'sweep.json'), `${JSON.stringify(result(), null, 2)}\n`);
 

@@ -12,15 +12,20 @@ import type { RunContext } from '../context.ts';
 
 const matches = (e: HistoryEvent, type: string, match: Record<string, unknown>) => e.type === type && Object.entries(match).every(([k, v]) => e[k] === v);
 
-/** Arms the run's end: the max duration and an interrupt now, the stop conditions once faults begin. */
-export function armRunEnd(ctx: RunContext): void {
+/**
+ * Arms the run's end: the max duration and an interrupt now, the stop conditions once faults
+ * begin. Returns what to call when the run is over (the interrupt listener is the caller's signal's).
+ */
+export function armRunEnd(ctx: RunContext): () => void {
   let finish: (why: string) => void = () => {};
+  const onAbort = () => finish('interrupted');
   ctx.stopped = new Promise<string>((resolve) => {
     finish = resolve;
     ctx.timers.push(setTimeout(() => resolve(`max duration ${ctx.scenario.stop.maxDurationMs} ms reached`), ctx.scenario.stop.maxDurationMs));
-    ctx.opts.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true });
   });
+  ctx.opts.signal?.addEventListener('abort', onAbort, { once: true });
   ctx.stop = finish;
+  return () => ctx.opts.signal?.removeEventListener('abort', onAbort);
 }
 
 export async function schedule(ctx: RunContext): Promise<void> {

@@ -23,6 +23,8 @@ export function predict(scenario: Scenario, metric: string): Prediction | null {
   if (metric === 'empty-record') {
     const f = scenario.faults.find((x) => x.type === 'latency' && x.link.startsWith('enactor'));
     if (!f || f.type !== 'latency') return null;
+    // Fencing refuses the stale apply and guarded cleanup keeps the active plan (the model checker proves it).
+    if (model.safeguards === 'on') return { value: 0, detail: 'safeguards on: a stale apply is fenced, the active plan is never deleted' };
     const r = predictRace({
       latencyMs: f.latencyMs,
       planIntervalMs: model.planIntervalMs,
