@@ -34,7 +34,11 @@ function panels(r: SweepResult): Panel[] {
 export function measured(r: SweepResult, c: SweepCell): string {
   if (c.runs === 0) return 'not run';
   if (r.kind === 'rate') return c.rate ? `${c.rate.value.toFixed(2)} [${c.rate.low.toFixed(2)}–${c.rate.high.toFixed(2)}]` : '—';
-  if (r.kind === 'number') return c.median === null ? '—' : `${c.median}`;
+  if (r.kind === 'number') {
+    const never = c.values.filter((v) => v === null).length;
+    if (c.median === null) return `never (${never} of ${c.runs})`;
+    return never ? `${c.median} (${never} of ${c.runs} never)` : `${c.median}`;
+  }
   return Object.entries(c.classes ?? {}).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
 }
 
@@ -97,7 +101,7 @@ function heatmap(r: SweepResult, p: Panel): string {
       if (!c) return;
       const x = left + i * W;
       const y = top + j * H;
-      const predPositive = c.prediction !== null && (typeof c.prediction.value === 'number' ? c.prediction.value >= 0.5 : c.prediction.value === 'metastable');
+      const predPositive = c.prediction !== null && (r.kind === 'rate' ? Number(c.prediction.value) >= 0.5 : c.prediction.value === 'metastable' || c.prediction.value === 'never');
       parts.push(
         `<g class="cell" data-params="${esc(JSON.stringify(c.params))}" data-runs="${c.runs}"><title>${esc(`${JSON.stringify(c.params)}: ${measured(r, c)}${c.prediction ? `; predicted ${predicted(c)} (${c.prediction.detail})` : ''}`)}</title>` +
           `<rect x="${x + 2}" y="${y + 2}" width="${W - 4}" height="${H - 4}" fill="${colour(r, c, range)}" stroke="${predPositive ? '#000' : '#bbb'}" stroke-width="${predPositive ? 2.5 : 1}" ${predPositive ? 'stroke-dasharray="6 3"' : ''}/>` +

@@ -49,12 +49,14 @@ describe('predictions', () => {
     const base = { strategy: 'naive' as const, droplets: 20_000, renewPeriodMs: 20_000, leaseTtlMs: 21_000, capacityPerSec: 4000, timeoutMs: 1000, inFlightItems: 9600, maxBackoffMs: 20_000, fastFailRetryMs: 500 };
     expect(predictHerd({ ...base, triggerMs: 500 })).toMatchObject({ class: 'stable', lapsed: 0 });
     expect(predictHerd({ ...base, triggerMs: 23_000 })).toMatchObject({ class: 'metastable', lapsed: 20_000, rho: 0.25 });
+    // Leases that lapsed are not renewed: a half-lapsed fleet leaves more than 1 − ρ of C spare.
+    expect(predictHerd({ ...base, triggerMs: 11_000 })).toMatchObject({ lapsed: 10_000, class: 'metastable' });
     // Low load, short trigger: few lapses, drained within the timeout.
     expect(predictHerd({ ...base, renewPeriodMs: 50_000, leaseTtlMs: 51_000, triggerMs: 3000 }).class).toBe('stable');
     // The boundary: lapsed work against the spare capacity over the timeout plus the fast-failure pause.
-    const spare = 4000 * (1 - 0.25);
-    expect(predictHerd({ ...base, triggerMs: 1000 + (20_000 * (spare * 1.5 - 100)) / 20_000 }).class).not.toBe('metastable');
-    expect(predictHerd({ ...base, triggerMs: 1000 + (20_000 * (spare * 1.5 + 100)) / 20_000 }).class).toBe('metastable');
+    // (spare = C·(1 − ρ·(1 − share)): about 3,300 items/s here, 4,950 over T + S = 1.5 s)
+    expect(predictHerd({ ...base, triggerMs: 5800 }).class).not.toBe('metastable');
+    expect(predictHerd({ ...base, triggerMs: 6300 }).class).toBe('metastable');
     // Full jitter spreads the same herd over its cap: back by itself, slowly.
     expect(predictHerd({ ...base, strategy: 'full-jitter', triggerMs: 23_000 })).toMatchObject({ class: 'recovered-slowly', recoverMs: 20_000 });
     // The trap: a pool smaller than C × T cannot collapse.
@@ -70,5 +72,19 @@ describe('sweep metrics', () => {
     expect(herdClass.value(summary({ needed: 0, reestablishMs: null }))).toBe('stable');
     expect(herdClass.value(summary({ reestablishMs: 19_000 }))).toBe('recovered-slowly');
     expect(herdClass.value(summary({ metastable: true, reestablishMs: null }))).toBe('metastable');
+  });
+});
+
+describe('recovery-curve predictions', () => {
+  it('naive: a limit below the workers runs short of capacity, far above them times out', async () => {
+    const { predictReestablishRatio } = await import('./predictions/herd.ts');
+    const base = { strategy: 'naive' as const, droplets: 20_000, capacityPerSec: 4000, workers: 40, serviceTimeMs: 10, batchSize: 25, timeoutMs: 1000, maxBackoffMs: 20_000 };
+    expect(predictReestablishRatio({ ...base, concurrency: 10 })).toBe(4);
+    expect(predictReestablishRatio({ ...base, concurrency: 40 })).toBe(1);
+    expect(predictReestablishRatio({ ...base, concurrency: 160 })).toBe(1);
+    expect(predictReestablishRatio({ ...base, concurrency: 240 })).toBe('never');
+    expect(predictReestablishRatio({ ...base, concurrency: null })).toBe('never');
+    expect(predictReestablishRatio({ ...base, strategy: 'full-jitter', concurrency: null })).toBe(4);
+    expect(predictReestablishRatio({ ...base, strategy: 'full-jitter', concurrency: null, maxBackoffMs: 2500 })).toBe('never');
   });
 });

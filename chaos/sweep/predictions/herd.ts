@@ -4,7 +4,8 @@
  *  - leases are renewed every R and last TTL = R + 1 s; during an outage of length D a lease
  *    lapses if its renewal fell inside it with no time left to retry: a share
  *    clamp((D − (TTL − R)) / R, 0, 1) of the M leases lapse (none when D ≤ TTL − R);
- *  - renewals offer ρ·C of load on their own (ρ = (M / R) / C);
+ *  - the leases still held are renewed: they offer ρ'·C of load (ρ' = ((M − lapsed) / R) / C; the
+ *    map's axis is ρ = (M / R) / C, the load before the outage);
  *  - naive DWFM re-sends a batch at once when it times out (T) and S after a fast failure such as
  *    a refused connection; its connection pool holds at most Q items (connections × batch). During
  *    the outage every lapsed lease's batch fails fast, so when DynamoDB is back they arrive spread
@@ -38,7 +39,7 @@ export function predictHerd(p: HerdParams): { class: HerdClass; lapsed: number; 
   const rho = p.droplets / (p.renewPeriodMs / 1000) / p.capacityPerSec;
   const share = Math.min(1, Math.max(0, (p.triggerMs - (p.leaseTtlMs - p.renewPeriodMs)) / p.renewPeriodMs));
   const lapsed = Math.round(p.droplets * share);
-  const spare = p.capacityPerSec * Math.max(0, 1 - rho);
+  const spare = p.capacityPerSec * Math.max(0, 1 - rho * (1 - share));
   const boundMs = (p.droplets / p.capacityPerSec) * 1000;
   const out = (cls: HerdClass, recoverMs: number | null) => ({ class: cls, lapsed, rho: Math.round(rho * 1000) / 1000, recoverMs: recoverMs === null ? null : Math.round(recoverMs) });
   if (lapsed === 0) return out('stable', 0);
@@ -52,4 +53,40 @@ export function predictHerd(p: HerdParams): { class: HerdClass; lapsed: number; 
   if (arrival > spare) return out('metastable', null);
   const ms = Math.max(p.maxBackoffMs, (lapsed / spare) * 1000);
   return out(ms <= 2 * boundMs ? 'stable' : 'recovered-slowly', ms);
+}
+
+/**
+ * The recovery curves' model: time to re-establish every lapsed lease after an outage longer than
+ * the TTL (everything lapsed, so nothing is being renewed), as a ratio to M / C.
+ *  - Naive with at most L batches in flight: the leases table has W workers and a batch of b
+ *    items holds one for b × s (s: service time per item), so L batches move min(L, W)·b items
+ *    per b·s; above W the rest wait, and a batch's time in the table is b·s·L / W. Once that
+ *    passes the timeout T every answer is too late: never.
+ *  - Full jitter with cap X: the retries spread over X, so the lapsed leases come back after
+ *    max(X, M / C) — unless M / X exceeds C: then they pile up, never.
+ */
+export function predictReestablishRatio(p: {
+  readonly strategy: 'naive' | 'full-jitter';
+  readonly droplets: number;
+  readonly capacityPerSec: number;
+  readonly workers: number;
+  readonly serviceTimeMs: number;
+  readonly batchSize: number;
+  readonly timeoutMs: number;
+  readonly concurrency: number | null;
+  readonly maxBackoffMs: number;
+}): number | 'never' {
+  const spare = p.capacityPerSec;
+  const boundMs = (p.droplets / p.capacityPerSec) * 1000;
+  const round = (v: number) => Math.round(v * 100) / 100;
+  if (p.strategy === 'naive') {
+    if (p.concurrency === null) return 'never';
+    const usable = p.workers;
+    const inTableMs = (p.batchSize * p.serviceTimeMs * p.concurrency) / usable;
+    if (p.concurrency > usable && inTableMs > p.timeoutMs) return 'never';
+    const itemsPerSec = Math.min(p.concurrency, usable) * (1000 / p.serviceTimeMs);
+    return round((p.droplets / itemsPerSec) * 1000 / boundMs);
+  }
+  if (p.droplets / (p.maxBackoffMs / 1000) > spare) return 'never';
+  return round(Math.max(p.maxBackoffMs, (p.droplets / spare) * 1000) / boundMs);
 }

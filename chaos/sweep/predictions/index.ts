@@ -5,7 +5,7 @@
 import { dynamodbCapacityPerSec } from '../../../lab/model-config-file.ts';
 import { ModelConfigSchema } from '../../../lab/model-config.ts';
 import type { Scenario } from '../../scenario.ts';
-import { predictHerd } from './herd.ts';
+import { predictHerd, predictReestablishRatio } from './herd.ts';
 import { predictRace } from './race.ts';
 
 export interface Prediction {
@@ -35,6 +35,23 @@ export function predict(scenario: Scenario, metric: string): Prediction | null {
       windowMs: scenario.stop.maxDurationMs - f.atMs,
     });
     return { value: r.rate, detail: `boundary ${r.boundaryMs} ms; ${r.attempts} attempts × check passes ${r.checkPass}` };
+  }
+  if (metric === 'reestablish-ratio') {
+    const d = model.dwfm;
+    if (d.strategy !== 'naive' && d.strategy !== 'full-jitter') return null;
+    if (d.concurrency === 'adaptive') return null;
+    const v = predictReestablishRatio({
+      strategy: d.strategy,
+      droplets: d.droplets,
+      capacityPerSec: dynamodbCapacityPerSec(model.dynamodb),
+      workers: model.dynamodb.workers,
+      serviceTimeMs: model.dynamodb.serviceTimeMs,
+      batchSize: d.batchSize,
+      timeoutMs: d.requestTimeoutMs,
+      concurrency: d.concurrency,
+      maxBackoffMs: d.maxBackoffMs,
+    });
+    return { value: v, detail: d.strategy === 'naive' ? `limit ${d.concurrency} batches` : `cap ${d.maxBackoffMs} ms` };
   }
   if (metric === 'herd-class' || metric === 'metastable') {
     const cut = scenario.faults.find((x) => x.type === 'link-down');
