@@ -47,16 +47,21 @@ describe('predictions', () => {
 
   it('herd: naive is metastable when the lapsed work exceeds what the spare capacity drains within the timeout', () => {
     const base = { strategy: 'naive' as const, droplets: 20_000, renewPeriodMs: 20_000, leaseTtlMs: 21_000, capacityPerSec: 4000, timeoutMs: 1000, inFlightItems: 9600, maxBackoffMs: 20_000, fastFailRetryMs: 500 };
-    expect(predictHerd({ ...base, triggerMs: 500 })).toMatchObject({ class: 'stable', lapsed: 0 });
+    // A renewal that fails is retried a second later: with TTL − R = 1 s that is too late, so every
+    // renewal due in the outage lapses; with 3.5 s, three retries fit and a 2.5 s outage lapses none.
+    expect(predictHerd({ ...base, triggerMs: 500 })).toMatchObject({ class: 'stable', lapsed: 500 });
+    expect(predictHerd({ ...base, leaseTtlMs: 23_500, triggerMs: 2500 })).toMatchObject({ class: 'stable', lapsed: 0 });
+    expect(predictHerd({ ...base, leaseTtlMs: 23_500, triggerMs: 4000 })).toMatchObject({ lapsed: 1000 });
     expect(predictHerd({ ...base, triggerMs: 23_000 })).toMatchObject({ class: 'metastable', lapsed: 20_000, rho: 0.25 });
     // Leases that lapsed are not renewed: a half-lapsed fleet leaves more than 1 − ρ of C spare.
-    expect(predictHerd({ ...base, triggerMs: 11_000 })).toMatchObject({ lapsed: 10_000, class: 'metastable' });
+    expect(predictHerd({ ...base, triggerMs: 11_000 })).toMatchObject({ lapsed: 11_000, class: 'metastable' });
     // Low load, short trigger: few lapses, drained within the timeout.
     expect(predictHerd({ ...base, renewPeriodMs: 50_000, leaseTtlMs: 51_000, triggerMs: 3000 }).class).toBe('stable');
     // The boundary: lapsed work against the spare capacity over the timeout plus the fast-failure pause.
-    // (spare = C·(1 − ρ·(1 − share)): about 3,300 items/s here, 4,950 over T + S = 1.5 s)
-    expect(predictHerd({ ...base, triggerMs: 5800 }).class).not.toBe('metastable');
-    expect(predictHerd({ ...base, triggerMs: 6300 }).class).toBe('metastable');
+    // (spare = C·(1 − ρ·(1 − D / R)) = 3,000 + 0.05·D items/s here; over T + S = 1.5 s that drains
+    // D items when D < 4,865 ms)
+    expect(predictHerd({ ...base, triggerMs: 4700 }).class).not.toBe('metastable');
+    expect(predictHerd({ ...base, triggerMs: 5100 }).class).toBe('metastable');
     // Full jitter spreads the same herd over its cap: back by itself, slowly.
     expect(predictHerd({ ...base, strategy: 'full-jitter', triggerMs: 23_000 })).toMatchObject({ class: 'recovered-slowly', recoverMs: 20_000 });
     // The trap: a pool smaller than C × T cannot collapse.

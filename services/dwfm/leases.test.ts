@@ -62,6 +62,24 @@ describe('DWFM lease table', () => {
     expect(h.events.at(-1)).toMatch(/all valid at \d+: needed 100, \d+ attempts, \d+ items/);
   });
 
+  it('starts in the steady state: leases expire TTL − period after their renewal falls due, not all at once', async () => {
+    // TTL 2500, period 800: a lease expires 1,700 ms after its renewal falls due, and a failed
+    // renewal is retried a second later, in time: a 600 ms outage lapses nothing.
+    const short = harness({ leaseTtlMs: 2500 });
+    short.setUp(false);
+    await short.advance(600);
+    short.setUp(true);
+    await short.advance(2000);
+    expect(short.events).toEqual([]);
+    // Down for 2 s: by the last scan (1,910 ms) the leases whose renewal fell due in the first
+    // 210 ms have expired, about 26 (a fleet seeded all at once would still hold all 100).
+    const long = harness({ leaseTtlMs: 2500 });
+    long.setUp(false);
+    await long.advance(2000);
+    expect(long.table.validCount).toBeGreaterThanOrEqual(70);
+    expect(long.table.validCount).toBeLessThanOrEqual(78);
+  });
+
   it('naive retries a fast failure after a fixed pause, all batches in step', async () => {
     const h = harness();
     h.setUp(false);

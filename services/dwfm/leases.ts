@@ -33,11 +33,18 @@ export interface Throttle {
 /** Sends one batch of lease writes; resolves when answered or abandoned at the timeout. */
 export type SendBatch = (ids: Int32Array, expiresAt: number, timeoutMs: number) => Promise<CallOutcome>;
 
+/** When lease i of a fleet in its steady state at `at` expires (see LeaseTable.seed). */
+export function seedExpiry(s: Pick<LeaseSettings, 'droplets' | 'leaseTtlMs' | 'renewPeriodMs'>, at: number, i: number): number {
+  return at + ((i + 0.5) / s.droplets) * s.renewPeriodMs - s.renewPeriodMs + s.leaseTtlMs;
+}
+
 /** Failures before the request left DWFM: it never reached DynamoDB. */
 const NOT_SENT: ReadonlySet<string> = new Set(['dns-empty', 'dns-nxdomain', 'dns-error', 'connect']);
 
 /** How often the droplets are scanned for lapses and due renewals. */
 export const SCAN_MS = 100;
+/** A renewal that failed is tried again this long after its answer. */
+export const RENEW_RETRY_MS = 1000;
 
 const LEASED = 0;
 const LAPSED = 1;
@@ -110,13 +117,18 @@ export class LeaseTable {
     if (settings.concurrency === 'adaptive') this.aimd = new AimdLimit(8, 1, 10_000);
   }
 
-  /** Every lease valid from `at`, renewals spread evenly over one period. */
+  /**
+   * The fleet in its steady state at `at`: lease i was last renewed one period before its next
+   * renewal is due, renewals spread evenly over the period, so each lease expires TTL − period
+   * after its renewal falls due (an outage starts lapsing leases that soon, as in a fleet that has
+   * been running for a while). seedExpiry gives the same times to the store.
+   */
   seed(at: number): void {
-    const { droplets, leaseTtlMs, renewPeriodMs } = this.settings;
+    const { droplets, renewPeriodMs } = this.settings;
     for (let i = 0; i < droplets; i++) {
       this.state[i] = LEASED;
-      this.expiresAt[i] = at + leaseTtlMs;
       this.nextRenewAt[i] = at + ((i + 0.5) / droplets) * renewPeriodMs;
+      this.expiresAt[i] = seedExpiry(this.settings, at, i);
     }
   }
 
@@ -222,7 +234,7 @@ export class LeaseTable {
           this.expiresAt[i] = expiresAt;
           this.nextRenewAt[i] = now + this.settings.renewPeriodMs;
         } else {
-          this.nextRenewAt[i] = at + 1000;
+          this.nextRenewAt[i] = at + RENEW_RETRY_MS;
         }
       }
       if (outcome.ok) this.counters.renewalsOk += batch.length;

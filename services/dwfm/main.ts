@@ -18,7 +18,7 @@ import { nowMs } from '../common/events.ts';
 import { HttpError, parseBody } from '../common/http.ts';
 import { runService } from '../common/service.ts';
 import { itemKey } from '../dynamodb/store.ts';
-import { LeaseTable } from './leases.ts';
+import { LeaseTable, seedExpiry } from './leases.ts';
 
 export const LEASE_TABLE = 'leases';
 /** Set once the fleet's leases were seeded: a DWFM that finds it was restarted. */
@@ -115,19 +115,21 @@ await runService(async (ctx) => {
 
   const store = ctx.redis('seed');
   if ((await store.get(SEEDED_KEY)) === null) {
-    // The fleet was running before the experiment: every lease starts valid, written once at
-    // start straight into Redis (outside the capacity model), 20,000 per script so Redis keeps
+    // The fleet was running before the experiment: every lease starts valid as in a steady
+    // state (renewals spread over the period, see LeaseTable.seed), written once at start
+    // straight into Redis (outside the capacity model), 20,000 per script so Redis keeps
     // answering everyone else in between (a million leases take about a second).
     const seedAt = nowMs();
-    const lease = JSON.stringify({ holder: 'dwfm', expiresAt: seedAt + cfg.leaseTtlMs });
     for (let from = 0; from < cfg.droplets; from += 20_000) {
       await store.eval(
-        "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) - 1 do redis.call('HSET', ARGV[3] .. i, 'v', ARGV[4], 'ver', 1) end return 1",
+        "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) - 1 do local e = tonumber(ARGV[4]) + (i + 0.5) * tonumber(ARGV[5]) " +
+          "redis.call('HSET', ARGV[3] .. i, 'v', '{\"holder\":\"dwfm\",\"expiresAt\":' .. string.format('%.3f', e) .. '}', 'ver', 1) end return 1",
         0,
         from,
         Math.min(cfg.droplets, from + 20_000),
         itemKey(LEASE_TABLE, 'droplet-'),
-        lease,
+        seedExpiry(cfg, seedAt, -0.5),
+        cfg.renewPeriodMs / cfg.droplets,
       );
     }
     await store.set(SEEDED_KEY, String(seedAt));

@@ -1,9 +1,12 @@
 /**
  * A fluid model of the herd with a client timeout (no runbook throttle), for the phase map:
  *
- *  - leases are renewed every R and last TTL = R + 1 s; during an outage of length D a lease
- *    lapses if its renewal fell inside it with no time left to retry: a share
- *    clamp((D − (TTL − R)) / R, 0, 1) of the M leases lapse (none when D ≤ TTL − R);
+ *  - leases are renewed every R and last TTL (the map uses TTL = R + 1 s); a renewal that fails is
+ *    tried again every second (RENEW_RETRY_MS), and the lease expires TTL − R after its renewal
+ *    fell due. During an outage of length D a lease lapses when its renewal fell due inside the
+ *    outage so late that no retry before its expiry comes after the outage: with k the retries
+ *    that fit before expiry (k seconds < TTL − R), a share clamp((D − k s) / R, 0, 1) of the M
+ *    leases lapse. With TTL − R = 1 s no retry fits: every renewal due in the outage is lost;
  *  - the leases still held are renewed: they offer ρ'·C of load (ρ' = ((M − lapsed) / R) / C; the
  *    map's axis is ρ = (M / R) / C, the load before the outage);
  *  - naive DWFM re-sends a batch at once when it times out (T) and S after a fast failure such as
@@ -17,6 +20,8 @@
  *    an arrival rate lapsed / cap; metastable only if that exceeds C·(1 − ρ), else back after
  *    max(cap, lapsed / (C·(1 − ρ))).
  */
+
+import { RENEW_RETRY_MS } from '../../../services/dwfm/leases.ts';
 
 export interface HerdParams {
   readonly strategy: 'naive' | 'full-jitter';
@@ -37,7 +42,8 @@ export type HerdClass = 'stable' | 'recovered-slowly' | 'metastable';
 
 export function predictHerd(p: HerdParams): { class: HerdClass; lapsed: number; rho: number; recoverMs: number | null } {
   const rho = p.droplets / (p.renewPeriodMs / 1000) / p.capacityPerSec;
-  const share = Math.min(1, Math.max(0, (p.triggerMs - (p.leaseTtlMs - p.renewPeriodMs)) / p.renewPeriodMs));
+  const retriesBeforeExpiry = Math.max(0, Math.ceil((p.leaseTtlMs - p.renewPeriodMs) / RENEW_RETRY_MS) - 1);
+  const share = Math.min(1, Math.max(0, (p.triggerMs - retriesBeforeExpiry * RENEW_RETRY_MS) / p.renewPeriodMs));
   const lapsed = Math.round(p.droplets * share);
   const spare = p.capacityPerSec * Math.max(0, 1 - rho * (1 - share));
   const boundMs = (p.droplets / p.capacityPerSec) * 1000;
