@@ -64,6 +64,8 @@ describe('predictions', () => {
     expect(predictHerd({ ...base, triggerMs: 5100 }).class).toBe('metastable');
     // Full jitter spreads the same herd over its cap: back by itself, slowly.
     expect(predictHerd({ ...base, strategy: 'full-jitter', triggerMs: 23_000 })).toMatchObject({ class: 'recovered-slowly', recoverMs: 20_000 });
+    // … and a short outage never lets the delays grow to the cap: 3 s (2 s failing) spreads them over 4 s.
+    expect(predictHerd({ ...base, strategy: 'full-jitter', triggerMs: 3000 })).toMatchObject({ class: 'stable', recoverMs: 4000 });
     // The trap: a pool smaller than C × T cannot collapse.
     expect(predictHerd({ ...base, triggerMs: 23_000, inFlightItems: 2000 }).class).not.toBe('metastable');
   });

@@ -16,12 +16,14 @@
  *    longer than T to drain — min(lapsed, Q) > C·(1 − ρ)·(T + S) — answers come after DWFM stopped
  *    waiting, nothing is re-established, everything is re-sent at once: metastable. Otherwise the
  *    lapsed leases come back at C·(1 − ρ): stable if that takes ≤ 2 × M / C, else recovered-slowly;
- *  - full jitter spreads the retries over its cap (the delays grew to the cap during the outage):
- *    an arrival rate lapsed / cap; metastable only if that exceeds C·(1 − ρ), else back after
- *    max(cap, lapsed / (C·(1 − ρ))).
+ *  - full jitter draws each delay uniformly below min(cap, base·2ⁿ); failing fast, a batch
+ *    reaches attempt n after about base·2ⁿ⁻¹, so after failing for f its delays span min(cap, 2f).
+ *    The first leases lapse TTL − R into the outage, so when it ends the retries are spread over
+ *    X = min(cap, 2·(D − (TTL − R))): an arrival rate lapsed / X; metastable only if that exceeds
+ *    the spare capacity, else back after max(X, lapsed / spare).
  */
 
-import { RENEW_RETRY_MS } from '../../../services/dwfm/leases.ts';
+import { RENEW_RETRY_MS, SCAN_MS } from '../../../services/dwfm/leases.ts';
 
 export interface HerdParams {
   readonly strategy: 'naive' | 'full-jitter';
@@ -55,9 +57,11 @@ export function predictHerd(p: HerdParams): { class: HerdClass; lapsed: number; 
     const ms = (lapsed / spare) * 1000;
     return out(ms <= 2 * boundMs ? 'stable' : 'recovered-slowly', ms);
   }
-  const arrival = lapsed / (p.maxBackoffMs / 1000);
+  const failingMs = Math.max(0, p.triggerMs - (p.leaseTtlMs - p.renewPeriodMs));
+  const spreadMs = Math.max(SCAN_MS, Math.min(p.maxBackoffMs, 2 * failingMs));
+  const arrival = lapsed / (spreadMs / 1000);
   if (arrival > spare) return out('metastable', null);
-  const ms = Math.max(p.maxBackoffMs, (lapsed / spare) * 1000);
+  const ms = Math.max(spreadMs, (lapsed / spare) * 1000);
   return out(ms <= 2 * boundMs ? 'stable' : 'recovered-slowly', ms);
 }
 
