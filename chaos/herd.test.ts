@@ -8,8 +8,9 @@ import { testSettings } from '../lab/testing.ts';
 
 const SLOT = 205;
 const BIN = join(PROJECT_ROOT, 'bin', 'outage-lab.js');
-// The herd scaled down for the suite: M = 10,000 leases at C = 4,000 ops/s (bound 2.5 s), leases
-// lapse 6 s into a 7 s outage, the runbook throttles 14 s after DynamoDB is back (> 5 × M / C).
+// The herd scaled down for the suite: M = 10,000 leases at C = 4,000 ops/s (bound 2.5 s); every
+// renewal falls due in the 7 s outage (R = 5 s), so every lease lapses (from 1 s in, the last
+// about 6 s in); the runbook throttles 14 s after DynamoDB is back (> 5 × M / C).
 const SCALED = [
   'dwfm.droplets=10000',
   'dwfm.leaseTtlMs=6000',
