@@ -118,7 +118,9 @@ await runService(async (ctx) => {
     // The fleet was running before the experiment: every lease starts valid as in a steady
     // state (renewals spread over the period, see LeaseTable.seed), written once at start
     // straight into Redis (outside the capacity model), 20,000 per script so Redis keeps
-    // answering everyone else in between (a million leases take about a second).
+    // answering everyone else in between. A million leases take a few seconds to write, longer
+    // than the second a lease outlives its renewal: the table's steady state starts when the
+    // writes are done (the stored expiries are that much earlier: safe for a restart to read).
     const seedAt = nowMs();
     for (let from = 0; from < cfg.droplets; from += 20_000) {
       await store.eval(
@@ -132,8 +134,9 @@ await runService(async (ctx) => {
         cfg.renewPeriodMs / cfg.droplets,
       );
     }
-    await store.set(SEEDED_KEY, String(seedAt));
-    table.seed(seedAt);
+    const steadyFrom = nowMs();
+    await store.set(SEEDED_KEY, String(steadyFrom));
+    table.seed(steadyFrom);
   } else {
     // A restart (the runbook's "restart DWFM hosts", or a fault): DWFM reads its leases back from
     // the table (a scan outside the capacity model), so a lease whose write landed after DWFM had
