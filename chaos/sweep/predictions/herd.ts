@@ -8,14 +8,15 @@
  *    that fit before expiry (k seconds < TTL − R), a share clamp((D − k s) / R, 0, 1) of the M
  *    leases lapse. With TTL − R = 1 s no retry fits: every renewal due in the outage is lost;
  *  - the leases still held are renewed: they offer ρ'·C of load (ρ' = ((M − lapsed) / R) / C; the
- *    map's axis is ρ = (M / R) / C, the load before the outage);
+ *    map's axis is ρ = (M / R) / C, the load before the outage), leaving spare = C − ρ'·C;
  *  - naive DWFM re-sends a batch at once when it times out (T) and S after a fast failure such as
  *    a refused connection; its connection pool holds at most Q items (connections × batch). During
  *    the outage every lapsed lease's batch fails fast, so when DynamoDB is back they arrive spread
- *    over S: the leases table's queue peaks near min(lapsed, Q) − C·(1 − ρ)·S items. If that takes
- *    longer than T to drain — min(lapsed, Q) > C·(1 − ρ)·(T + S) — answers come after DWFM stopped
+ *    over S: the leases table's queue peaks near min(lapsed, Q) − spare·S items. If that takes
+ *    longer than T to drain — min(lapsed, Q) > spare·(T + S) — answers come after DWFM stopped
  *    waiting, nothing is re-established, everything is re-sent at once: metastable. Otherwise the
- *    lapsed leases come back at C·(1 − ρ): stable if that takes ≤ 2 × M / C, else recovered-slowly;
+ *    lapsed leases come back at the spare rate: stable if that takes ≤ 2 × M / C, else
+ *    recovered-slowly;
  *  - full jitter draws each delay uniformly below min(cap, base·2ⁿ); failing fast, a batch
  *    reaches attempt n after about base·2ⁿ⁻¹, so after failing for f its delays span min(cap, 2f).
  *    The first leases lapse TTL − R into the outage, so when it ends the retries are spread over
