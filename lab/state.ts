@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../dns/zone-file.ts';
 import type { RuntimeName } from './runtimes/index.ts';
@@ -28,7 +28,11 @@ export function stateFile(home: string): string {
 
 export async function readState(home: string): Promise<LabState | undefined> {
   try {
-    const state = JSON.parse(await readFile(stateFile(home), 'utf8')) as LabState;
+    const text = await readFile(stateFile(home), 'utf8');
+    // Empty: a claim by an older outage-lab interrupted before it wrote anything, so before any
+    // component started (claims are atomic now).
+    if (text.trim() === '') return undefined;
+    const state = JSON.parse(text) as LabState;
     if (state.version !== 2) throw new Error(`written by an older outage-lab (version ${state.version})`);
     return state;
   } catch (err) {
@@ -37,10 +41,20 @@ export async function readState(home: string): Promise<LabState | undefined> {
   }
 }
 
-/** Claims the lab home for a new lab; fails with EEXIST when a state file is already there. */
+/**
+ * Claims the lab home for a new lab; fails with EEXIST when a state file is already there. The
+ * state is written to a file of its own first and then linked into place, so the claim is atomic:
+ * a harness interrupted mid-claim leaves either no state file or a whole one, never an empty one.
+ */
 export async function claimState(home: string, state: LabState): Promise<void> {
   await mkdir(home, { recursive: true });
-  await writeFile(stateFile(home), JSON.stringify(state, null, 2), { flag: 'wx' });
+  const draft = `${stateFile(home)}.${process.pid}.claim`;
+  await writeFile(draft, JSON.stringify(state, null, 2));
+  try {
+    await link(draft, stateFile(home));
+  } finally {
+    await rm(draft, { force: true });
+  }
 }
 
 export async function saveState(home: string, state: LabState): Promise<void> {
