@@ -30,8 +30,11 @@ export async function readState(home: string): Promise<LabState | undefined> {
   try {
     const text = await readFile(stateFile(home), 'utf8');
     // Empty: a claim by an older outage-lab interrupted before it wrote anything, so before any
-    // component started (claims are atomic now).
-    if (text.trim() === '') return undefined;
+    // component started (claims are atomic now): nothing to find, and the file goes.
+    if (text.trim() === '') {
+      await clearState(home);
+      return undefined;
+    }
     const state = JSON.parse(text) as LabState;
     if (state.version !== 2) throw new Error(`written by an older outage-lab (version ${state.version})`);
     return state;
