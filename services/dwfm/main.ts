@@ -124,13 +124,13 @@ await runService(async (ctx) => {
     const seedAt = nowMs();
     for (let from = 0; from < cfg.droplets; from += 20_000) {
       await store.eval(
-        "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) - 1 do local e = tonumber(ARGV[4]) + (i + 0.5) * tonumber(ARGV[5]) " +
+        "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) - 1 do local e = tonumber(ARGV[4]) + i * tonumber(ARGV[5]) " +
           "redis.call('HSET', ARGV[3] .. i, 'v', '{\"holder\":\"dwfm\",\"expiresAt\":' .. string.format('%.3f', e) .. '}', 'ver', 1) end return 1",
         0,
         from,
         Math.min(cfg.droplets, from + 20_000),
         itemKey(LEASE_TABLE, 'droplet-'),
-        seedExpiry(cfg, seedAt, -0.5),
+        seedExpiry(cfg, seedAt, 0), // lease i: lease 0's expiry + i × R / M
         cfg.renewPeriodMs / cfg.droplets,
       );
     }

@@ -87,17 +87,15 @@ export function predictReestablishRatio(p: {
   readonly concurrency: number | null;
   readonly maxBackoffMs: number;
 }): number | 'never' {
-  const spare = p.capacityPerSec;
   const boundMs = (p.droplets / p.capacityPerSec) * 1000;
   const round = (v: number) => Math.round(v * 100) / 100;
   if (p.strategy === 'naive') {
     if (p.concurrency === null) return 'never';
-    const usable = p.workers;
-    const inTableMs = (p.batchSize * p.serviceTimeMs * p.concurrency) / usable;
-    if (p.concurrency > usable && inTableMs > p.timeoutMs) return 'never';
-    const itemsPerSec = Math.min(p.concurrency, usable) * (1000 / p.serviceTimeMs);
+    const inTableMs = (p.batchSize * p.serviceTimeMs * p.concurrency) / p.workers;
+    if (p.concurrency > p.workers && inTableMs > p.timeoutMs) return 'never';
+    const itemsPerSec = Math.min(p.concurrency, p.workers) * (1000 / p.serviceTimeMs);
     return round((p.droplets / itemsPerSec) * 1000 / boundMs);
   }
-  if (p.droplets / (p.maxBackoffMs / 1000) > spare) return 'never';
-  return round(Math.max(p.maxBackoffMs, (p.droplets / spare) * 1000) / boundMs);
+  if (p.droplets / (p.maxBackoffMs / 1000) > p.capacityPerSec) return 'never';
+  return round(Math.max(p.maxBackoffMs, (p.droplets / p.capacityPerSec) * 1000) / boundMs);
 }

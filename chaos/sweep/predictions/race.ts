@@ -21,8 +21,9 @@
  *
  * So within an observation window W the rate is ≈ 1 − (1 − q·r(L))^n, where r rises linearly
  * from 0 at L* − P to 1 at L* + P, and n counts the attempts whose stale apply can land in the
- * window: a check every L + P, each empty record showing L after its check, n = (W − L) / (L + P) + 1. A request-side (upstream) delay makes the check
- * read the record L late, after the fast Enactors have applied newer plans: it fails, ≈ 0.
+ * window: a check every L + P, each empty record showing L after its check,
+ * n = (W − L) / (L + P) + 1. A request-side (upstream) delay makes the check read the record L
+ * late, after the fast Enactors have applied newer plans: it fails, ≈ 0.
  * Attempts are treated as independent (the fast Enactors' poll phases drift); a seed fixes none
  * of this: it is wall-clock timing.
  */
