@@ -41,7 +41,8 @@ export interface AnalysisFigures {
     readonly cleanupRefusals: number;
   };
   readonly faults: { name: string; type: string; injectedAtMs: number | null; healedAtMs: number | null }[];
-  readonly operator: { action: string; atMs: number; ok: boolean }[];
+  /** Runbook actions: scripted by the scenario, or taken by a person in a played game (`by`). */
+  readonly operator: { action: string; atMs: number; ok: boolean; actor: 'scripted' | 'human'; by?: string }[];
   /** M / C in ms: no strategy can re-establish every lease faster. */
   readonly capacityBoundMs: number;
   readonly leases: RecoveryAnalysis['leases'];
@@ -161,7 +162,9 @@ export function analyseFigures(sorted: readonly HistoryEvent[], opts: { ttlMs: n
       cleanupRefusals: sorted.filter((e) => e.type === 'route53.plan.delete-refused').length,
     },
     faults,
-    operator: sorted.filter((e) => e.type === 'operator.action').map((e) => ({ action: String(e.action), atMs: e.t, ok: e.ok === true })),
+    operator: sorted
+      .filter((e) => e.type === 'operator.action')
+      .map((e) => ({ action: String(e.action), atMs: e.t, ok: e.ok === true, actor: e.actor === 'human' ? ('human' as const) : ('scripted' as const), ...(e.actor === 'human' ? { by: String(e.by) } : {}) })),
     capacityBoundMs: r.capacityBoundMs,
     leases: r.leases,
     metastable: r.metastable,

@@ -75,7 +75,7 @@ export const MILESTONES: readonly { readonly name: string; readonly description:
       return bad ? sloHoldsFrom(ev, ['load.second'], bad.t + 1, 0.99, 3) : undefined;
     },
   },
-  { name: 'throttle.applied', description: "the runbook's throttle (scripted)", detect: (ev) => first(ev, (e) => e.type === 'operator.action' && e.action === 'throttle-dwfm' && e.ok === true) },
+  { name: 'throttle.applied', description: "the runbook's throttle (scripted, or by a person in a game)", detect: (ev) => first(ev, (e) => e.type === 'operator.action' && e.action === 'throttle-dwfm' && e.ok === true) },
   { name: 'leases.all-valid', description: 'every lapsed lease re-established', detect: (ev) => first(ev, (e) => e.type === 'dwfm.leases.all-valid') },
   {
     name: 'network.backlog.drained',

@@ -45,7 +45,7 @@ export interface RecoveryAnalysis {
     readonly recoveredAfterThrottle: boolean;
   };
   readonly metastable: boolean;
-  /** How every lapsed lease came back: by itself, only after the scripted throttle, or never (null; also when none lapsed). */
+  /** How every lapsed lease came back: by itself, only after a rescue (the throttle or a DWFM restart, scripted or by a person), or never (null; also when none lapsed). */
   readonly recoveredBy: 'self' | 'throttle' | null;
   /** How long the herd had been collapsed when the scripted throttle came (0 without a throttle or a collapse then). */
   readonly collapsedBeforeRescueMs: number;
@@ -72,6 +72,14 @@ export function increase(a: number | undefined, b: number | undefined): number {
   if (b === undefined) return 0;
   if (a === undefined || b < a) return b;
   return b - a;
+}
+
+/**
+ * A runbook action that breaks DWFM's herd, whoever took it: the throttle (with or without its
+ * restart) or a plain restart of DWFM's hosts.
+ */
+export function isDwfmRescue(e: HistoryEvent): boolean {
+  return e.type === 'operator.action' && e.ok === true && (e.action === 'throttle-dwfm' || (e.action === 'restart' && e.component === 'dwfm'));
 }
 
 export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelConfig): RecoveryAnalysis {
@@ -120,7 +128,10 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
 
   const allValid = reachableAtMs === null ? undefined : sorted.find((e) => e.type === 'dwfm.leases.all-valid' && e.t >= reachableAtMs);
   const lapsing = sorted.find((e) => e.type === 'dwfm.leases.lapsing');
-  const throttle = sorted.find((e) => e.type === 'operator.action' && e.action === 'throttle-dwfm' && e.ok === true);
+  const rescues = sorted.filter(isDwfmRescue);
+  const throttle = reachableAtMs === null ? undefined : rescues.find((e) => e.t >= reachableAtMs);
+  // A throttle set during the outage (a person may) is in place when DynamoDB comes back.
+  const throttledBefore = reachableAtMs !== null && rescues.some((e) => e.action === 'throttle-dwfm' && e.t < reachableAtMs);
   const lastDwfm = dwfm.at(-1);
   const firstDwfmAfterLapse = lapsing ? dwfm.find((e) => e.t >= lapsing.t) : undefined;
   // A DWFM restarted mid-recovery starts a new episode: its all-valid event counts only that one's lapses.
@@ -153,7 +164,7 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   }
   const collapseMs = Math.max(0, ...stretches.map((x) => x.end - x.start));
   // The scripted rescue began when the operator acted (the event is recorded once DWFM is back up).
-  const rescueAt = throttle && reachableAtMs !== null && throttle.t >= reachableAtMs ? throttle.t - (typeof throttle.restartMs === 'number' ? throttle.restartMs : 0) : undefined;
+  const rescueAt = throttledBefore ? reachableAtMs! : throttle ? throttle.t - (typeof throttle.restartMs === 'number' ? throttle.restartMs : 0) : undefined;
   // How long it had been collapsed then: the stretch that lasted until the rescue (samples stop while DWFM restarts).
   const rescued = rescueAt === undefined ? undefined : stretches.find((x) => x.start < rescueAt && x.end >= rescueAt - 2000);
   const collapsedBeforeRescueMs = rescued && rescueAt !== undefined ? Math.round(rescueAt - rescued.start) : 0;
@@ -205,7 +216,7 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
       attempts,
       itemsSent,
       amplification: needed > 0 ? Math.round((itemsSent / needed) * 100) / 100 : null,
-      recoveredAfterThrottle: !!(allValid && throttle && throttle.t < allValid.t && reachableAtMs !== null && throttle.t >= reachableAtMs),
+      recoveredAfterThrottle: !!(allValid && rescueAt !== undefined && rescueAt < allValid.t),
     },
     metastable,
     recoveredBy: !allValid || needed === 0 ? null : rescueAt !== undefined && rescueAt < allValid.t ? 'throttle' : 'self',

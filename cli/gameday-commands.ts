@@ -10,6 +10,25 @@ import { table } from './table.ts';
 
 const collect = (v: string, all: string[]) => [...all, v];
 
+/** The console for a scripted game day: it shows every arm as it runs; nothing can be acted on. */
+async function watchConsole(slot: number, port: string | undefined, say: (line: string) => void) {
+  const [{ openConsole }, { buildTopology }] = await Promise.all([import('../console/open.ts'), import('../topology/topology.ts')]);
+  if (port !== undefined && (!/^\d+$/.test(port) || Number(port) > 65535)) throw new InputError(`--port ${port}: expected a port from 0 to 65535 (0: any free port)`);
+  const why = 'this console watches a scripted game day: its runbook is scripted, nothing can be acted on';
+  const c = await openConsole({
+    topology: buildTopology({ slot }),
+    title: 'Game day (scripted)',
+    blind: false,
+    ...(port !== undefined ? { port: Number(port) } : {}),
+    watchOnly: why,
+    act: async () => ({ status: 409, body: { error: why } }),
+    state: () => ({ phase: 'scripted' }),
+  });
+  say(`console: ${c.server.url}`);
+  process.stdout.write(`console: ${c.server.url}\n`);
+  return c;
+}
+
 export function registerGamedayCommands(program: Command): void {
   program
     .command('gameday')
@@ -24,7 +43,9 @@ export function registerGamedayCommands(program: Command): void {
     .option('--runtime <name>', 'local (child processes) or docker (host-network containers)', 'local')
     .option('--load <generator>', 'builtin, or k6 (RunInstances and NLB traffic from loadtests/k6/; needs k6 on PATH)', 'builtin')
     .option('--no-progress', 'no live status display')
-    .action(async (o: { arms?: string; quick?: boolean; out?: string; baseline?: string; report: string; set: string[]; seed: string; runtime: string; load: string; progress: boolean }) => {
+    .option('--console', 'also serve the live console (watch only) on 127.0.0.1; its URL is printed')
+    .option('--port <n>', "the console's port (default 8600 + the lab slot; 0: any free port)")
+    .action(async (o: { arms?: string; quick?: boolean; out?: string; baseline?: string; report: string; set: string[]; seed: string; runtime: string; load: string; progress: boolean; console?: boolean; port?: string }) => {
       const [{ runGameday }, { DEFAULT_ARMS }, { reportersByName }, { ProgressReporter }, { parseRuntimeName }] = await Promise.all([
         import('../chaos/gameday/gameday.ts'),
         import('../chaos/gameday/arms.ts'),
@@ -44,6 +65,8 @@ export function registerGamedayCommands(program: Command): void {
       const progress = o.progress ? new ProgressReporter({ position: () => position }) : undefined;
       const say = progress ? (line: string) => progress.log(`[outage-lab] ${line}`) : log;
       const { signal, dispose } = abortOnSignals(say);
+      const lab = labContext();
+      const watch = o.console ? await watchConsole(lab.slot, o.port, say) : undefined;
       try {
         const started = Date.now();
         const r = await runGameday({
@@ -55,8 +78,8 @@ export function registerGamedayCommands(program: Command): void {
           baseline: o.baseline,
           sets: o.set,
           reporters,
-          live: progress ? [progress] : [],
-          lab: labContext(),
+          live: [...(progress ? [progress] : []), ...(watch ? [watch.reporter] : [])],
+          lab,
           runtime,
           load,
           log: say,
@@ -84,6 +107,7 @@ export function registerGamedayCommands(program: Command): void {
         process.exitCode = r.interrupted ? 130 : r.verdict === 'pass' ? 0 : 1;
       } finally {
         progress?.close();
+        await watch?.server.close();
         dispose();
       }
     });

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../lab/errors.ts';
 import { registerImageCommands, registerLabCommands } from './lab-commands.ts';
+import { registerGameCommands } from './game-commands.ts';
 import { registerGamedayCommands, registerReportCommands } from './gameday-commands.ts';
 import { registerRunCommands } from './run-commands.ts';
 import { registerSweepCommands } from './sweep-commands.ts';
@@ -17,6 +18,7 @@ registerLabCommands(program);
 registerImageCommands(program);
 registerRunCommands(program);
 registerGamedayCommands(program);
+registerGameCommands(program);
 registerReportCommands(program);
 registerSweepCommands(program);
 

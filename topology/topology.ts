@@ -58,6 +58,8 @@ export interface Topology {
   readonly recordTtlSeconds: number;
   readonly components: readonly ComponentDef[];
   readonly links: readonly LinkDef[];
+  /** What the harness itself serves (not a lab component): the game-day console, on 127.0.0.1 only. */
+  readonly harness: { readonly console: Endpoint };
   readonly dynamodb: {
     /** The stand-in's real listeners, one per frontend. */
     readonly frontends: readonly Endpoint[];
@@ -88,6 +90,8 @@ const GROUP = {
 export const ENACTOR_COUNT = 3;
 const SERVICE_PORT = 9000;
 const ROUTE53_PORT = 8053;
+/** The console's port is this plus the slot, so labs side by side each have their own. */
+const CONSOLE_PORT_BASE = 8600;
 
 export function loopback(slot: number, group: number, host: number): string {
   return `127.${slot}.${group}.${host}`;
@@ -259,6 +263,7 @@ export function buildTopology(options: { slot?: number } = {}): Topology {
     recordTtlSeconds: 1,
     components,
     links,
+    harness: { console: { address: '127.0.0.1', port: CONSOLE_PORT_BASE + slot } },
     dynamodb: {
       frontends,
       recordAddresses: links.filter((l) => l.to === 'dynamodb').map((l) => l.listen.address),

@@ -21,7 +21,7 @@ export interface ArmDef extends ArmInfo {
 
 /** A check with its settings validated (defaults filled in) by the check's own schema. */
 const check = (name: string, settings: Record<string, unknown> = {}): CheckSpec => CheckSpecSchema.parse({ name, ...settings });
-const COMMON = [check('steady-before-faults'), check('detection-within-1s'), check('no-lost-writes')];
+export const COMMON_CHECKS = [check('steady-before-faults'), check('detection-within-1s'), check('no-lost-writes')];
 /**
  * An arm that recovers need not show the NLB flapping (with a small backlog no target fails its
  * health checks, so there is nothing to restore; when targets are removed, their restoration is
@@ -30,7 +30,7 @@ const COMMON = [check('steady-before-faults'), check('detection-within-1s'), che
  * drain before the last lease is back.
  */
 const RECOVERS = [
-  ...COMMON,
+  ...COMMON_CHECKS,
   check('leases-reestablished'),
   check('milestones-in-order', { expect: INCIDENT_MILESTONES.filter((m) => m !== 'nlb.targets.restored'), unordered: [['leases.all-valid', 'network.backlog.drained']] }),
   check('not-metastable'),
@@ -44,7 +44,7 @@ export const ARMS: readonly ArmDef[] = [
     throttleScripted: true,
     sets: ['dwfm.strategy=naive'],
     withoutOperator: [],
-    checks: [...COMMON, check('leases-reestablished'), check('milestones-in-order', { expect: [...INCIDENT_MILESTONES] }), check('collapse-reproduced')],
+    checks: [...COMMON_CHECKS, check('leases-reestablished'), check('milestones-in-order', { expect: [...INCIDENT_MILESTONES] }), check('collapse-reproduced')],
     expectedMs: { full: 105_000, quick: 50_000 },
   },
   {
@@ -76,7 +76,7 @@ export const ARMS: readonly ArmDef[] = [
     withoutOperator: ['throttle-dwfm'],
     stopAfterDnsRestoredMs: { full: 60_000, quick: 25_000 },
     checks: [
-      ...COMMON,
+      ...COMMON_CHECKS,
       check('milestones-in-order', { expect: ['fault.injected', 'dns.empty', 'dns.detected', 'leases.lapsing', 'dns.restored', 'dynamodb.reachable', 'dynamodb.healthy'] }),
       check('collapse-reproduced'),
     ],

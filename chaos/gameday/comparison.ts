@@ -12,14 +12,14 @@ export const ArmFiguresSchema = z
   .object({
     name: z.string(),
     description: z.string(),
-    /** collapse: the arm reproduces the outage; recover: the arm must recover by itself. */
-    expect: z.enum(['collapse', 'recover']),
+    /** collapse: the arm reproduces the outage; recover: the arm must recover by itself; respond: people play it (a game). */
+    expect: z.enum(['collapse', 'recover', 'respond']),
     /** pass when every check of the arm passed. */
     verdict: z.enum(['pass', 'fail']),
     status: z.enum(['completed', 'failed', 'aborted', 'interrupted']),
     /** Goodput stayed under 10 % of C for longer than 5 × M / C after the trigger was gone. */
     metastable: z.boolean(),
-    /** self: every lease came back without a rescue; throttle: only after the scripted throttle; null: never. */
+    /** self: every lease came back without a rescue; throttle: only after a rescue (the throttle or a DWFM restart, scripted or by a person); null: never. */
     recoveredBy: z.enum(['self', 'throttle']).nullable(),
     /** Whether the runbook throttle was scripted in this arm (the no-throttle control: false). */
     throttleScripted: z.boolean(),
@@ -68,7 +68,7 @@ const ratio = (v: number | null, bound: number) => (v === null ? null : Math.rou
 
 export function armFigures(arm: ArmInfo, run: RunResult, runDir: string): ArmFigures {
   const s = run.summary;
-  const throttled = s.operator.some((o) => o.action === 'throttle-dwfm' && o.ok);
+  const throttled = s.operator.some((o) => (o.action === 'throttle-dwfm' || o.action === 'restart') && o.ok);
   return {
     name: arm.name,
     description: arm.description,

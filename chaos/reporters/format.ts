@@ -18,10 +18,10 @@ export const COMPARISON_HEADER = ['arm', 'must', 'verdict', 'metastable', 'recov
 export function comparisonCells(a: ArmFigures): string[] {
   return [
     a.name,
-    a.expect === 'collapse' ? 'reproduce the collapse' : 'recover by itself',
+    a.expect === 'collapse' ? 'reproduce the collapse' : a.expect === 'respond' ? 'played by people' : 'recover by itself',
     a.verdict.toUpperCase(),
     a.metastable ? 'YES' : 'no',
-    a.recoveredBy === 'throttle' ? 'scripted throttle' : a.recoveredBy === 'self' ? 'itself' : 'never (within the run)',
+    a.recoveredBy === 'throttle' ? (a.throttleScripted ? 'scripted throttle' : "a person's rescue") : a.recoveredBy === 'self' ? 'itself' : 'never (within the run)',
     secs(a.collapsedBeforeRescueMs),
     ms(a.ttrMs),
     ms(a.reestablishMs),

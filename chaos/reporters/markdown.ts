@@ -85,8 +85,9 @@ export function renderGamedayReport(g: GamedayReport): string {
   const c = g.comparison;
   const verdict = gamedayVerdict(g);
   const lines: string[] = [];
-  lines.push(`# Game day: ${g.scenario} — ${verdict.toUpperCase()}`, '');
+  lines.push(`# ${g.title ?? `Game day: ${g.scenario} — ${verdict.toUpperCase()}`}`, '');
   lines.push(`${g.quick ? 'quick' : 'full'} · seed ${g.seed} · ${c.leases.toLocaleString('en-US')} leases at C = ${c.capacityPerSec.toLocaleString('en-US')} ops/s: capacity bound M / C = ${ms(c.capacityBoundMs)} · ${secs(g.durationMs)} · ${g.startedAt}`, '');
+  for (const sec of g.sections ?? []) lines.push(...sec.markdown);
   lines.push('## Comparison', '');
   lines.push(...mdTable(COMPARISON_HEADER, c.arms.map((a) => comparisonCells(a).map((cell, i) => (i === 0 ? `**${cell}**` : cell)))), '');
   for (const a of c.arms) {
@@ -96,7 +97,7 @@ export function renderGamedayReport(g: GamedayReport): string {
     else lines.push(`- **${a.name}** recovered by itself — the lab did not reproduce the collapse.`);
   }
   for (const a of c.arms) if (a.expect === 'recover' && a.ratioToBound !== null) lines.push(`- **${a.name}** re-established every lease in ${(a.ratioToBound).toFixed(2)} × the capacity bound, by itself, and every SLO held again ${secs(a.ttrMs)} after the trigger was gone.`);
-  lines.push('', 'Time to recover: from the trigger being gone (DNS restored) until every customer SLO is ≥ 99 % from then on. Scripted operator actions are never counted as the system recovering.', '');
+  lines.push('', 'Time to recover: from the trigger being gone (DNS restored) until every customer SLO is ≥ 99 % from then on. Operator actions — scripted or by a person — are never counted as the system recovering.', '');
   if (g.gate) {
     lines.push(`## Regression gate — ${g.gate.pass ? 'PASS' : 'FAIL'}`, '', `baseline: ${g.gate.baselineFile}`, '');
     for (const f of g.gate.findings.filter((x) => x.regressed)) lines.push(`- REGRESSED ${f.detail}`);

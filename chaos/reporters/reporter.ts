@@ -34,13 +34,24 @@ export interface RunResult {
 export interface ArmInfo {
   readonly name: string;
   readonly description: string;
-  /** What the arm must show: the outage reproduced (collapse) or a recovery (recover). */
-  readonly expect: 'collapse' | 'recover';
+  /** What the arm must show: the outage reproduced (collapse), a recovery (recover), or nothing: people play it (respond). */
+  readonly expect: 'collapse' | 'recover' | 'respond';
   /** Whether the runbook's throttle is scripted in this arm. */
   readonly throttleScripted: boolean;
 }
 
+/** A part another capability adds to a game day's reports (a played game's debrief), shown first. */
+export interface ReportSection {
+  readonly id: string;
+  readonly markdown: readonly string[];
+  readonly html: string;
+  /** Styles its HTML needs (report.html has no other stylesheet). */
+  readonly css?: string;
+}
+
 export interface GamedayReport {
+  /** The reports' heading (default "Game day: <scenario> — <verdict>"). */
+  readonly title?: string;
   readonly scenario: string;
   readonly seed: number;
   readonly quick: boolean;
@@ -51,6 +62,7 @@ export interface GamedayReport {
   readonly runs: readonly RunResult[];
   readonly comparison: Comparison;
   readonly gate: GateResult | null;
+  readonly sections?: readonly ReportSection[];
 }
 
 export interface Reporter {

@@ -5,7 +5,7 @@ import { mdTable, ms, pct, secs } from './format.ts';
 export function storyMarkdown(story: Story, level = '##'): string[] {
   const out: string[] = [];
   out.push(`${level} Contributing causes (lesson 05)`, '');
-  out.push('Scripted: injected by the scenario (faults, runbook actions). Emergent: what the system did by itself.', '');
+  out.push('Scripted: injected by the scenario (faults, runbook actions). Human: what a person did in a played game. Emergent: what the system did by itself.', '');
   out.push(...mdTable(['t', 'origin', 'what'], story.causes.map((c) => [secs(c.atMs), c.origin, c.what])), '');
   out.push(`${level} Blast radius (lesson 04)`, '');
   const imp = story.blastRadius.impaired;

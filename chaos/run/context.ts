@@ -8,8 +8,8 @@ import type { DynamoClient } from '../../services/common/dynamodb-client.ts';
 import type { Topology } from '../../topology/topology.ts';
 import type { DnsCanary } from '../canary.ts';
 import type { EventTail } from '../event-tail.ts';
-import type { ActiveFault } from '../faults/fault.ts';
-import type { History } from '../history.ts';
+import type { ActiveFault, ComponentControl } from '../faults/fault.ts';
+import type { History, HistoryEvent } from '../history.ts';
 import type { MetricsScraper } from '../metrics-scraper.ts';
 import type { Reporter } from '../reporters/reporter.ts';
 import type { Scenario } from '../scenario.ts';
@@ -31,6 +31,33 @@ export interface RunOptions {
   readonly load?: LoadGenerator;
   /** What the live display shows as the expected duration (default the scenario's maxDurationMs). */
   readonly expectedMs?: number;
+  /** A run people act on while it goes (a played game): see LiveControl. */
+  readonly live?: LiveControl;
+}
+
+/**
+ * A run that people play: its faults, scripted operator actions and time limit (the scenario's
+ * stop.maxDurationMs) wait until `started` resolves — the facilitator starting the game — and the
+ * run hands out a RunHandle once its lab is up, through which people act on it.
+ */
+export interface LiveControl {
+  readonly started: Promise<void>;
+  /** How long the lab waits for `started` before the run ends unplayed. */
+  readonly lobbyLimitMs: number;
+  attach(handle: RunHandle): void;
+}
+
+/** What acts on a running experiment (a played game's console, `outage-lab act`). */
+export interface RunHandle {
+  readonly history: History;
+  readonly topology: Topology;
+  readonly components: ComponentControl;
+  /** Ends the run; the reason goes into its run.stop event. */
+  stop(why: string): void;
+  /** Heals every active fault at once and cancels the ones not yet injected; the names healed. */
+  haltFaults(): Promise<string[]>;
+  /** Runs a runbook action from the registry now, recorded as done by a person (`actor: human`). */
+  act(action: string, settings: Record<string, unknown>, by: string): Promise<HistoryEvent>;
 }
 
 export interface Observers {
@@ -56,6 +83,8 @@ export interface RunContext {
   readonly observers: Observers;
   readonly activeFaults: Map<string, ActiveFault>;
   readonly timers: NodeJS.Timeout[];
+  /** Set once the faults were halted (an emergency stop): nothing more is injected. */
+  faultsHalted?: boolean;
   /** Resolves with the reason the run stops (a stop condition, the max duration, an interrupt). */
   stopped?: Promise<string>;
   stop?: (why: string) => void;

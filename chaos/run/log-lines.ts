@@ -9,6 +9,11 @@ const NOTABLE = new Set([
   'canary.alert',
   'canary.recovered',
   'operator.action',
+  'game.started',
+  'game.ended',
+  'game.emergency-stop',
+  'game.declared',
+  'game.cause-named',
   'steady-state.verified',
   'steady-state.failed',
   'run.phase',
@@ -32,7 +37,13 @@ export function describeEvent(e: HistoryEvent): string {
     case 'canary.recovered':
       return `${t}  canary: ${e.name} resolves again`;
     case 'operator.action':
-      return `${t}  operator (scripted): ${e.action} ${e.ok ? 'done' : `FAILED: ${e.error}`}`;
+      return `${t}  operator (${e.actor === 'human' ? e.by : 'scripted'}): ${e.action} ${e.ok ? 'done' : `FAILED: ${e.error}`}`;
+    case 'game.started':
+    case 'game.ended':
+    case 'game.emergency-stop':
+    case 'game.declared':
+    case 'game.cause-named':
+      return `${t}  ${e.by}: ${e.type.slice(5)}${e.cause ? ` ${e.cause}` : ''}${e.severity ? ` ${e.severity}` : ''}`;
     case 'run.phase':
       return `${t}  phase: ${e.phase}`;
     default:

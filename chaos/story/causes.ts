@@ -1,14 +1,15 @@
 /**
- * Contributing causes (lesson 05): every scripted fault and operator action with its time, beside
- * what the system did by itself (emergent), so no report presents a scripted rescue as a recovery.
+ * Contributing causes (lesson 05): every scripted fault and operator action with its time, every
+ * step a person took in a played game (human), beside what the system did by itself (emergent),
+ * so no report presents a rescue — scripted or human — as a recovery.
  */
 import type { HistoryEvent } from '../history.ts';
 import type { RecoveryAnalysis } from '../recovery.ts';
 
 export interface Cause {
   readonly atMs: number;
-  /** scripted: injected by the scenario (a fault, a runbook action); emergent: the system did it. */
-  readonly origin: 'scripted' | 'emergent';
+  /** scripted: injected by the scenario (a fault, a runbook action); human: a person in a played game; emergent: the system did it. */
+  readonly origin: 'scripted' | 'emergent' | 'human';
   readonly what: string;
 }
 
@@ -22,7 +23,10 @@ export function contributingCauses(sorted: readonly HistoryEvent[], r: RecoveryA
       const where = e.link ? ` on ${e.link}` : Array.isArray(e.links) ? ` on ${(e.links as string[]).join(', ')}` : e.target ? ` on ${e.target}` : '';
       add(e.t, 'scripted', `fault ${e.name} injected: ${e.faultType}${where}${e.latencyMs ? ` (${e.latencyMs} ms)` : ''}`);
     } else if (e.type === 'fault.healed') add(e.t, 'scripted', `fault ${e.name} healed`);
-    else if (e.type === 'operator.action') add(e.t, 'scripted', `runbook: ${e.action}${e.ok ? '' : ` FAILED (${e.error})`}`);
+    else if (e.type === 'operator.action') {
+      const human = e.actor === 'human';
+      add(e.t, human ? 'human' : 'scripted', `runbook: ${e.action}${human ? ` by ${e.by}` : ''}${e.ok ? '' : ` FAILED (${e.error})`}`);
+    } else if (e.type === 'game.emergency-stop') add(e.t, 'human', `emergency stop by ${e.by}: ${(e.healed as string[]).length ? `healed ${(e.healed as string[]).join(', ')}` : 'no fault was active'}`);
   }
   const first = (pred: (e: HistoryEvent) => boolean) => sorted.find(pred);
   const empty = first((e) => e.type === 'route53.record.empty' && e.regional === true);

@@ -4,6 +4,10 @@
  * error-budget conversion compare a run with these.
  */
 export const INCIDENT = {
+  /** 11:48 PM: monitoring detected the spike in DynamoDB API error rates (the incident report's T+0). */
+  detectedMin: 0,
+  /** T+~30 min: engineers confirmed Route 53 had published an empty record; DNS automation disabled. */
+  identifiedMin: 30,
   /** 11:48 PM → 2:25 AM: the regional record was empty. */
   dnsRestoredMin: 157,
   /** T+~5h: EC2 state changes partially recover after DWFM is throttled by hand. */

@@ -4,16 +4,32 @@
  * Options: velocity control (at most a share of the targets may be removed per window: AWS's fix
  * after the incident) and fail-open (when every target fails, send traffic to all of them).
  * Targets start "initial", as a real NLB's do: they take traffic once they pass the healthy
- * threshold, and failing checks before that are not removals.
+ * threshold, and failing checks before that are not removals. An admin API changes the health
+ * checks while it runs (the runbook): velocity control on or off, and automatic health-check
+ * failover off — the incident's 09:36 step, which put every removed target back in service.
  */
 import { Counter, Gauge } from 'prom-client';
 import { Agent, request } from 'undici';
+import { z } from 'zod';
+import { NlbSettingsSchema } from '../../lab/model-config.ts';
 import { component, httpUrl } from '../../topology/topology.ts';
 import { nowMs } from '../common/events.ts';
+import { parseBody } from '../common/http.ts';
 import { runService } from '../common/service.ts';
 
+const HealthChecksBody = z
+  .object({
+    /** false: failing health checks no longer take targets out of service, and removed targets go back in. */
+    automaticFailover: z.boolean(),
+    /** Velocity control from now on (null: off); absent: unchanged. */
+    velocity: NlbSettingsSchema.shape.velocity.removeDefault().optional(),
+    by: z.string().max(200).default('operator'),
+  })
+  .strict();
+
 await runService((ctx) => {
-  const cfg = ctx.config.nlb;
+  const cfg = { ...ctx.config.nlb };
+  let automaticFailover = true;
   const fleet = httpUrl(component(ctx.topology, 'fleet'));
   const agent = new Agent({ connections: 64, keepAliveTimeout: 10_000, connectTimeout: 500 });
   ctx.onStop(() => agent.close());
@@ -62,7 +78,7 @@ await runService((ctx) => {
       } else {
         passes[j] = 0;
         fails[j] = Math.min(fails[j]! + 1, 1000);
-        if (inService[j] && fails[j]! >= cfg.unhealthyThreshold) {
+        if (inService[j] && automaticFailover && fails[j]! >= cfg.unhealthyThreshold) {
           if (cfg.velocity && removals.length >= Math.max(1, Math.floor(cfg.velocity.maxRemovedFraction * n))) {
             deferred.inc();
             continue;
@@ -105,6 +121,28 @@ await runService((ctx) => {
 
   return {
     routes: [
+      {
+        method: 'POST',
+        path: /^\/v1\/admin\/health-checks$/,
+        handler: (c) => {
+          const body = parseBody(HealthChecksBody, c.body);
+          if (body.velocity !== undefined) cfg.velocity = body.velocity;
+          const t = nowMs();
+          let readded = 0;
+          if (automaticFailover && !body.automaticFailover) {
+            // Every registered target back in service, whatever its checks say.
+            for (let j = 0; j < n; j++) {
+              if (inService[j] || initial[j]) continue;
+              inService[j] = 1;
+              readded++;
+              ctx.events.publish('nlb.target.readded', { target: j, inService: inService.reduce((a, b) => a + b, 0), by: body.by }, t);
+            }
+          }
+          automaticFailover = body.automaticFailover;
+          ctx.events.publish('nlb.health-checks', { automaticFailover, velocity: cfg.velocity, readded, by: body.by }, t);
+          return { status: 200, body: { automaticFailover, velocity: cfg.velocity, readded, inService: inService.reduce((a, b) => a + b, 0) } };
+        },
+      },
       {
         method: 'GET',
         path: /^\/(?!health$|metrics$).*$/,

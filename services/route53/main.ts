@@ -24,7 +24,7 @@ const RestoreBody = z
     by: z.string().default('operator'),
   })
   .strict();
-const AutomationBody = z.object({ enabled: z.boolean() }).strict();
+const AutomationBody = z.object({ enabled: z.boolean(), by: z.string().max(200).default('operator') }).strict();
 
 await runService(async (ctx) => {
   const redis = ctx.redis('records');
@@ -172,8 +172,8 @@ await runService(async (ctx) => {
           const body = parseBody(AutomationBody, c.body);
           if (body.enabled) await redis.del(KEYS.automationDisabled);
           else await redis.set(KEYS.automationDisabled, '1');
-          ctx.events.publish('route53.automation', { enabled: body.enabled });
-          return { status: 200, body };
+          ctx.events.publish('route53.automation', { enabled: body.enabled, by: body.by });
+          return { status: 200, body: { automationEnabled: body.enabled } };
         },
       },
     ],

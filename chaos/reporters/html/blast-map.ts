@@ -7,7 +7,8 @@ import type { BlastRadius } from '../../story/index.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function blastMapSvg(b: BlastRadius, title: string): string {
+/** `unwatched`: components drawn grey, "not monitored" (what a dashboard of the day did not show). */
+export function blastMapSvg(b: BlastRadius, title: string, unwatched: readonly string[] = []): string {
   const W = 150;
   const H = 46;
   const GAPX = 60;
@@ -36,12 +37,13 @@ export function blastMapSvg(b: BlastRadius, title: string): string {
   for (const n of b.nodes) {
     const p = pos.get(n.name)!;
     const i = imp.get(n.name);
-    const fill = !i ? '#e8f5e9' : i.origin === 'scripted' ? '#ffe0b2' : '#ffcdd2';
-    const stroke = !i ? '#43a047' : i.origin === 'scripted' ? '#ef6c00' : '#c62828';
-    const sub = i ? `${(i.fromMs / 1000).toFixed(1)} s · ${i.origin}` : 'not impaired';
-    const tip = i ? `${n.name}: ${i.what} (because of ${i.causes.join(', ')})` : `${n.name}: not impaired`;
+    const hidden = !i && unwatched.includes(n.name);
+    const fill = hidden ? '#f5f5f5' : !i ? '#e8f5e9' : i.origin === 'scripted' ? '#ffe0b2' : '#ffcdd2';
+    const stroke = hidden ? '#bdbdbd' : !i ? '#43a047' : i.origin === 'scripted' ? '#ef6c00' : '#c62828';
+    const sub = hidden ? 'not monitored' : i ? `${(i.fromMs / 1000).toFixed(1)} s · ${i.origin}` : 'not impaired';
+    const tip = i ? `${n.name}: ${i.what}${i.causes.length ? ` (because of ${i.causes.join(', ')})` : ''}` : `${n.name}: ${hidden ? 'not monitored' : 'not impaired'}`;
     parts.push(
-      `<g class="node" data-component="${esc(n.name)}" data-state="${i ? i.origin : 'ok'}"><title>${esc(tip)}</title><rect x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="6" fill="${fill}" stroke="${stroke}" stroke-width="2"/>` +
+      `<g class="node" data-component="${esc(n.name)}" data-state="${hidden ? 'unknown' : i ? i.origin : 'ok'}"><title>${esc(tip)}</title><rect x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="6" fill="${fill}" stroke="${stroke}" stroke-width="2"/>` +
         `<text x="${p.x + W / 2}" y="${p.y + 19}" text-anchor="middle" font-weight="600">${esc(n.name)}</text><text x="${p.x + W / 2}" y="${p.y + 36}" text-anchor="middle" font-size="11" fill="#444">${esc(sub)}</text></g>`,
     );
   }

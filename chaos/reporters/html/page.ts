@@ -105,23 +105,25 @@ ${table(['stage', 'run', 'share of run', 'incident', 'share of 14 h'], st.fideli
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>Game day ${esc(g.scenario)} — ${verdict.toUpperCase()}</title>
+<title>${esc(g.title ?? `Game day ${g.scenario} — ${verdict.toUpperCase()}`)}</title>
 <style>${uplotCss}
 body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1200px;padding:0 16px;color:#222}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f5f5f5}
-.pass{color:#2e7d32;font-weight:600}.fail{color:#c62828;font-weight:600}.skipped{color:#777}.scripted{color:#ef6c00;font-weight:600}.emergent{color:#6a1b9a}
+.pass{color:#2e7d32;font-weight:600}.fail{color:#c62828;font-weight:600}.skipped{color:#777}.scripted{color:#ef6c00;font-weight:600}.emergent{color:#6a1b9a}.human{color:#00838f;font-weight:600}
 .swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:middle}
 .chart{margin:12px 0 24px}.plot{width:100%}.legend-note{font-size:13px;color:#555}
 .blast-map{max-width:1100px;border:1px solid #eee;margin:8px 0}
+${(g.sections ?? []).map((sec) => sec.css ?? '').join('\n')}
 </style></head>
 <body>
-<h1>Game day: ${esc(g.scenario)} — <span class="${verdict}">${verdict.toUpperCase()}</span></h1>
+<h1>${g.title ? esc(g.title) : `Game day: ${esc(g.scenario)} — <span class="${verdict}">${verdict.toUpperCase()}</span>`}</h1>
 <p>${g.quick ? 'quick' : 'full'} · seed ${g.seed} · ${c.leases.toLocaleString('en-US')} leases at C = ${c.capacityPerSec.toLocaleString('en-US')} ops/s → capacity bound M / C = ${ms(c.capacityBoundMs)} · ${secs(g.durationMs)} · ${esc(g.startedAt)}</p>
+${(g.sections ?? []).map((sec) => sec.html).join('\n')}
 <h2>Comparison</h2>${cmp}
-<p class="legend-note">Time to recover: trigger gone (DNS restored) → every customer SLO ≥ 99 % from then on. A scripted operator action is never counted as the system recovering.</p>
+<p class="legend-note">Time to recover: trigger gone (DNS restored) → every customer SLO ≥ 99 % from then on. An operator action — scripted or by a person — is never counted as the system recovering.</p>
 ${gate}
 <h2>Time series</h2>
-<p class="legend-note">Arms overlaid (colours as in the table), x = seconds since DynamoDB was reachable again in each arm (the DNS record restored), so recoveries line up. Shaded: fault windows (the Enactor's latency lasts the whole run). Orange dashed lines: scripted operator actions. Dotted lines: milestones.</p>
+<p class="legend-note">Arms overlaid (colours as in the table), x = seconds since DynamoDB was reachable again in each arm (the DNS record restored), so recoveries line up. Shaded: fault windows (the Enactor's latency lasts the whole run). Orange dashed lines: scripted operator actions; teal dashed lines: what people did (a played game). Dotted lines: milestones.</p>
 ${chartHtml}
 ${perArm}
 <script id="report-data" type="application/json">${scriptJson(data)}</script>

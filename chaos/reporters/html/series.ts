@@ -11,7 +11,8 @@ import type { RunResult } from '../reporter.ts';
 export interface Mark {
   readonly t: number;
   readonly label: string;
-  readonly kind: 'operator' | 'milestone';
+  /** operator: a scripted runbook action; human: anything a person did in a played game. */
+  readonly kind: 'operator' | 'human' | 'milestone';
 }
 
 export interface ArmSeries {
@@ -67,7 +68,8 @@ export function armSeries(run: RunResult): ArmSeries {
     .filter((e) => e.type === 'fault.injected')
     .map((e) => ({ from: x(e.t), to: x(ev.find((h) => h.type === 'fault.healed' && h.name === e.name)?.t ?? end), label: `fault ${e.name}` }));
   const marks: Mark[] = [
-    ...ev.filter((e) => e.type === 'operator.action').map((e) => ({ t: x(e.t), label: `${e.action} (scripted)`, kind: 'operator' as const })),
+    ...ev.filter((e) => e.type === 'operator.action').map((e) => (e.actor === 'human' ? { t: x(e.t), label: `${e.action} (${e.by})`, kind: 'human' as const } : { t: x(e.t), label: `${e.action} (scripted)`, kind: 'operator' as const })),
+    ...ev.filter((e) => e.type.startsWith('game.') && e.actor === 'human' && e.type !== 'game.note').map((e) => ({ t: x(e.t), label: `${e.type.slice(5)} (${e.by})`, kind: 'human' as const })),
     ...run.summary.recovery.milestones.filter((m) => m.name !== 'fault.injected').map((m) => ({ t: x(m.atMs), label: m.name, kind: 'milestone' as const })),
   ];
   return {

@@ -19,9 +19,21 @@ const matches = (e: HistoryEvent, type: string, match: Record<string, unknown>) 
 export function armRunEnd(ctx: RunContext): () => void {
   let finish: (why: string) => void = () => {};
   const onAbort = () => finish('interrupted');
+  const max = ctx.scenario.stop.maxDurationMs;
+  const live = ctx.opts.live;
   ctx.stopped = new Promise<string>((resolve) => {
     finish = resolve;
-    ctx.timers.push(setTimeout(() => resolve(`max duration ${ctx.scenario.stop.maxDurationMs} ms reached`), ctx.scenario.stop.maxDurationMs));
+    if (!live) {
+      ctx.timers.push(setTimeout(() => resolve(`max duration ${max} ms reached`), max));
+      return;
+    }
+    // A played game: the time limit counts from the facilitator's start, the lobby has its own.
+    const lobby = setTimeout(() => resolve(`not started within ${Math.round(live.lobbyLimitMs / 1000)} s`), live.lobbyLimitMs);
+    ctx.timers.push(lobby);
+    void live.started.then(() => {
+      clearTimeout(lobby);
+      ctx.timers.push(setTimeout(() => resolve(`time limit ${Math.round(max / 1000)} s reached`), max));
+    });
   });
   ctx.opts.signal?.addEventListener('abort', onAbort, { once: true });
   ctx.stop = finish;
@@ -30,7 +42,16 @@ export function armRunEnd(ctx: RunContext): () => void {
 
 export async function schedule(ctx: RunContext): Promise<void> {
   const h = ctx.history!;
+  const live = ctx.opts.live;
+  if (live) {
+    // A played game: nothing is injected until the facilitator starts it (or the run ends first).
+    const go = await Promise.race([live.started.then(() => true), ctx.stopped!.then(() => false)]);
+    if (!go) return stopped(ctx);
+  }
   const from = h.record('runner', 'run.phase', { phase: 'faults' }).t;
+  // In a game the schedule's times count from the start, as if it had come at the earliest moment.
+  const earliest = ctx.scenario.steadyState.warmupMs + ctx.scenario.steadyState.verifyForMs;
+  const offset = live ? Math.max(0, from - earliest) : 0;
   // Stop conditions watch only what happens once the faults phase has begun.
   for (const cond of ctx.scenario.stop.afterEvents) {
     if ('allOf' in cond) {
@@ -60,7 +81,7 @@ export async function schedule(ctx: RunContext): Promise<void> {
       ctx.timers.push(setTimeout(() => ctx.stop!(`${cond.delayMs} ms after ${cond.event}`), cond.delayMs));
     });
   }
-  const at = (ms: number, fn: () => void) => ctx.timers.push(setTimeout(fn, Math.max(0, h.startedAt + ms - nowMs())));
+  const at = (ms: number, fn: () => void) => ctx.timers.push(setTimeout(fn, Math.max(0, h.startedAt + offset + ms - nowMs())));
   for (const f of ctx.scenario.faults) at(f.atMs, () => void inject(ctx, f));
   for (const a of ctx.scenario.operator) {
     const trigger = a.when;
@@ -74,13 +95,17 @@ export async function schedule(ctx: RunContext): Promise<void> {
       });
     }
   }
+  await stopped(ctx);
+}
+
+async function stopped(ctx: RunContext): Promise<void> {
   const why = await ctx.stopped!;
-  h.record('runner', 'run.stop', { reason: why });
+  ctx.history!.record('runner', 'run.stop', { reason: why });
   if (why === 'interrupted') ctx.status = 'interrupted';
 }
 
 async function inject(ctx: RunContext, f: FaultSpec): Promise<void> {
-  if (ctx.opts.signal?.aborted) return;
+  if (ctx.opts.signal?.aborted || ctx.faultsHalted) return;
   const h = ctx.history!;
   const r = ctx.steps.start(`inject ${f.name}`);
   try {
@@ -120,14 +145,32 @@ async function operate(ctx: RunContext, a: OperatorActionSpec): Promise<void> {
     h.record('operator', 'operator.skipped', { action: a.action, because: unless, scripted: true });
     return;
   }
-  const r = ctx.steps.start(`operator ${a.action}`);
+  const { action, when: _when, ...settings } = a;
+  await runOperatorAction(ctx, action, settings, { actor: 'scripted', by: 'scenario runbook' });
+}
+
+/**
+ * One runbook action, scripted or by a person, recorded the same way: `operator.action` with
+ * `actor` (scripted | human), who did it, and what the action returned or the error.
+ */
+export async function runOperatorAction(ctx: RunContext, action: string, settings: Record<string, unknown>, who: { actor: 'scripted' | 'human'; by: string }): Promise<HistoryEvent> {
+  const h = ctx.history!;
+  const marks = { actor: who.actor, scripted: who.actor === 'scripted', ...(who.actor === 'human' ? { by: who.by } : {}) };
+  const r = ctx.steps.start(`operator ${action}${who.actor === 'human' ? ` (${who.by})` : ''}`);
   try {
-    const { action, when: _when, ...settings } = a;
-    const out = await operatorAction(action).run({ topology: ctx.topology, by: 'scenario runbook', components: ctx.lab }, settings);
-    h.record('operator', 'operator.action', { action, ok: true, scripted: true, ...out });
+    const out = await operatorAction(action).run({ topology: ctx.topology, by: who.by, components: ctx.lab }, settings);
     ctx.steps.end(r, 'ok', { output: out });
+    return h.record('operator', 'operator.action', { action, ok: true, ...marks, ...settings, ...out });
   } catch (err) {
-    h.record('operator', 'operator.action', { action: a.action, ok: false, scripted: true, error: (err as Error).message });
     ctx.steps.end(r, 'failed', { error: (err as Error).message });
+    return h.record('operator', 'operator.action', { action, ok: false, ...marks, ...settings, error: (err as Error).message });
   }
+}
+
+/** Heals every active fault now and stops the schedule injecting more (an emergency stop). */
+export async function haltFaults(ctx: RunContext): Promise<string[]> {
+  ctx.faultsHalted = true;
+  const names = [...ctx.activeFaults.keys()];
+  await Promise.all(names.map((n) => heal(ctx, n)));
+  return names.filter((n) => !ctx.activeFaults.has(n));
 }
