@@ -1,0 +1,60 @@
+/**
+ * The console's view of a history (pure logic): what blind mode hides never leaves the server,
+ * and what it shows instead is what typical monitoring showed.
+ */
+import { describe, expect, it } from 'vitest';
+import type { HistoryEvent } from '../chaos/history.ts';
+import { DEFAULT_MODEL_CONFIG } from '../lab/model-config.ts';
+import { ConsoleView, type ConsoleMessage } from './view.ts';
+
+const T0 = 1_800_000_000_000;
+let t = 0;
+const ev = (type: string, fields: Record<string, unknown> = {}): HistoryEvent => ({ ts: T0 + (t += 100), t, source: 'test', type, ...fields });
+
+function history(): HistoryEvent[] {
+  t = 0;
+  const out: HistoryEvent[] = [ev('run.phase', { phase: 'warmup' }), ev('steady-state.verified', { detail: 'ok' }), ev('game.started', { actor: 'human', by: 'fac' }), ev('run.phase', { phase: 'faults' })];
+  out.push(ev('fault.injected', { name: 'enactor1-slow', faultType: 'latency', link: 'enactor1-route53', latencyMs: 1100, affects: ['enactor1'] }));
+  for (let i = 0; i < 30; i++) out.push(ev('canary', { outcome: 'ok', addresses: 3 }));
+  out.push(ev('route53.record.empty', { regional: true, enactor: 'enactor1', generation: 52, cause: 'apply' }));
+  out.push(ev('canary.alert', { outcome: 'empty', name: 'dynamodb.us-east-1.aws.test' }));
+  for (let i = 0; i < 30; i++) out.push(ev('canary', { outcome: 'empty', addresses: 0 }));
+  out.push(ev('load.second', { sent: 20, ok: 0, errors: { 'dns-empty': 20 } }));
+  out.push(ev('operator.action', { action: 'restore-dns', ok: true, actor: 'human', by: 'alice', restored: 10, addresses: ['127.0.11.1'], automationDisabled: true }));
+  out.push(ev('fault.healed', { name: 'enactor1-slow' }));
+  out.push(ev('run.stop', { reason: 'time limit 25 s reached' }));
+  return out;
+}
+
+const run = (blind: boolean): ConsoleMessage[] => {
+  const v = new ConsoleView({ blind, model: DEFAULT_MODEL_CONFIG, dnsName: 'dynamodb.us-east-1.aws.test', mapEveryMs: 500 });
+  return history().flatMap((e) => v.push(e));
+};
+
+describe('console view', () => {
+  it('shows the lab everything it knows when not blind: the empty class, the fault window, the empty record, the canary', () => {
+    const all = JSON.stringify(run(false));
+    expect(all).toContain('"s":"empty"');
+    expect(all).toContain('"k":"window"');
+    expect(all).toContain('EMPTY regional record');
+    expect(all).toContain('lab canary (lesson 03) ALERT');
+    expect(all).toContain('empty DNS answer');
+  });
+
+  it('blind: no empty-answer class, no fault schedule, no lab canary, nothing naming the cause — in any message, the map included', () => {
+    const msgs = run(true);
+    const all = JSON.stringify(msgs);
+    expect(all).not.toMatch(/empty/i);
+    expect(all).not.toMatch(/fault|enactor1-slow|latency|scripted/i);
+    expect(msgs.some((m) => m.k === 'window')).toBe(false);
+    // What typical monitoring showed: DNS NOERROR throughout, clients failing to resolve.
+    const dns = msgs.filter((m): m is Extract<ConsoleMessage, { k: 'pt' }> => m.k === 'pt' && m.c === 'dns');
+    expect(new Set(dns.map((p) => p.s))).toEqual(new Set(['NOERROR', 'failed (SERVFAIL, NXDOMAIN, timeout, refused)']));
+    expect(dns.filter((p) => p.s !== 'NOERROR').every((p) => p.y === 0)).toBe(true);
+    expect(msgs).toContainEqual(expect.objectContaining({ k: 'pt', c: 'ddb-errors', s: 'name resolution failed', y: 20 }));
+    // People's acts are shown either way, with who did them.
+    expect(msgs).toContainEqual(expect.objectContaining({ k: 'feed', kind: 'human', by: 'alice' }));
+    const map = msgs.filter((m) => m.k === 'map').at(-1) as { svg: string } | undefined;
+    expect(map?.svg).toContain('not monitored');
+  });
+});
