@@ -6,6 +6,7 @@
  */
 import { DNS_OUTCOMES, type DnsOutcome } from '../dns/resolve.ts';
 import type { ModelConfig } from '../lab/model-config.ts';
+import { analyseAlerts, type AlertsSummary } from './alerts.ts';
 import type { HistoryEvent } from './history.ts';
 import { evaluateChecks, type CheckResult, type CheckSpec } from './checks/index.ts';
 import { analyseRecovery, type RecoveryAnalysis } from './recovery.ts';
@@ -62,6 +63,8 @@ export interface AnalysisFigures {
   readonly customerErrorSeconds: number;
   /** Contributing causes, blast radius, error-budget burn and fidelity to the real timeline. */
   readonly story: Story;
+  /** What the monitoring said (with --monitoring prometheus): every rule's time to alert. */
+  readonly alerts: AlertsSummary;
 }
 
 export interface Analysis extends AnalysisFigures {
@@ -183,5 +186,6 @@ export function analyseFigures(sorted: readonly HistoryEvent[], opts: { ttlMs: n
     collapsedBeforeRescueMs: r.collapsedBeforeRescueMs,
     customerErrorSeconds: errorSeconds,
     story: analyseStory(sorted, opts.model, r, errorSeconds),
+    alerts: analyseAlerts(sorted, r.recovery.milestones),
   };
 }

@@ -5,24 +5,10 @@ import { InputError, UserError } from '../lab/errors.ts';
 import { labContext } from '../lab/lab.ts';
 import { PROJECT_ROOT } from '../lab/paths.ts';
 import { log } from './lab-commands.ts';
+import { MONITORING_HELP, monitoringOption, parseDuration, portOption } from './options.ts';
 import { abortOnSignals } from './signals.ts';
 
 const collect = (v: string, all: string[]) => [...all, v];
-
-/** "90s", "10m", "1500ms", "1h" → ms; an input error naming the flag otherwise. */
-export function parseDuration(flag: string, raw: string, maxMs = 3_600_000): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(raw.trim());
-  if (!m) throw new InputError(`${flag} ${raw}: expected a duration such as 90s, 10m or 1500ms`);
-  const ms = Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']);
-  if (ms <= 0 || ms > maxMs) throw new InputError(`${flag} ${raw}: expected more than 0 and at most ${maxMs / 60_000} min`);
-  return ms;
-}
-
-function portOption(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new InputError(`--port ${raw}: expected a port from 0 to 65535 (0: any free port)`);
-  return Number(raw);
-}
 
 export function registerGameCommands(program: Command): void {
   program
@@ -39,7 +25,8 @@ export function registerGameCommands(program: Command): void {
     .option('--set <key=value>', 'a setting of the scenario; repeatable', collect, [])
     .option('--seed <n>', 'seed for every random choice', '1')
     .option('--runtime <name>', 'local (child processes) or docker (host-network containers)', 'local')
-    .action(async (scenario: string, o: { blind?: boolean; port?: string; timeLimit: string; quick?: boolean; linger: string; out?: string; report: string; set: string[]; seed: string; runtime: string }) => {
+    .option('--monitoring <prometheus|off>', MONITORING_HELP, 'prometheus')
+    .action(async (scenario: string, o: { blind?: boolean; port?: string; timeLimit: string; quick?: boolean; linger: string; out?: string; report: string; set: string[]; seed: string; runtime: string; monitoring: string }) => {
       const [{ playGame }, { reportersByName }, { parseRuntimeName }] = await Promise.all([import('../game/play.ts'), import('../chaos/reporters/index.ts'), import('../lab/runtimes/index.ts')]);
       if (!/^\d+$/.test(o.seed)) throw new InputError(`--seed ${o.seed}: expected a whole number`);
       const reportsDir = join(PROJECT_ROOT, 'reports');
@@ -58,6 +45,7 @@ export function registerGameCommands(program: Command): void {
         reporters: reportersByName(o.report),
         lab: labContext(),
         runtime: parseRuntimeName(o.runtime),
+        monitoring: monitoringOption(o.monitoring),
         log,
       };
       const { signal, dispose } = abortOnSignals(log);

@@ -5,6 +5,7 @@ import { InputError } from '../lab/errors.ts';
 import { labContext } from '../lab/lab.ts';
 import { PROJECT_ROOT } from '../lab/paths.ts';
 import { log } from './lab-commands.ts';
+import { MONITORING_HELP, monitoringOption, portOption } from './options.ts';
 import { abortOnSignals } from './signals.ts';
 import { table } from './table.ts';
 
@@ -13,13 +14,12 @@ const collect = (v: string, all: string[]) => [...all, v];
 /** The console for a scripted game day: it shows every arm as it runs; nothing can be acted on. */
 async function watchConsole(slot: number, port: string | undefined, say: (line: string) => void) {
   const [{ openConsole }, { buildTopology }] = await Promise.all([import('../console/open.ts'), import('../topology/topology.ts')]);
-  if (port !== undefined && (!/^\d+$/.test(port) || Number(port) > 65535)) throw new InputError(`--port ${port}: expected a port from 0 to 65535 (0: any free port)`);
   const why = 'this console watches a scripted game day: its runbook is scripted, nothing can be acted on';
   const c = await openConsole({
     topology: buildTopology({ slot }),
     title: 'Game day (scripted)',
     blind: false,
-    ...(port !== undefined ? { port: Number(port) } : {}),
+    port: portOption(port),
     watchOnly: why,
     act: async () => ({ status: 409, body: { error: why } }),
     state: () => ({ phase: 'scripted' }),
@@ -43,9 +43,10 @@ export function registerGamedayCommands(program: Command): void {
     .option('--runtime <name>', 'local (child processes) or docker (host-network containers)', 'local')
     .option('--load <generator>', 'builtin, or k6 (RunInstances and NLB traffic from loadtests/k6/; needs k6 on PATH)', 'builtin')
     .option('--no-progress', 'no live status display')
+    .option('--monitoring <prometheus|off>', MONITORING_HELP, 'off')
     .option('--console', 'also serve the live console (watch only) on 127.0.0.1; its URL is printed')
     .option('--port <n>', "the console's port (default 8600 + the lab slot; 0: any free port)")
-    .action(async (o: { arms?: string; quick?: boolean; out?: string; baseline?: string; report: string; set: string[]; seed: string; runtime: string; load: string; progress: boolean; console?: boolean; port?: string }) => {
+    .action(async (o: { arms?: string; quick?: boolean; out?: string; baseline?: string; report: string; set: string[]; seed: string; runtime: string; load: string; progress: boolean; monitoring: string; console?: boolean; port?: string }) => {
       const [{ runGameday }, { DEFAULT_ARMS }, { reportersByName }, { ProgressReporter }, { parseRuntimeName }] = await Promise.all([
         import('../chaos/gameday/gameday.ts'),
         import('../chaos/gameday/arms.ts'),
@@ -82,6 +83,7 @@ export function registerGamedayCommands(program: Command): void {
           lab,
           runtime,
           load,
+          monitoring: monitoringOption(o.monitoring),
           log: say,
           signal,
           onArm: (i, n) => (position = `arm ${i}/${n}`),

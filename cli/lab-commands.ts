@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { Lab, labDown, labContext, labStatus, type LabInfo } from '../lab/lab.ts';
 import { parseRuntimeName } from '../lab/runtimes/index.ts';
 import { installTools } from '../lab/tools.ts';
-import { hostPort } from '../topology/topology.ts';
+import { buildTopology, hostPort } from '../topology/topology.ts';
+import { MONITORING_HELP, monitoringOption } from './options.ts';
 import { abortOnSignals } from './signals.ts';
 import { table } from './table.ts';
 
@@ -49,13 +50,15 @@ export function registerLabCommands(program: Command): void {
     .command('up')
     .description('start the lab (every component on loopback) and return once all are ready; `down` stops it')
     .option('--runtime <name>', 'local (child processes) or docker (host-network containers)', 'local')
-    .action(async (o: { runtime: string }) => {
+    .option('--monitoring <prometheus|off>', MONITORING_HELP, 'off')
+    .action(async (o: { runtime: string; monitoring: string }) => {
       const settings = labContext();
       const runtime = parseRuntimeName(o.runtime);
+      const topology = buildTopology({ slot: settings.slot, monitoring: monitoringOption(o.monitoring) });
       const started = Date.now();
       const { signal, dispose } = abortOnSignals(log);
       try {
-        const lab = await Lab.start(settings, { log, signal, runtime });
+        const lab = await Lab.start(settings, { log, signal, runtime, topology });
         const info = await lab.info();
         const ports = new Map(
           lab.topology.components.map((c) => [

@@ -18,6 +18,7 @@ const chaos = {
 };
 import { buildTopology } from '../topology/topology.ts';
 import { log } from './lab-commands.ts';
+import { MONITORING_HELP, monitoringOption } from './options.ts';
 import { abortOnSignals } from './signals.ts';
 
 const collect = (v: string, all: string[]) => [...all, v];
@@ -40,7 +41,8 @@ export function registerRunCommands(program: Command): void {
     .option('--report <list>', 'files to write: md, html, json, junit (comma-separated)', 'md,json')
     .option('--runtime <name>', 'local (child processes) or docker (host-network containers)', 'local')
     .option('--load <generator>', 'builtin, or k6 (RunInstances and NLB traffic from loadtests/k6/; needs k6 on PATH)', 'builtin')
-    .action(async (name: string, opts: { set: string[]; seed?: string; out?: string; json?: boolean; report: string; runtime: string; load: string }) => {
+    .option('--monitoring <prometheus|off>', MONITORING_HELP, 'off')
+    .action(async (name: string, opts: { set: string[]; seed?: string; out?: string; json?: boolean; report: string; runtime: string; load: string; monitoring: string }) => {
       const [{ loadScenario }, { runScenario }, { renderRunReport }, { reportersByName }, { parseRuntimeName }] = await Promise.all([
         chaos.scenario(),
         chaos.runner(),
@@ -52,11 +54,12 @@ export function registerRunCommands(program: Command): void {
       const reporters = reportersByName(opts.report);
       const runtime = parseRuntimeName(opts.runtime);
       const load = (await import('../loadtests/k6.ts')).parseLoadGenerator(opts.load);
+      const monitoring = monitoringOption(opts.monitoring);
       const seed = opts.seed === undefined ? Date.now() % 1_000_000 : intOption('--seed', opts.seed, 0, 2 ** 31 - 1);
       const outDir = opts.out ?? join(PROJECT_ROOT, 'reports', 'runs', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}-seed${seed}`);
       const { signal, dispose } = abortOnSignals(log);
       try {
-        const summary = await runScenario(scenario, { seed, outDir, lab: labContext(), log, signal, reporters, runtime, load });
+        const summary = await runScenario(scenario, { seed, outDir, lab: labContext(), log, signal, reporters, runtime, load, monitoring });
         process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `\n${renderRunReport(summary)}`);
         log(`run folder: ${outDir}`);
         process.exitCode = summary.status === 'interrupted' ? 130 : summary.verdict === 'pass' ? 0 : 1;

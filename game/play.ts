@@ -43,6 +43,8 @@ export interface PlayOptions {
   readonly reporters: readonly Reporter[];
   readonly lab: LabContext;
   readonly runtime?: RuntimeName;
+  /** Run the lab's monitoring (Prometheus, blackbox exporter, Alertmanager): its alerts page the responders. */
+  readonly monitoring?: boolean;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
   /** Called once the console listens (the command prints its URL). */
@@ -92,6 +94,7 @@ export async function playGame(o: PlayOptions): Promise<PlayOutcome> {
       log: o.log,
       signal: o.signal,
       runtime: o.runtime,
+      monitoring: o.monitoring,
       reporters: [c.reporter, ...DEFAULT_RUN_REPORTERS()],
       label: PLAY_ARM,
       expectedMs: o.timeLimitMs,

@@ -240,6 +240,7 @@ export class Lab implements ComponentControl {
       status: 'starting',
       ownerPid: process.pid,
       ...(opts.ephemeral ? { ephemeral: true } : {}),
+      ...(topology.monitoring ? { monitoring: true } : {}),
       components: [],
     };
     try {
@@ -383,7 +384,7 @@ async function describe(topology: Topology, runtime: Runtime, state: LabState | 
 /** The lab recorded in `home`, as `status` shows it. */
 export async function labStatus(settings: LabContext): Promise<LabInfo> {
   const state = await readState(settings.home);
-  const topology = buildTopology({ slot: state?.slot ?? settings.slot });
+  const topology = buildTopology({ slot: state?.slot ?? settings.slot, monitoring: state?.monitoring === true });
   return describe(topology, await createRuntime(state?.runtime ?? 'local', settings.env), state);
 }
 
@@ -402,7 +403,7 @@ export async function labDown(settings: LabContext): Promise<{ stopped: string[]
   const reaped = await runtime.reap(state.labels.lab);
   if (reaped.length) alive.push(...reaped);
   await clearState(settings.home);
-  const topology = buildTopology({ slot: state.slot });
+  const topology = buildTopology({ slot: state.slot, monitoring: state.monitoring === true });
   const taken = await takenPorts(listeningEndpoints(topology));
   return { stopped: alive, stillTaken: taken.map((t) => `${t.endpoint} (${t.owner})`), wasUp: true };
 }

@@ -19,6 +19,8 @@ export interface LabState {
   readonly ownerPid: number;
   /** Ephemeral labs (started by `run`) die with their owner; `up` labs outlive it. */
   readonly ephemeral?: boolean;
+  /** Whether the lab runs its monitoring (Prometheus, the blackbox exporter, Alertmanager). */
+  readonly monitoring?: boolean;
   components: StartedComponent[];
 }
 

@@ -5,14 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { UserError } from './errors.ts';
 import { buildTopology } from '../topology/topology.ts';
 import { PROJECT_ROOT, toolsDir } from './paths.ts';
 import { ensureServiceBundles } from './service-bundles.ts';
 
-export type ProgramName = 'redis-server' | 'coredns' | 'toxiproxy-server';
+export type ProgramName = 'redis-server' | 'coredns' | 'toxiproxy-server' | 'prometheus' | 'promtool' | 'prometheus-blackbox-exporter' | 'prometheus-alertmanager' | 'amtool';
 
 interface GoBuild {
   /** The Go module (under tools/) that pins the upstream version. */
@@ -26,6 +26,8 @@ interface ProgramInfo {
   readonly what: string;
   readonly go?: GoBuild;
   readonly aptPackage?: string;
+  /** The package's install would start its own daemon (on 0.0.0.0): installed with services held off. */
+  readonly aptStartsDaemon?: boolean;
 }
 
 export const PROGRAMS: Record<ProgramName, ProgramInfo> = {
@@ -36,6 +38,12 @@ export const PROGRAMS: Record<ProgramName, ProgramInfo> = {
     what: 'Toxiproxy server',
     go: { moduleDir: 'tools/toxiproxy', pkg: 'github.com/Shopify/toxiproxy/v2/cmd/server' },
   },
+  // The monitoring (--monitoring prometheus): Debian's builds, as people run them.
+  prometheus: { envVar: 'OUTAGE_LAB_PROMETHEUS', what: 'Prometheus', aptPackage: 'prometheus', aptStartsDaemon: true },
+  promtool: { envVar: 'OUTAGE_LAB_PROMTOOL', what: "Prometheus's promtool", aptPackage: 'prometheus', aptStartsDaemon: true },
+  'prometheus-blackbox-exporter': { envVar: 'OUTAGE_LAB_BLACKBOX_EXPORTER', what: 'the Prometheus blackbox exporter', aptPackage: 'prometheus-blackbox-exporter', aptStartsDaemon: true },
+  'prometheus-alertmanager': { envVar: 'OUTAGE_LAB_ALERTMANAGER', what: 'Prometheus Alertmanager', aptPackage: 'prometheus-alertmanager', aptStartsDaemon: true },
+  amtool: { envVar: 'OUTAGE_LAB_AMTOOL', what: "Alertmanager's amtool", aptPackage: 'prometheus-alertmanager', aptStartsDaemon: true },
 };
 
 function isExecutable(path: string): boolean {
@@ -167,29 +175,39 @@ async function buildWithGo(name: ProgramName, env: NodeJS.ProcessEnv, log: Log):
   log(`${name}: built in ${Math.round((Date.now() - started) / 1000)} s → ${target}`);
 }
 
-async function installWithApt(name: ProgramName, env: NodeJS.ProcessEnv, log: Log): Promise<void> {
-  const info = PROGRAMS[name];
-  const pkg = info.aptPackage!;
+/**
+ * Installs Debian packages with one apt-get run. Packages whose install would start their own
+ * daemon (Prometheus and friends listen on every interface by default) are installed with a
+ * policy-rc.d that forbids starting services, removed afterwards: nothing but the lab's own
+ * processes, on loopback, ever runs.
+ */
+async function installWithApt(names: readonly ProgramName[], env: NodeJS.ProcessEnv, log: Log): Promise<void> {
+  const pkgs = [...new Set(names.map((n) => PROGRAMS[n].aptPackage!))];
+  const first = PROGRAMS[names[0]!];
   const apt = findOnPath('apt-get', env);
   const isRoot = process.getuid?.() === 0;
   if (!apt) {
-    throw new UserError(`${info.what} is missing and this machine has no apt-get: install ${pkg} with your package manager, or set ${info.envVar} to an existing ${name} binary`);
+    throw new UserError(`${first.what} is missing and this machine has no apt-get: install ${pkgs.join(' ')} with your package manager, or set ${first.envVar} to an existing binary`);
   }
   if (!isRoot) {
-    throw new UserError(`${info.what} is missing and installing it needs root: run \`sudo apt-get install -y ${pkg}\`, or set ${info.envVar} to an existing ${name} binary`);
+    throw new UserError(`${names.map((n) => PROGRAMS[n].what).join(', ')} missing and installing needs root: run \`sudo apt-get install -y ${pkgs.join(' ')}\`, or set ${first.envVar} (and the like) to existing binaries`);
   }
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
   const { execa } = await import('execa');
-  const stop = heartbeat(log, name, () => 'apt-get still working');
+  const stop = heartbeat(log, pkgs.join(', '), () => 'apt-get still working');
+  const policy = '/usr/sbin/policy-rc.d';
+  const holdDaemons = names.some((n) => PROGRAMS[n].aptStartsDaemon) && !existsSync(policy);
   try {
-    log(`${name}: apt-get update`);
+    log(`${pkgs.join(', ')}: apt-get update`);
     await execa(apt, ['update'], { env: aptEnv });
-    log(`${name}: apt-get install -y ${pkg}`);
-    await execa(apt, ['install', '-y', '--no-install-recommends', pkg], { env: aptEnv });
+    if (holdDaemons) await writeFile(policy, '#!/bin/sh\n# outage-lab: no service starts while its packages install\nexit 101\n', { mode: 0o755 });
+    log(`${pkgs.join(', ')}: apt-get install -y ${pkgs.join(' ')}`);
+    await execa(apt, ['install', '-y', '--no-install-recommends', ...pkgs], { env: aptEnv });
   } catch (err) {
     const tail = ((err as { stderr?: string }).stderr ?? String(err)).trim().split('\n').slice(-3).join(' | ');
-    throw new UserError(`apt-get install ${pkg} failed: ${tail} — fix the package source, or set ${info.envVar} to an existing ${name} binary`);
+    throw new UserError(`apt-get install ${pkgs.join(' ')} failed: ${tail} — fix the package source, or set ${first.envVar} to an existing binary`);
   } finally {
+    if (holdDaemons) await rm(policy, { force: true });
     stop();
   }
 }
@@ -197,16 +215,17 @@ async function installWithApt(name: ProgramName, env: NodeJS.ProcessEnv, log: Lo
 /** Makes every program resolvable, installing or building what is missing, and bundles our services. */
 export async function installTools(log: Log, env: NodeJS.ProcessEnv = process.env): Promise<Record<ProgramName, string>> {
   const out = {} as Record<ProgramName, string>;
-  for (const name of Object.keys(PROGRAMS) as ProgramName[]) {
+  const names = Object.keys(PROGRAMS) as ProgramName[];
+  const fromApt = names.filter((n) => !fromEnv(n, env) && !PROGRAMS[n].go && !findOnPath(n, env));
+  if (fromApt.length) await installWithApt(fromApt, env, log);
+  for (const name of names) {
     const info = PROGRAMS[name];
     const explicit = fromEnv(name, env);
     if (explicit) {
       log(`${name}: using ${info.envVar}=${explicit}`);
     } else if (info.go) {
       await buildWithGo(name, env, log);
-    } else if (!findOnPath(name, env)) {
-      await installWithApt(name, env, log);
-    } else {
+    } else if (!fromApt.includes(name)) {
       log(`${name}: found ${findOnPath(name, env)}`);
     }
     out[name] = resolveProgram(name, env);

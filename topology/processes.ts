@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RedisPersistence } from '../lab/model-config.ts';
 import type { ProcessSpec } from '../lab/runtimes/runtime.ts';
+import { renderAlertmanager, renderBlackbox, renderPrometheus, RULE_FILES, RULES_DIR } from '../monitoring/render.ts';
 import { renderCorefile } from './corefile.ts';
 import { component, hostPort, startOrder, type ComponentDef, type Topology } from './topology.ts';
 
@@ -15,6 +17,8 @@ export interface RunLayout {
   readonly corefile: string;
   readonly zoneFile: string;
   readonly redisDir: string;
+  /** Prometheus, the blackbox exporter and Alertmanager: their configuration, rules and data. */
+  readonly monitoringDir: string;
 }
 
 export function runLayout(runDir: string): RunLayout {
@@ -24,6 +28,7 @@ export function runLayout(runDir: string): RunLayout {
     corefile: join(runDir, 'coredns', 'Corefile'),
     zoneFile: join(runDir, 'coredns', 'zone.db'),
     redisDir: join(runDir, 'redis'),
+    monitoringDir: join(runDir, 'monitoring'),
   };
 }
 
@@ -64,7 +69,8 @@ function spec(c: ComponentDef, layout: RunLayout, topology: Topology, opts: Proc
       return {
         ...base,
         program: 'toxiproxy-server',
-        args: ['-host', c.address, '-port', String(c.port)],
+        // With monitoring, Toxiproxy also serves its own metrics on the API port for Prometheus.
+        args: ['-host', c.address, '-port', String(c.port), ...(topology.monitoring ? ['-proxy-metrics', '-runtime-metrics'] : [])],
         // Toxiproxy logs every connection at info level; under a thundering herd that is noise.
         env: { LOG_LEVEL: 'warn' },
         ready: { kind: 'toxiproxy', url: `http://${hostPort(c)}` },
@@ -85,7 +91,52 @@ function spec(c: ComponentDef, layout: RunLayout, topology: Topology, opts: Proc
         },
         ready: { kind: 'http', url: `http://${hostPort(c)}/health` },
       };
+    case 'prometheus':
+      return {
+        ...base,
+        program: 'prometheus',
+        args: [
+          `--config.file=${join(layout.monitoringDir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(layout.monitoringDir, 'prometheus-data')}`,
+          `--web.listen-address=${hostPort(c)}`,
+          '--storage.tsdb.retention.time=1d',
+          '--log.level=warn',
+        ],
+        ready: { kind: 'http', url: `http://${hostPort(c)}/-/ready` },
+      };
+    case 'blackbox':
+      return {
+        ...base,
+        program: 'prometheus-blackbox-exporter',
+        args: [`--config.file=${join(layout.monitoringDir, 'blackbox.yml')}`, `--web.listen-address=${hostPort(c)}`, '--log.level=warn'],
+        ready: { kind: 'http', url: `http://${hostPort(c)}/-/healthy` },
+      };
+    case 'alertmanager':
+      return {
+        ...base,
+        program: 'prometheus-alertmanager',
+        args: [
+          `--config.file=${join(layout.monitoringDir, 'alertmanager.yml')}`,
+          `--storage.path=${join(layout.monitoringDir, 'alertmanager-data')}`,
+          `--web.listen-address=${hostPort(c)}`,
+          // No cluster (its default listens on every interface): one Alertmanager, on loopback.
+          '--cluster.listen-address=',
+          '--log.level=warn',
+        ],
+        ready: { kind: 'http', url: `http://${hostPort(c)}/-/ready` },
+      };
   }
+}
+
+/** The monitoring's configuration files, rendered from the topology, and the shipped rules. */
+function monitoringFiles(topology: Topology, layout: RunLayout): RunFile[] {
+  const rulesDir = join(layout.monitoringDir, 'rules');
+  return [
+    { path: join(layout.monitoringDir, 'prometheus.yml'), content: renderPrometheus(topology, rulesDir) },
+    { path: join(layout.monitoringDir, 'blackbox.yml'), content: renderBlackbox(topology) },
+    { path: join(layout.monitoringDir, 'alertmanager.yml'), content: renderAlertmanager(topology) },
+    ...RULE_FILES.map((f) => ({ path: join(rulesDir, f), content: readFileSync(join(RULES_DIR, f), 'utf8') })),
+  ];
 }
 
 /** The process list, in start order, and the config files they need, all derived from the topology. */
@@ -93,6 +144,6 @@ export function processSpecs(topology: Topology, layout: RunLayout, opts: Proces
   component(topology, 'coredns');
   return {
     specs: startOrder(topology).map((c) => spec(c, layout, topology, opts)),
-    files: [{ path: layout.corefile, content: renderCorefile(topology, layout.zoneFile) }],
+    files: [{ path: layout.corefile, content: renderCorefile(topology, layout.zoneFile) }, ...(topology.monitoring ? monitoringFiles(topology, layout) : [])],
   };
 }

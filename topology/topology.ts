@@ -13,7 +13,7 @@ export interface Endpoint {
   readonly port: number;
 }
 
-export type ComponentKind = 'redis' | 'coredns' | 'toxiproxy' | 'service';
+export type ComponentKind = 'redis' | 'coredns' | 'toxiproxy' | 'service' | 'prometheus' | 'blackbox' | 'alertmanager';
 
 export interface ComponentDef {
   readonly name: string;
@@ -58,8 +58,14 @@ export interface Topology {
   readonly recordTtlSeconds: number;
   readonly components: readonly ComponentDef[];
   readonly links: readonly LinkDef[];
-  /** What the harness itself serves (not a lab component): the game-day console, on 127.0.0.1 only. */
-  readonly harness: { readonly console: Endpoint };
+  /**
+   * What the harness itself serves (not lab components): the game-day console (127.0.0.1 only),
+   * and, with monitoring, the exporter of the experiment's state that Prometheus scrapes and
+   * whose /alerts Alertmanager's webhook posts to.
+   */
+  readonly harness: { readonly console: Endpoint; readonly exporter: Endpoint };
+  /** Whether the lab runs its monitoring (Prometheus, the blackbox exporter, Alertmanager). */
+  readonly monitoring: boolean;
   readonly dynamodb: {
     /** The stand-in's real listeners, one per frontend. */
     readonly frontends: readonly Endpoint[];
@@ -83,6 +89,7 @@ const GROUP = {
   ec2: 5,
   loadBalancing: 6,
   fleet: 7,
+  monitoring: 8,
   dynamodbFrontend: 10,
   dynamodbProxy: 11,
 } as const;
@@ -103,8 +110,9 @@ export function assertSlot(slot: number): void {
   }
 }
 
-export function buildTopology(options: { slot?: number } = {}): Topology {
+export function buildTopology(options: { slot?: number; monitoring?: boolean } = {}): Topology {
   const slot = options.slot ?? DEFAULT_SLOT;
+  const monitoring = options.monitoring ?? false;
   assertSlot(slot);
   const at = (group: number, host: number) => loopback(slot, group, host);
 
@@ -256,14 +264,49 @@ export function buildTopology(options: { slot?: number } = {}): Topology {
     });
   }
 
+  if (monitoring) {
+    components.push(
+      {
+        name: 'blackbox',
+        kind: 'blackbox',
+        description: "Prometheus blackbox exporter: DNS probes of DynamoDB's endpoint through CoreDNS (typical and lesson-03 modules)",
+        address: at(GROUP.monitoring, 2),
+        port: 9115,
+        extraPorts: {},
+        dependsOn: ['coredns'],
+        startAfter: [],
+      },
+      {
+        name: 'alertmanager',
+        kind: 'alertmanager',
+        description: "Alertmanager: routes every alert to the harness's webhook (the run's history)",
+        address: at(GROUP.monitoring, 3),
+        port: 9093,
+        extraPorts: {},
+        dependsOn: [],
+      },
+      {
+        name: 'prometheus',
+        kind: 'prometheus',
+        description: 'Prometheus: scrapes every service, CoreDNS, Toxiproxy, the probes and the harness; evaluates the alert rules in monitoring/rules/',
+        address: at(GROUP.monitoring, 1),
+        port: 9090,
+        extraPorts: {},
+        dependsOn: ['blackbox', 'alertmanager'],
+        startAfter: [],
+      },
+    );
+  }
+
   return {
     slot,
+    monitoring,
     zone: ZONE,
     dynamodbName: `dynamodb.${REGION}.${ZONE.replace(/\.$/, '')}`,
     recordTtlSeconds: 1,
     components,
     links,
-    harness: { console: { address: '127.0.0.1', port: CONSOLE_PORT_BASE + slot } },
+    harness: { console: { address: '127.0.0.1', port: CONSOLE_PORT_BASE + slot }, exporter: { address: at(GROUP.monitoring, 10), port: 9100 } },
     dynamodb: {
       frontends,
       recordAddresses: links.filter((l) => l.to === 'dynamodb').map((l) => l.listen.address),

@@ -8,6 +8,7 @@ import { analyseFigures } from '../analysis.ts';
 import type { HistoryEvent } from '../history.ts';
 import { CHECK_NAMES, CheckSpecSchema, evaluateChecks } from './index.ts';
 import { INCIDENT_MILESTONES } from './milestones-in-order.ts';
+import { shippedRules } from '../../monitoring/exporter.ts';
 
 // M = 4000 leases, C = 4000 ops/s → bound 1 s; metastable above 5 s of collapse.
 const MODEL = ModelConfigSchema.parse({ dwfm: { droplets: 4000 }, nlb: { targets: 24 } });
@@ -63,7 +64,7 @@ function run(name: string, events: readonly HistoryEvent[], settings: Record<str
 describe('every check fails on a history made to fail it', () => {
   it('covers every registered check', () => {
     expect([...CHECK_NAMES].sort()).toEqual(
-      ['collapse-reproduced', 'detection-within-1s', 'dns-never-empty', 'fencing-rejected-stale-apply', 'leases-reestablished', 'milestones-in-order', 'no-lost-writes', 'not-metastable', 'steady-before-faults'].sort(),
+      ['alerts-in-order', 'collapse-reproduced', 'detection-within-1s', 'dns-never-empty', 'fencing-rejected-stale-apply', 'leases-reestablished', 'milestones-in-order', 'no-lost-writes', 'not-metastable', 'steady-before-faults'].sort(),
     );
   });
 
@@ -127,6 +128,41 @@ describe('every check fails on a history made to fail it', () => {
     // A later milestone is found on its own, not searched for only after an earlier one.
     const early = run('milestones-in-order', arc({ times: { 'dns.detected': 4500 } }));
     expect(early).toMatchObject({ status: 'fail', detail: 'dns.empty (5000 ms) after dns.detected (4500 ms)' });
+  });
+
+  it('alerts-in-order: every stage in order, the empty-answer alert in time, the typical one silent, all resolved', () => {
+    const rules = shippedRules();
+    // The arc's empty record is at 5 s; alerts as Prometheus would start them, resolved by 30 s.
+    const fired: Record<string, number> = {
+      DynamoDBEndpointHasNoAddresses: 6200,
+      DynamoDBAPIErrors: 6800,
+      CustomerErrorRateOverSLO: 7000,
+      DWFMLeasesLapsing: 7200,
+      DWFMNoProgress: 14_000,
+      NetworkBacklogGrowing: 14_500,
+      NLBRemovingCapacity: 15_000,
+    };
+    const alerts = (f: Record<string, number>, o: { unresolved?: string } = {}) => [
+      ev(500, 'monitoring.rules', { rules }),
+      ...Object.entries(f).flatMap(([alertname, t]) => {
+        const r = rules.find((x) => x.alertname === alertname)!;
+        return [
+          ev(t + 300, 'alert.firing', { alertname, stage: r.stage, monitoring: r.monitoring, startsAtMs: t }),
+          ...(o.unresolved === alertname ? [] : [ev(30_000, 'alert.resolved', { alertname, stage: r.stage, monitoring: r.monitoring, startsAtMs: t, endsAtMs: 29_500 })]),
+        ];
+      }),
+    ];
+    const withAlerts = (f: Record<string, number>, o: { unresolved?: string } = {}) => [...arc({ collapseS: 8 }), ...alerts(f, o)].sort((a, b) => a.t - b.t);
+    const ok = run('alerts-in-order', withAlerts(fired));
+    expect(ok.status, ok.detail).toBe('pass');
+    expect(ok.detail).toMatch(/^DynamoDBEndpointHasNoAddresses \+1\.2 s → /);
+    expect(run('alerts-in-order', arc()).status).toBe('skipped');
+    expect(run('alerts-in-order', withAlerts({ ...fired, NLBRemovingCapacity: 13_000 }))).toMatchObject({ status: 'fail', detail: expect.stringContaining('NetworkBacklogGrowing (stage 4, 14500 ms) fired after NLBRemovingCapacity (stage 5, 13000 ms)') });
+    expect(run('alerts-in-order', withAlerts({ ...fired, DynamoDBResolutionFailing: 6500 }))).toMatchObject({ status: 'fail', detail: 'DynamoDBResolutionFailing fired while the record was empty' });
+    expect(run('alerts-in-order', withAlerts({ ...fired, DynamoDBEndpointHasNoAddresses: 7500 }))).toMatchObject({ status: 'fail', detail: expect.stringContaining('DynamoDBEndpointHasNoAddresses fired 2500 ms after the empty record (> 2000 ms)') });
+    const { DWFMNoProgress: _gone, ...noCollapseAlert } = fired;
+    expect(run('alerts-in-order', withAlerts(noCollapseAlert))).toMatchObject({ status: 'fail', detail: 'DWFMNoProgress never fired' });
+    expect(run('alerts-in-order', withAlerts(fired, { unresolved: 'DWFMLeasesLapsing' }))).toMatchObject({ status: 'fail', detail: 'DWFMLeasesLapsing still firing at the end' });
   });
 
   it('rejects unknown check settings with the field named', () => {

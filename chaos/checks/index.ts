@@ -3,6 +3,7 @@
  * `{ name, …settings }` for a check with settings; the schema below derives from this registry.
  */
 import { z } from 'zod';
+import { alertsInOrder } from './alerts-in-order.ts';
 import type { Check, CheckInput, CheckResult } from './check.ts';
 import { collapseReproduced } from './collapse-reproduced.ts';
 import { detectionWithin1s } from './detection-within-1s.ts';
@@ -26,6 +27,7 @@ export const CHECKS: readonly Check[] = [
   notMetastable,
   collapseReproduced,
   milestonesInOrder,
+  alertsInOrder,
 ] as Check[];
 
 export const CHECK_NAMES = CHECKS.map((c) => c.name) as [string, ...string[]];

@@ -34,6 +34,8 @@ export interface GamedayOptions {
   readonly lab: LabContext;
   readonly runtime?: RuntimeName;
   readonly load?: LoadGenerator;
+  /** Every arm's lab runs its monitoring too (--monitoring prometheus). */
+  readonly monitoring?: boolean;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
   /** "arm 2/4", for the live display. */
@@ -101,6 +103,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayOutcome> 
       signal: opts.signal,
       runtime: opts.runtime,
       load: opts.load,
+      monitoring: opts.monitoring,
       reporters: [...opts.live, ...opts.reporters],
       label: arm.name,
       expectedMs: arm.expectedMs[opts.quick ? 'quick' : 'full'],

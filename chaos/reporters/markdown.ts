@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { RunSummary } from '../run/journal.ts';
 import { COMPARISON_HEADER, comparisonCells, mdTable, ms, num, pct, secs, statusWord } from './format.ts';
 import type { GamedayReport, Reporter } from './reporter.ts';
+import { alertsMarkdown } from './alerts-table.ts';
 import { storyMarkdown } from './story-md.ts';
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -41,6 +42,7 @@ export function renderRunReport(s: RunSummary): string {
   lines.push('## Enactors', '');
   lines.push(`applies refused for the inconsistent state while empty: ${s.enactors.appliesFailedWhileEmpty} · stale applies rejected by fencing: ${s.enactors.staleAppliesRejected} · cleanup refusals (active/leased plan): ${s.enactors.cleanupRefusals}`, '');
   if (s.leases.needed > 0) lines.push(...recoverySection(s));
+  lines.push(...alertsMarkdown(s));
   lines.push(...storyMarkdown(s.story));
   lines.push('## Steps', '', ...mdTable(['step', 'start', 'end', 'status'], s.steps.map((st) => [st.name, ms(st.startMs), ms(st.endMs), `${st.status}${st.error ? `: ${st.error}` : ''}`])));
   lines.push('', `History: timeline.ndjson · summary: summary.json · lab logs: lab/logs/`);
@@ -111,6 +113,7 @@ export function renderGamedayReport(g: GamedayReport): string {
     lines.push(`## Arm ${run.name}: ${g.arms[i]!.description}`, '');
     for (const ch of run.summary.checks) lines.push(`- ${statusWord(ch.status)} ${ch.name}: ${ch.detail}`);
     lines.push('', 'Milestones: ' + (run.summary.recovery.milestones.map((m) => `${m.name} ${(m.atMs / 1000).toFixed(1)} s`).join(' → ') || '—'), '');
+    lines.push(...alertsMarkdown(run.summary, '###'));
     lines.push(...storyMarkdown(run.summary.story, '###'));
     lines.push(`Run folder: ${c.arms[i]!.runDir}/ (report.md, summary.json, timeline.ndjson, lab logs)`, '');
   }

@@ -11,6 +11,7 @@ import type { EventTail } from '../event-tail.ts';
 import type { ActiveFault, ComponentControl } from '../faults/fault.ts';
 import type { History, HistoryEvent } from '../history.ts';
 import type { MetricsScraper } from '../metrics-scraper.ts';
+import type { HarnessExporter } from '../../monitoring/exporter.ts';
 import type { Reporter } from '../reporters/reporter.ts';
 import type { Scenario } from '../scenario.ts';
 import type { RunStatus, Steps } from './journal.ts';
@@ -33,6 +34,8 @@ export interface RunOptions {
   readonly expectedMs?: number;
   /** A run people act on while it goes (a played game): see LiveControl. */
   readonly live?: LiveControl;
+  /** Start the lab's monitoring too (Prometheus, the blackbox exporter, Alertmanager) and record its alerts. */
+  readonly monitoring?: boolean;
 }
 
 /**
@@ -68,6 +71,8 @@ export interface Observers {
   /** RunInstances and NLB traffic: the built-in generator or k6. */
   httpLoads: { stop(): Promise<void> }[];
   client?: DynamoClient;
+  /** With monitoring: the experiment's metrics and Alertmanager's webhook. */
+  exporter?: HarnessExporter;
 }
 
 export interface RunContext {

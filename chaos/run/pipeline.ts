@@ -33,7 +33,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 }
 
 export async function runScenarioWithHistory(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
-  const topology = buildTopology({ slot: opts.lab.slot });
+  const topology = buildTopology({ slot: opts.lab.slot, monitoring: opts.monitoring === true });
   const model = validate(scenario, topology, opts.seed, opts.outDir);
   const reporters = opts.reporters ?? DEFAULT_RUN_REPORTERS();
   const ctx: RunContext = {

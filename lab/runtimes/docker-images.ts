@@ -6,6 +6,8 @@
  *   outage-lab/redis     Debian's redis-server and its shared libraries
  *   outage-lab/coredns   the static CoreDNS build from .tools/
  *   outage-lab/toxiproxy the static Toxiproxy build from .tools/
+ *   outage-lab/prometheus, outage-lab/blackbox, outage-lab/alertmanager
+ *                        Debian's builds and their shared libraries (--monitoring prometheus)
  * An image's tag is a hash of its inputs, so it is built once and rebuilt only when they change.
  */
 import { execFileSync } from 'node:child_process';
@@ -15,7 +17,7 @@ import { dirname, join, relative } from 'node:path';
 import type Docker from 'dockerode';
 import { UserError } from '../errors.ts';
 import { PROJECT_ROOT } from '../paths.ts';
-import { resolveProgram } from '../tools.ts';
+import { resolveProgram, type ProgramName } from '../tools.ts';
 import { APP_DIR, IN_IMAGE, type ImageName } from './image-names.ts';
 
 export const IMAGE_PREFIX = 'outage-lab';
@@ -66,8 +68,11 @@ function plan(name: ImageName, dockerfile: string, files: Record<string, string>
   return { name, tag: `${IMAGE_PREFIX}/${name}:${hashOf([dockerfile, base], files)}`, dockerfile, files };
 }
 
-/** Every image a lab needs, with tags from their inputs. */
-export function imagePlans(bundleDir: string, env: NodeJS.ProcessEnv): Record<ImageName, ImagePlan> {
+/** A Debian binary and the shared libraries it links, at the same path in the image. */
+const debian = (name: ImageName, program: ProgramName, env: NodeJS.ProcessEnv) => () => plan(name, 'FROM scratch\nCOPY rootfs/ /\n', rootfsOf(resolveProgram(program, env), IN_IMAGE[program]));
+
+/** Every image a lab can need, planned (with tags from their inputs) only when asked for. */
+export function imagePlans(bundleDir: string, env: NodeJS.ProcessEnv): Record<ImageName, () => ImagePlan> {
   const node = plan('node', 'FROM scratch\nCOPY rootfs/ /\n', rootfsOf(process.execPath, IN_IMAGE.node));
   const bundles: Record<string, string> = {};
   const walk = (dir: string) => {
@@ -78,11 +83,16 @@ export function imagePlans(bundleDir: string, env: NodeJS.ProcessEnv): Record<Im
     }
   };
   walk(bundleDir);
-  const services = plan('services', `FROM ${node.tag}\nCOPY app/ ${APP_DIR}/\n`, bundles, node.tag);
-  const redis = plan('redis', 'FROM scratch\nCOPY rootfs/ /\n', rootfsOf(resolveProgram('redis-server', env), IN_IMAGE['redis-server']));
-  const coredns = plan('coredns', `FROM scratch\nCOPY coredns ${IN_IMAGE.coredns}\n`, { coredns: resolveProgram('coredns', env) });
-  const toxiproxy = plan('toxiproxy', `FROM scratch\nCOPY toxiproxy-server ${IN_IMAGE['toxiproxy-server']}\n`, { 'toxiproxy-server': resolveProgram('toxiproxy-server', env) });
-  return { node, services, redis, coredns, toxiproxy };
+  return {
+    node: () => node,
+    services: () => plan('services', `FROM ${node.tag}\nCOPY app/ ${APP_DIR}/\n`, bundles, node.tag),
+    redis: debian('redis', 'redis-server', env),
+    coredns: () => plan('coredns', `FROM scratch\nCOPY coredns ${IN_IMAGE.coredns}\n`, { coredns: resolveProgram('coredns', env) }),
+    toxiproxy: () => plan('toxiproxy', `FROM scratch\nCOPY toxiproxy-server ${IN_IMAGE['toxiproxy-server']}\n`, { 'toxiproxy-server': resolveProgram('toxiproxy-server', env) }),
+    prometheus: debian('prometheus', 'prometheus', env),
+    blackbox: debian('blackbox', 'prometheus-blackbox-exporter', env),
+    alertmanager: debian('alertmanager', 'prometheus-alertmanager', env),
+  };
 }
 
 async function exists(docker: Docker, tag: string): Promise<boolean> {
@@ -120,11 +130,18 @@ async function build(docker: Docker, p: ImagePlan, log: (line: string) => void):
   log(`image ${p.tag} built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** Builds whichever images are missing (node before services); returns every tag. */
-export async function ensureImages(docker: Docker, bundleDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<Record<ImageName, string>> {
+export const LAB_IMAGES: readonly ImageName[] = ['node', 'services', 'redis', 'coredns', 'toxiproxy'];
+
+/** Builds whichever of these images are missing (node before services); returns their tags. */
+export async function ensureImages(docker: Docker, bundleDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void, names: readonly ImageName[] = LAB_IMAGES): Promise<Partial<Record<ImageName, string>>> {
   const plans = imagePlans(bundleDir, env);
-  for (const name of ['node', 'services', 'redis', 'coredns', 'toxiproxy'] as const) {
-    if (!(await exists(docker, plans[name].tag))) await build(docker, plans[name], log);
+  const wanted = new Set<ImageName>(names.includes('services') ? ['node', ...names] : names);
+  const tags: Partial<Record<ImageName, string>> = {};
+  for (const name of Object.keys(plans) as ImageName[]) {
+    if (!wanted.has(name)) continue;
+    const p = plans[name]();
+    if (!(await exists(docker, p.tag))) await build(docker, p, log);
+    tags[name] = p.tag;
   }
-  return Object.fromEntries(Object.entries(plans).map(([k, v]) => [k, v.tag])) as Record<ImageName, string>;
+  return tags;
 }

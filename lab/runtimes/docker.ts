@@ -28,7 +28,7 @@ function socketPath(env: NodeJS.ProcessEnv): string {
 
 export class DockerRuntime implements Runtime {
   readonly name = 'docker' as const;
-  private images: Record<ImageName, string> | undefined;
+  private images: Partial<Record<ImageName, string>> | undefined;
 
   private constructor(
     private readonly docker: Docker,
@@ -50,12 +50,14 @@ export class DockerRuntime implements Runtime {
     return new DockerRuntime(docker, env, bundleDir);
   }
 
-  async prepare(_specs: readonly ProcessSpec[], log: (line: string) => void): Promise<void> {
+  /** Builds the images these components need (all of the lab's when none are given). */
+  async prepare(specs: readonly ProcessSpec[], log: (line: string) => void): Promise<void> {
     if (!this.bundleDir) throw new Error('the Docker runtime needs the services bundled before it builds images');
-    this.images = await ensureImages(this.docker, this.bundleDir, this.env, log);
+    const names = specs.length ? [...new Set(specs.map((s) => imageFor(s.program)))] : undefined;
+    this.images = await ensureImages(this.docker, this.bundleDir, this.env, log, names);
   }
 
-  imageTags(): Record<ImageName, string> {
+  imageTags(): Partial<Record<ImageName, string>> {
     if (!this.images) throw new Error('DockerRuntime.prepare() must run first');
     return this.images;
   }
@@ -76,7 +78,9 @@ export class DockerRuntime implements Runtime {
     try {
       container = await this.docker.createContainer({
         name,
-        Image: this.images[imageFor(spec.program)],
+        Image: this.images[imageFor(spec.program)] ?? (() => {
+          throw new UserError(`no image for ${spec.name} (${imageFor(spec.program)}): it was not prepared`);
+        })(),
         Cmd: this.command(spec),
         Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
         Labels: { [LABEL_LAB]: labels.lab, [LABEL_RUN]: labels.run, [LABEL_COMPONENT]: spec.name },

@@ -1,18 +1,35 @@
 /** Which image runs which program, and where the program sits inside it (shared by the Docker runtime and compose/). */
 import type { ProgramName } from '../tools.ts';
 
-export type ImageName = 'node' | 'services' | 'redis' | 'coredns' | 'toxiproxy';
+export type ImageName = 'node' | 'services' | 'redis' | 'coredns' | 'toxiproxy' | 'prometheus' | 'blackbox' | 'alertmanager';
 
 export const IN_IMAGE: Record<ProgramName | 'node', string> = {
   node: '/usr/bin/node',
   'redis-server': '/usr/bin/redis-server',
   coredns: '/coredns',
   'toxiproxy-server': '/toxiproxy-server',
+  prometheus: '/usr/bin/prometheus',
+  promtool: '/usr/bin/promtool',
+  'prometheus-blackbox-exporter': '/usr/bin/prometheus-blackbox-exporter',
+  'prometheus-alertmanager': '/usr/bin/prometheus-alertmanager',
+  amtool: '/usr/bin/amtool',
 };
 
 /** Where the services' bundles are inside outage-lab/services. */
 export const APP_DIR = '/app';
 
+const IMAGE_OF: Record<ProgramName | 'node', ImageName> = {
+  node: 'services',
+  'redis-server': 'redis',
+  coredns: 'coredns',
+  'toxiproxy-server': 'toxiproxy',
+  prometheus: 'prometheus',
+  promtool: 'prometheus',
+  'prometheus-blackbox-exporter': 'blackbox',
+  'prometheus-alertmanager': 'alertmanager',
+  amtool: 'alertmanager',
+};
+
 export function imageFor(program: ProgramName | 'node'): ImageName {
-  return program === 'node' ? 'services' : program === 'redis-server' ? 'redis' : program === 'coredns' ? 'coredns' : 'toxiproxy';
+  return IMAGE_OF[program];
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { gamedayVerdict } from '../markdown.ts';
 import type { GamedayReport } from '../reporter.ts';
 import { COMPARISON_HEADER, comparisonCells, ms, pct, secs } from '../format.ts';
+import { ALERTS_HEADER, alertRows } from '../alerts-table.ts';
 import { blastMapSvg } from './blast-map.ts';
 import { armSeries, type ArmSeries } from './series.ts';
 
@@ -89,6 +90,10 @@ export function renderHtml(g: GamedayReport): string {
       return `<section class="arm"><h2><span class="swatch" style="background:${COLORS[i % COLORS.length]}"></span>Arm ${esc(run.name)} — <span class="${s.verdict}">${s.verdict.toUpperCase()}</span></h2>
 <p>${esc(g.arms[i]!.description)}</p>
 ${table(['check', 'result', 'detail'], s.checks.map((ch) => [esc(ch.name), `<span class="${ch.status}">${ch.status.toUpperCase()}</span>`, esc(ch.detail)]))}
+${(() => {
+  const rows = alertRows(s);
+  return rows ? `<h3>Time to alert (monitoring)</h3>${table(ALERTS_HEADER, rows.map((r) => r.map(esc)))}` : '';
+})()}
 <h3>Blast radius (lesson 04)</h3>${blastMapSvg(st.blastRadius, `${run.name}: what failed because of what`)}
 ${table(['component', 'impaired', 'what', 'because of', 'origin'], st.blastRadius.impaired.map((x) => [esc(x.component), `${secs(x.fromMs)} – ${secs(x.toMs)}`, esc(x.what), esc(x.causes.join(', ')), x.origin]))}
 <h3>Contributing causes (lesson 05)</h3>

@@ -15,6 +15,7 @@ import { DnsCanary } from '../../canary.ts';
 import { EventTail } from '../../event-tail.ts';
 import { History, type HistoryEvent } from '../../history.ts';
 import { MetricsScraper } from '../../metrics-scraper.ts';
+import { HarnessExporter } from '../../../monitoring/exporter.ts';
 import type { RunContext } from '../context.ts';
 
 export async function startLab(ctx: RunContext, onEvent: (e: HistoryEvent) => void): Promise<void> {
@@ -33,7 +34,12 @@ export async function startLab(ctx: RunContext, onEvent: (e: HistoryEvent) => vo
   ctx.history = new History(join(opts.outDir, 'timeline.ndjson'), nowMs());
   ctx.history.onEvent(onEvent);
   ctx.steps.end(s);
-  ctx.history.record('runner', 'run.start', { scenario: scenario.name, seed: opts.seed, model: ctx.model, runtime: ctx.lab.runtimeName, labStartupMs: Math.round(s.endMs! - s.startMs) });
+  ctx.history.record('runner', 'run.start', { scenario: scenario.name, seed: opts.seed, model: ctx.model, runtime: ctx.lab.runtimeName, labStartupMs: Math.round(s.endMs! - s.startMs), monitoring: topology.monitoring });
+  if (topology.monitoring) {
+    // Prometheus scrapes it and Alertmanager posts to it from now on (both retry until it answers).
+    ctx.observers.exporter = new HarnessExporter(topology.harness.exporter, ctx.history);
+    await ctx.observers.exporter.start();
+  }
 }
 
 /** The services' events, metrics, the DNS canary and the customer load, all into the history. */
