@@ -10,6 +10,8 @@ import type { Milestone } from './milestones.ts';
 export interface AlertFigure {
   readonly alertname: string;
   readonly stage: number;
+  /** outage: it should fire while the record is empty; recovery: once DynamoDB is back. */
+  readonly phase: string;
   /** typical: what most monitoring had; lesson-03: the non-empty assertion. */
   readonly monitoring: string;
   readonly summary: string;
@@ -32,14 +34,18 @@ export interface AlertsSummary {
   /** The run had its monitoring on (the rules are in the history). */
   readonly monitored: boolean;
   readonly triggerAtMs: number | null;
+  /** The regional record empty → restored, and DynamoDB reachable again (run ms). */
+  readonly emptyAtMs: number | null;
+  readonly restoredAtMs: number | null;
+  readonly reachableAtMs: number | null;
   readonly alerts: readonly AlertFigure[];
 }
 
-type Rule = { alertname: string; stage: number; monitoring: string; since: string; summary: string };
+type Rule = { alertname: string; stage: number; phase: string; monitoring: string; since: string; summary: string };
 
 export function analyseAlerts(sorted: readonly HistoryEvent[], milestones: readonly Milestone[]): AlertsSummary {
   const rulesEvent = sorted.find((e) => e.type === 'monitoring.rules');
-  if (!rulesEvent) return { monitored: false, triggerAtMs: null, alerts: [] };
+  if (!rulesEvent) return { monitored: false, triggerAtMs: null, emptyAtMs: null, restoredAtMs: null, reachableAtMs: null, alerts: [] };
   const rules = rulesEvent.rules as Rule[];
   const empty = sorted.find((e) => e.type === 'route53.record.empty' && e.regional === true);
   const restored = empty ? sorted.find((e) => e.type === 'route53.record.restored' && e.regional === true && e.t >= empty.t) : undefined;
@@ -61,6 +67,7 @@ export function analyseAlerts(sorted: readonly HistoryEvent[], milestones: reado
     const emptyTo = restored?.t ?? Infinity;
     return {
       ...r,
+      phase: r.phase ?? 'outage',
       firedAtMs,
       fromTriggerMs: firedAtMs !== null && triggerAtMs !== null ? Math.round(firedAtMs - triggerAtMs) : null,
       afterItHappenedMs: firedAtMs !== null && ref !== null ? Math.round(firedAtMs - ref) : null,
@@ -70,5 +77,6 @@ export function analyseAlerts(sorted: readonly HistoryEvent[], milestones: reado
       resolvedAtMs: last?.type === 'alert.resolved' ? ((last.endsAtMs as number | undefined) ?? last.t) : null,
     };
   });
-  return { monitored: true, triggerAtMs, alerts };
+  const reachableAtMs = milestones.find((m) => m.name === 'dynamodb.reachable')?.atMs ?? null;
+  return { monitored: true, triggerAtMs, emptyAtMs: empty?.t ?? null, restoredAtMs: restored?.t ?? null, reachableAtMs, alerts };
 }

@@ -59,6 +59,10 @@ export function registerLabCommands(program: Command): void {
       const { signal, dispose } = abortOnSignals(log);
       try {
         const lab = await Lab.start(settings, { log, signal, runtime, topology });
+        if (topology.monitoring) {
+          const { waitScraping } = await import('../monitoring/scraping.ts');
+          log(`Prometheus scrapes its targets after ${await waitScraping(topology, 20_000, signal)} ms more`);
+        }
         const info = await lab.info();
         const ports = new Map(
           lab.topology.components.map((c) => [

@@ -61,7 +61,7 @@ main{display:grid;grid-template-columns:minmax(0,1fr) 380px;gap:12px;padding:12p
 button{font:inherit;padding:5px 10px;margin:3px;border-radius:4px;border:1px solid #90a4ae;background:#eceff1;cursor:pointer}button:disabled{opacity:.4;cursor:not-allowed}
 button.danger{background:#ffebee;border-color:#c62828}button.primary{background:#e0f2f1;border-color:#00838f}
 #toast{min-height:20px;font-size:13px}#toast.err{color:#c62828}#toast.ok{color:#2e7d32}
-#note-text{width:100%;min-height:50px}#map svg{max-width:100%;height:auto}code{background:#eceff1;padding:1px 4px;border-radius:3px}
+#note-text{width:100%;min-height:50px}#pager{list-style:none;margin:0;padding:0;font-size:13px}#pager li{padding:3px 6px;margin:2px 0;border-radius:4px;background:#ffebee;color:#b71c1c;font-weight:600}#pager li.quiet{background:none;color:#2e7d32;font-weight:400}#map svg{max-width:100%;height:auto}code{background:#eceff1;padding:1px 4px;border-radius:3px}
 dialog{border:1px solid #90a4ae;border-radius:8px;max-width:520px}dialog label{display:block;margin:6px 0}dialog input[type=text],dialog input[type=number],dialog select{width:100%}
 table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}th{background:#f5f5f5}
 .pass{color:#2e7d32}.fail{color:#c62828}
@@ -84,6 +84,7 @@ ${o.watchOnly ? `<p>${esc(o.watchOnly)}</p>` : ''}
 <div id="toast" role="status"></div>
 <p style="font-size:12px;color:#555">Look at the record yourself: <code>${esc(o.dig)}</code></p>
 </section>
+<section class="panel" id="pager-panel"><h2>Pager (the lab's Alertmanager)</h2><ul id="pager"><li class="quiet">no alert firing</li></ul></section>
 <section class="panel"><h2>Scribe</h2><textarea id="note-text" placeholder="a note, stamped with the time"></textarea><br><button id="note-add">Add note</button></section>
 <section class="panel"><h2>Events</h2><ol id="feed"></ol></section>
 </aside>

@@ -27,6 +27,8 @@ export type ConsoleMessage =
   | { readonly k: 'map'; readonly ts: number; readonly svg: string }
   | { readonly k: 'state'; readonly ts: number; readonly phase: string; readonly reason?: string }
   | { readonly k: 'debrief'; readonly ts: number; readonly html: string }
+  /** The responders' pager: an alert from the lab's Alertmanager started or stopped firing. */
+  | { readonly k: 'page'; readonly ts: number; readonly alertname: string; readonly firing: boolean; readonly summary: string }
   | { readonly k: 'reset'; readonly ts: number; readonly name: string };
 
 export interface ChartDef {
@@ -222,7 +224,10 @@ export class ConsoleView {
         break;
       case 'alert.firing':
       case 'alert.resolved':
-        feed('alert', `${e.type === 'alert.firing' ? 'ALERT FIRING' : 'resolved'}: ${e.alertname}${e.summary ? ` — ${e.summary}` : ''}`);
+        // Blind: the pager of the day had no lesson-03 rule.
+        if (blind && e.monitoring === 'lesson-03') break;
+        feed('alert', `${e.type === 'alert.firing' ? 'PAGE' : 'resolved'}: ${e.alertname}${e.summary ? ` — ${e.summary}` : ''}`);
+        out.push({ k: 'page', ts, alertname: String(e.alertname), firing: e.type === 'alert.firing', summary: String(e.summary ?? '') });
         break;
       case 'dwfm.leases.lapsing':
         if (!blind) feed('system', 'DWFM leases lapsing: RunInstances answers "insufficient capacity"');

@@ -34,6 +34,18 @@ async function httpOk(url: string, timeoutMs: number): Promise<boolean> {
   }
 }
 
+/** Prometheus is ready and scrapes: an alert can only fire once its targets are discovered. */
+async function prometheusScraping(url: string, timeoutMs: number): Promise<boolean> {
+  if (!(await httpOk(`${url}/-/ready`, timeoutMs))) return false;
+  try {
+    const res = await request(`${url}/api/v1/targets?state=active`, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const body = (await res.body.json()) as { data?: { activeTargets?: unknown[] } };
+    return (body.data?.activeTargets?.length ?? 0) > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** One readiness check: true when the component answers as ready. */
 export function probe(p: ReadyProbe, timeoutMs = 1000): Promise<boolean> {
   switch (p.kind) {
@@ -46,6 +58,8 @@ export function probe(p: ReadyProbe, timeoutMs = 1000): Promise<boolean> {
         () => true,
         () => false,
       );
+    case 'prometheus':
+      return prometheusScraping(p.url, timeoutMs);
   }
 }
 

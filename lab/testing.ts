@@ -49,6 +49,7 @@ export async function leftovers(slot: number, home: string): Promise<{ processes
     // By the lab's label (the local runtime's environment variable) and by its addresses or home.
     processes: [...new Set([...processesWithEnv(ENV_LABEL_LAB, labLabel(home)), ...livingProcessesMatching([`127.${slot}.`, home]).map((p) => p.pid)])].map(String),
     containers,
-    listeners: (await takenPorts(listeningEndpoints(buildTopology({ slot })))).map((t) => `${t.endpoint} (${t.owner})`),
+    // Every endpoint a lab can have, its monitoring included.
+    listeners: (await takenPorts(listeningEndpoints(buildTopology({ slot, monitoring: true })))).map((t) => `${t.endpoint} (${t.owner})`),
   };
 }

@@ -24,6 +24,8 @@ import { RULE_FILES, RULES_DIR } from './render.ts';
 export interface RuleInfo {
   readonly alertname: string;
   readonly stage: number;
+  /** outage: it should fire while the record is empty; recovery: once DynamoDB is back. */
+  readonly phase: string;
   readonly monitoring: string;
   readonly since: string;
   readonly summary: string;
@@ -37,7 +39,7 @@ export function shippedRules(dir = RULES_DIR): RuleInfo[] {
     for (const g of doc.groups) {
       for (const r of g.rules) {
         if (!r.alert) continue;
-        out.push({ alertname: r.alert, stage: Number(r.labels?.stage ?? 0), monitoring: r.labels?.monitoring ?? 'typical', since: r.annotations?.since ?? 'trigger', summary: r.annotations?.summary ?? '' });
+        out.push({ alertname: r.alert, stage: Number(r.labels?.stage ?? 0), phase: r.labels?.phase ?? 'outage', monitoring: r.labels?.monitoring ?? 'typical', since: r.annotations?.since ?? 'trigger', summary: r.annotations?.summary ?? '' });
       }
     }
   }
@@ -139,6 +141,7 @@ export class HarnessExporter {
       this.history.record('alertmanager', `alert.${a.status}`, {
         alertname: a.labels.alertname ?? '(unnamed)',
         stage: Number(a.labels.stage ?? 0),
+        phase: a.labels.phase ?? 'outage',
         monitoring: a.labels.monitoring ?? 'typical',
         summary: a.annotations.summary ?? '',
         since: a.annotations.since ?? 'trigger',

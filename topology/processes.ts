@@ -102,6 +102,8 @@ function spec(c: ComponentDef, layout: RunLayout, topology: Topology, opts: Proc
           '--storage.tsdb.retention.time=1d',
           '--log.level=warn',
         ],
+        // Ready to serve; it scrapes ~5 s after start (its discovery's first update): a run waits
+        // for that during its steady state (monitoring/scraping.ts), not here.
         ready: { kind: 'http', url: `http://${hostPort(c)}/-/ready` },
       };
     case 'blackbox':

@@ -130,26 +130,24 @@ describe('every check fails on a history made to fail it', () => {
     expect(early).toMatchObject({ status: 'fail', detail: 'dns.empty (5000 ms) after dns.detected (4500 ms)' });
   });
 
-  it('alerts-in-order: every stage in order, the empty-answer alert in time, the typical one silent, all resolved', () => {
+  it('alerts-in-order: the empty-answer alert first and in time, the outage alerts while empty, the recovery ones after, the typical one silent, all resolved', () => {
     const rules = shippedRules();
-    // The arc's empty record is at 5 s; alerts as Prometheus would start them, resolved by 30 s.
+    // The arc: the record empty 5–10 s, DynamoDB reachable again at 10 s; alerts as Prometheus would start them.
     const fired: Record<string, number> = {
       DynamoDBEndpointHasNoAddresses: 6200,
       DynamoDBAPIErrors: 6800,
       CustomerErrorRateOverSLO: 7000,
-      DWFMLeasesLapsing: 7200,
+      DWFMLeasesLapsing: 6200,
       DWFMNoProgress: 14_000,
-      NetworkBacklogGrowing: 14_500,
-      NLBRemovingCapacity: 15_000,
+      NetworkBacklogGrowing: 13_000,
+      NLBRemovingCapacity: 13_000,
     };
     const alerts = (f: Record<string, number>, o: { unresolved?: string } = {}) => [
       ev(500, 'monitoring.rules', { rules }),
       ...Object.entries(f).flatMap(([alertname, t]) => {
         const r = rules.find((x) => x.alertname === alertname)!;
-        return [
-          ev(t + 300, 'alert.firing', { alertname, stage: r.stage, monitoring: r.monitoring, startsAtMs: t }),
-          ...(o.unresolved === alertname ? [] : [ev(30_000, 'alert.resolved', { alertname, stage: r.stage, monitoring: r.monitoring, startsAtMs: t, endsAtMs: 29_500 })]),
-        ];
+        const fields = { alertname, stage: r.stage, phase: r.phase, monitoring: r.monitoring, startsAtMs: t };
+        return [ev(t + 300, 'alert.firing', fields), ...(o.unresolved === alertname ? [] : [ev(30_000, 'alert.resolved', { ...fields, endsAtMs: 29_500 })])];
       }),
     ];
     const withAlerts = (f: Record<string, number>, o: { unresolved?: string } = {}) => [...arc({ collapseS: 8 }), ...alerts(f, o)].sort((a, b) => a.t - b.t);
@@ -157,7 +155,9 @@ describe('every check fails on a history made to fail it', () => {
     expect(ok.status, ok.detail).toBe('pass');
     expect(ok.detail).toMatch(/^DynamoDBEndpointHasNoAddresses \+1\.2 s → /);
     expect(run('alerts-in-order', arc()).status).toBe('skipped');
-    expect(run('alerts-in-order', withAlerts({ ...fired, NLBRemovingCapacity: 13_000 }))).toMatchObject({ status: 'fail', detail: expect.stringContaining('NetworkBacklogGrowing (stage 4, 14500 ms) fired after NLBRemovingCapacity (stage 5, 13000 ms)') });
+    expect(run('alerts-in-order', withAlerts({ ...fired, DWFMLeasesLapsing: 5800 }))).toMatchObject({ status: 'fail', detail: 'DWFMLeasesLapsing (5800 ms) fired before DynamoDBEndpointHasNoAddresses (6200 ms)' });
+    expect(run('alerts-in-order', withAlerts({ ...fired, DynamoDBAPIErrors: 11_000 }))).toMatchObject({ status: 'fail', detail: 'DynamoDBAPIErrors first fired at 11000 ms, not while the record was empty (5000–10000 ms)' });
+    expect(run('alerts-in-order', withAlerts({ ...fired, NLBRemovingCapacity: 9000 }))).toMatchObject({ status: 'fail', detail: 'NLBRemovingCapacity first fired at 9000 ms, before DynamoDB was reachable again (10000 ms)' });
     expect(run('alerts-in-order', withAlerts({ ...fired, DynamoDBResolutionFailing: 6500 }))).toMatchObject({ status: 'fail', detail: 'DynamoDBResolutionFailing fired while the record was empty' });
     expect(run('alerts-in-order', withAlerts({ ...fired, DynamoDBEndpointHasNoAddresses: 7500 }))).toMatchObject({ status: 'fail', detail: expect.stringContaining('DynamoDBEndpointHasNoAddresses fired 2500 ms after the empty record (> 2000 ms)') });
     const { DWFMNoProgress: _gone, ...noCollapseAlert } = fired;

@@ -44,7 +44,7 @@ export const ARMS: readonly ArmDef[] = [
     throttleScripted: true,
     sets: ['dwfm.strategy=naive'],
     withoutOperator: [],
-    checks: [...COMMON_CHECKS, check('leases-reestablished'), check('milestones-in-order', { expect: [...INCIDENT_MILESTONES] }), check('collapse-reproduced')],
+    checks: [...COMMON_CHECKS, check('leases-reestablished'), check('milestones-in-order', { expect: [...INCIDENT_MILESTONES] }), check('collapse-reproduced'), check('alerts-in-order')],
     expectedMs: { full: 105_000, quick: 50_000 },
   },
   {

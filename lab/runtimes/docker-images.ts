@@ -68,8 +68,20 @@ function plan(name: ImageName, dockerfile: string, files: Record<string, string>
   return { name, tag: `${IMAGE_PREFIX}/${name}:${hashOf([dockerfile, base], files)}`, dockerfile, files };
 }
 
-/** A Debian binary and the shared libraries it links, at the same path in the image. */
-const debian = (name: ImageName, program: ProgramName, env: NodeJS.ProcessEnv) => () => plan(name, 'FROM scratch\nCOPY rootfs/ /\n', rootfsOf(resolveProgram(program, env), IN_IMAGE[program]));
+/** Every regular file under a folder of this machine, as rootfs entries at the same path. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) Object.assign(out, tree(p));
+    else if (e.isFile()) out[`rootfs${p}`] = p;
+  }
+  return out;
+}
+
+/** A Debian binary and the shared libraries it links, at the same path in the image, with the data folders it reads. */
+const debian = (name: ImageName, program: ProgramName, env: NodeJS.ProcessEnv, data: readonly string[] = []) => () =>
+  plan(name, 'FROM scratch\nCOPY rootfs/ /\n', { ...rootfsOf(resolveProgram(program, env), IN_IMAGE[program]), ...Object.assign({}, ...data.map(tree)) });
 
 /** Every image a lab can need, planned (with tags from their inputs) only when asked for. */
 export function imagePlans(bundleDir: string, env: NodeJS.ProcessEnv): Record<ImageName, () => ImagePlan> {
@@ -91,7 +103,8 @@ export function imagePlans(bundleDir: string, env: NodeJS.ProcessEnv): Record<Im
     toxiproxy: () => plan('toxiproxy', `FROM scratch\nCOPY toxiproxy-server ${IN_IMAGE['toxiproxy-server']}\n`, { 'toxiproxy-server': resolveProgram('toxiproxy-server', env) }),
     prometheus: debian('prometheus', 'prometheus', env),
     blackbox: debian('blackbox', 'prometheus-blackbox-exporter', env),
-    alertmanager: debian('alertmanager', 'prometheus-alertmanager', env),
+    // Debian's Alertmanager reads its notification templates from disk.
+    alertmanager: debian('alertmanager', 'prometheus-alertmanager', env, ['/usr/share/prometheus/alertmanager']),
   };
 }
 

@@ -11,7 +11,9 @@ export type ReadyProbe =
   | { readonly kind: 'redis'; readonly address: string; readonly port: number }
   | { readonly kind: 'http'; readonly url: string }
   /** Toxiproxy answers its API (asked through its client). */
-  | { readonly kind: 'toxiproxy'; readonly url: string };
+  | { readonly kind: 'toxiproxy'; readonly url: string }
+  /** Prometheus answers ready and has discovered its scrape targets (its discovery sends them ~5 s after start). */
+  | { readonly kind: 'prometheus'; readonly url: string };
 
 export interface ProcessSpec {
   readonly name: string;

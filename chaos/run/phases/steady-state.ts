@@ -1,4 +1,5 @@
 /** Phase 3: warm up, then the steady-state hypothesis must hold before any fault (else: aborted). */
+import { waitScraping } from '../../../monitoring/scraping.ts';
 import { nowMs } from '../../../services/common/events.ts';
 import type { RunContext } from '../context.ts';
 
@@ -16,6 +17,11 @@ export async function steadyState(ctx: RunContext): Promise<boolean> {
   const verifyFrom = nowMs() - h.startedAt;
   await Promise.race([sleep(ss.verifyForMs), ctx.stopped]);
   ctx.opts.signal?.throwIfAborted();
+  if (ctx.topology.monitoring) {
+    // No fault before the monitoring watches (usually already so: the steady state outlasts it).
+    const waitedMs = await ctx.steps.run('monitoring-scraping', () => waitScraping(ctx.topology, 20_000, ctx.opts.signal), (ms) => ({ waitedMs: ms }));
+    h.record('runner', 'monitoring.scraping', { waitedMs });
+  }
   const verify = ctx.steps.start('verify-steady-state');
   const since = h.events.filter((e) => e.t >= verifyFrom);
   const canaryAll = since.filter((e) => e.type === 'canary').length;
