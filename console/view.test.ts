@@ -20,6 +20,8 @@ function history(): HistoryEvent[] {
   out.push(ev('canary.alert', { outcome: 'empty', name: 'dynamodb.us-east-1.aws.test' }));
   for (let i = 0; i < 30; i++) out.push(ev('canary', { outcome: 'empty', addresses: 0 }));
   out.push(ev('load.second', { sent: 20, ok: 0, errors: { 'dns-empty': 20 } }));
+  out.push(ev('alert.firing', { alertname: 'DynamoDBEndpointHasNoAddresses', monitoring: 'lesson-03', summary: "DynamoDB's regional endpoint answers with no A record (an empty answer is not an error to a resolver)" }));
+  out.push(ev('alert.firing', { alertname: 'DynamoDBAPIErrors', monitoring: 'typical', summary: 'DynamoDB clients see more than one error a second' }));
   out.push(ev('operator.action', { action: 'restore-dns', ok: true, actor: 'human', by: 'alice', restored: 10, addresses: ['127.0.11.1'], automationDisabled: true }));
   out.push(ev('fault.healed', { name: 'enactor1-slow' }));
   out.push(ev('run.stop', { reason: 'time limit 25 s reached' }));
@@ -39,6 +41,7 @@ describe('console view', () => {
     expect(all).toContain('EMPTY regional record');
     expect(all).toContain('lab canary (lesson 03) ALERT');
     expect(all).toContain('empty DNS answer');
+    expect(run(false).filter((m) => m.k === 'page').map((m) => (m as { alertname: string }).alertname)).toEqual(['DynamoDBEndpointHasNoAddresses', 'DynamoDBAPIErrors']);
   });
 
   it('blind: no empty-answer class, no fault schedule, no lab canary, nothing naming the cause — in any message, the map included', () => {
@@ -52,6 +55,8 @@ describe('console view', () => {
     expect(new Set(dns.map((p) => p.s))).toEqual(new Set(['NOERROR', 'failed (SERVFAIL, NXDOMAIN, timeout, refused)']));
     expect(dns.filter((p) => p.s !== 'NOERROR').every((p) => p.y === 0)).toBe(true);
     expect(msgs).toContainEqual(expect.objectContaining({ k: 'pt', c: 'ddb-errors', s: 'name resolution failed', y: 20 }));
+    // The pager of the day: the typical alert pages, the lesson-03 one does not exist.
+    expect(msgs.filter((m) => m.k === 'page').map((m) => (m as { alertname: string }).alertname)).toEqual(['DynamoDBAPIErrors']);
     // People's acts are shown either way, with who did them.
     expect(msgs).toContainEqual(expect.objectContaining({ k: 'feed', kind: 'human', by: 'alice' }));
     const map = msgs.filter((m) => m.k === 'map').at(-1) as { svg: string } | undefined;
