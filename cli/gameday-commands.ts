@@ -5,6 +5,7 @@ import { InputError } from '../lab/errors.ts';
 import { labContext } from '../lab/lab.ts';
 import { PROJECT_ROOT } from '../lab/paths.ts';
 import { log } from './lab-commands.ts';
+import { addOnKubernetesOptions, onKubernetes, type OnFlags } from './kubernetes-options.ts';
 import { MONITORING_HELP, monitoringOption, portOption } from './options.ts';
 import { abortOnSignals } from './signals.ts';
 import { table } from './table.ts';
@@ -30,7 +31,7 @@ async function watchConsole(slot: number, port: string | undefined, say: (line: 
 }
 
 export function registerGamedayCommands(program: Command): void {
-  program
+  const gameday = program
     .command('gameday')
     .description('the us-east-1 outage once per arm (naive, full-jitter, the best configuration, a no-throttle control) with live progress; writes reports/<timestamp>/ and exits 1 when a check or the regression gate fails')
     .option('--arms <list>', 'comma-separated arms (default: all four; with --quick: naive,full-jitter,best)')
@@ -45,8 +46,8 @@ export function registerGamedayCommands(program: Command): void {
     .option('--no-progress', 'no live status display')
     .option('--monitoring <prometheus|off>', MONITORING_HELP, 'off')
     .option('--console', 'also serve the live console (watch only) on 127.0.0.1; its URL is printed')
-    .option('--port <n>', "the console's port (default 8600 + the lab slot; 0: any free port)")
-    .action(async (o: { arms?: string; quick?: boolean; out?: string; baseline?: string; report: string; set: string[]; seed: string; runtime: string; load: string; progress: boolean; monitoring: string; console?: boolean; port?: string }) => {
+    .option('--port <n>', "the console's port (default 8600 + the lab slot; 0: any free port)");
+  addOnKubernetesOptions(gameday).action(async (o: OnFlags & { arms?: string; quick?: boolean; out?: string; baseline?: string; report: string; set: string[]; seed: string; runtime: string; load: string; progress: boolean; monitoring: string; console?: boolean; port?: string }) => {
       const [{ runGameday }, { DEFAULT_ARMS }, { reportersByName }, { ProgressReporter }, { parseRuntimeName }] = await Promise.all([
         import('../chaos/gameday/gameday.ts'),
         import('../chaos/gameday/arms.ts'),
@@ -67,6 +68,18 @@ export function registerGamedayCommands(program: Command): void {
       const say = progress ? (line: string) => progress.log(`[outage-lab] ${line}`) : log;
       const { signal, dispose } = abortOnSignals(say);
       const lab = labContext();
+      const k8s = await onKubernetes(o, lab, say, signal);
+      if (k8s) {
+        const unsupported = [o.console && '--console', monitoringOption(o.monitoring) && '--monitoring prometheus', load !== 'builtin' && '--load k6', runtime !== 'local' && '--runtime'].filter(Boolean);
+        if (unsupported.length) throw new InputError(`${unsupported.join(', ')}: not with --on kubernetes (each arm's lab runs in its own pod, from the runner image)`);
+      }
+      if (k8s && o.manifests) {
+        const [{ manifests, shardsOf }, { manifestsYaml }, { armScenario, resolveArms }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/gameday/gameday.ts')]);
+        const planned = resolveArms(arms).map((arm) => ({ arm, scenario: armScenario(arm, { quick, sets: o.set }), outDir: '', expectedMs: arm.expectedMs[quick ? 'quick' : 'full'] }));
+        process.stdout.write(manifestsYaml(manifests(k8s, 'gameday', shardsOf.gameday(planned, Number(o.seed)))));
+        dispose();
+        return;
+      }
       const watch = o.console ? await watchConsole(lab.slot, o.port, say) : undefined;
       try {
         const started = Date.now();
@@ -85,6 +98,7 @@ export function registerGamedayCommands(program: Command): void {
           load,
           monitoring: monitoringOption(o.monitoring),
           log: say,
+          ...(k8s ? { executor: (await import('../kubernetes/jobs/executors.ts')).gamedayOnKubernetes(k8s, { seed: Number(o.seed), reporters, armLine: (await import('../chaos/gameday/gameday.ts')).armLine }) } : {}),
           signal,
           onArm: (i, n) => (position = `arm ${i}/${n}`),
         });

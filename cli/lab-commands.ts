@@ -38,11 +38,12 @@ function printInfo(info: LabInfo, topologyPorts: Map<string, string>): void {
 export function registerLabCommands(program: Command): void {
   program
     .command('install')
-    .description('install the real infrastructure: Redis (Debian package), CoreDNS and Toxiproxy (built with Go into .tools/)')
-    .action(async () => {
+    .description('install the real infrastructure: Redis, Prometheus, the blackbox exporter and Alertmanager (Debian packages), CoreDNS and Toxiproxy (built with Go into .tools/)')
+    .option('--kubernetes', 'also the single-node cluster: kube-apiserver, controller-manager, scheduler and kubelet built from their Go module (a few minutes the first time), Debian\'s etcd, containerd, runc and CNI plugins')
+    .action(async (o: { kubernetes?: boolean }) => {
       const started = Date.now();
-      const paths = await installTools(log);
-      for (const [name, path] of Object.entries(paths)) process.stdout.write(`  ${name.padEnd(17)} ${path}\n`);
+      const paths = await installTools(log, process.env, { kubernetes: o.kubernetes === true });
+      for (const [name, path] of Object.entries(paths)) process.stdout.write(`  ${name.padEnd(28)} ${path}\n`);
       log(`tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 
@@ -79,9 +80,13 @@ export function registerLabCommands(program: Command): void {
 
   program
     .command('down')
-    .description('stop everything `up` started, whichever shell ran it')
+    .description('stop everything `up` started, whichever shell ran it, and any Kubernetes Job a killed `--on kubernetes` run of this lab home left')
     .action(async () => {
-      const result = await labDown(labContext());
+      const settings = labContext();
+      const { deleteRecordedJob } = await import('../kubernetes/jobs/run-job.ts');
+      const jobs = await deleteRecordedJob(settings.home, log);
+      if (jobs.length) log(`deleted ${jobs.length} Kubernetes Job(s) a killed run left: ${jobs.join(', ')}`);
+      const result = await labDown(settings);
       if (!result.wasUp) {
         log('no lab is up; nothing to stop');
         return;

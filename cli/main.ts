@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../lab/errors.ts';
 import { registerImageCommands, registerLabCommands } from './lab-commands.ts';
 import { registerGameCommands } from './game-commands.ts';
+import { registerKubernetesCommands } from './kubernetes-commands.ts';
 import { registerGamedayCommands, registerReportCommands } from './gameday-commands.ts';
 import { registerRunCommands } from './run-commands.ts';
 import { registerSweepCommands } from './sweep-commands.ts';
@@ -19,6 +20,7 @@ registerImageCommands(program);
 registerRunCommands(program);
 registerGamedayCommands(program);
 registerGameCommands(program);
+registerKubernetesCommands(program);
 registerReportCommands(program);
 registerSweepCommands(program);
 

@@ -4,12 +4,13 @@ import { InputError } from '../lab/errors.ts';
 import { labContext } from '../lab/lab.ts';
 import { PROJECT_ROOT } from '../lab/paths.ts';
 import { log } from './lab-commands.ts';
+import { addOnKubernetesOptions, onKubernetes, type OnFlags } from './kubernetes-options.ts';
 import { abortOnSignals } from './signals.ts';
 
 const collect = (v: string, all: string[]) => [...all, v];
 
 export function registerSweepCommands(program: Command): void {
-  program
+  const sweep = program
     .command('sweep')
     .description('run a scenario over a grid of settings, every cell N times on fresh labs; writes sweep.json, sweep.md and sweep.html (a heatmap or curve with the prediction); resumable')
     .argument('<scenario>', 'a shipped scenario (race-map, herd-map, herd, …) or a YAML file')
@@ -19,8 +20,8 @@ export function registerSweepCommands(program: Command): void {
     .option('--set <key=value>', 'a setting for every cell; repeatable', collect, [])
     .option('--quick', "the scenario's quick settings (shorter windows, smaller fleet) and 2 runs per cell")
     .option('--out <dir>', 'folder for the sweep (default reports/sweep-<scenario>-<timestamp>); an existing sweep there is resumed')
-    .option('--runtime <name>', 'local or docker', 'local')
-    .action(async (name: string, o: { grid: string[]; repeat?: string; metric?: string; set: string[]; quick?: boolean; out?: string; runtime: string }) => {
+    .option('--runtime <name>', 'local or docker', 'local');
+  addOnKubernetesOptions(sweep).action(async (name: string, o: OnFlags & { grid: string[]; repeat?: string; metric?: string; set: string[]; quick?: boolean; out?: string; runtime: string }) => {
       const [{ parseGrid, cells }, { runSweep }, { renderSweepMarkdown, renderSweepHtml }, { parseRuntimeName }, fs] = await Promise.all([
         import('../chaos/sweep/grid.ts'),
         import('../chaos/sweep/sweep.ts'),
@@ -35,10 +36,19 @@ export function registerSweepCommands(program: Command): void {
       const runtime = parseRuntimeName(o.runtime);
       const outDir = resolve(o.out ?? join(PROJECT_ROOT, 'reports', `sweep-${name.replace(/[^a-z0-9-]/gi, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}`));
       const sets = o.set;
-      log(`sweep ${name}: ${cells(grid).length} cells × ${repeat} runs → ${outDir}`);
+      const lab = labContext();
       const { signal, dispose } = abortOnSignals(log);
       try {
-        const r = await runSweep({ scenario: name, grid, repeat, metric: o.metric, sets, quick, outDir, lab: labContext(), runtime, log: (l) => log(l), signal });
+        const k8s = await onKubernetes(o, lab, log, signal);
+        if (k8s && runtime !== 'local') throw new InputError('--runtime: a shard runs its lab with the local runtime inside its pod; leave --runtime out with --on kubernetes');
+        if (k8s && o.manifests) {
+          const [{ manifests, shardsOf }, { manifestsYaml }, { planSweep }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/sweep/sweep.ts')]);
+          process.stdout.write(manifestsYaml(manifests(k8s, 'sweep', shardsOf.sweep(planSweep({ scenario: name, grid, repeat, sets, quick, outDir: '/tmp/outage-lab-sweep' })))));
+          return;
+        }
+        log(`sweep ${name}: ${cells(grid).length} cells × ${repeat} runs → ${outDir}${k8s ? ` (on Kubernetes, ${k8s.parallel} at a time)` : ''}`);
+        const executor = k8s ? (await import('../kubernetes/jobs/executors.ts')).sweepOnKubernetes(k8s) : undefined;
+        const r = await runSweep({ scenario: name, grid, repeat, metric: o.metric, sets, quick, outDir, lab, runtime, log: (l) => log(l), signal, ...(executor ? { executor } : {}) });
         fs.writeFileSync(join(outDir, 'sweep.md'), renderSweepMarkdown(r));
         fs.writeFileSync(join(outDir, 'sweep.html'), renderSweepHtml(r));
         process.stdout.write(`\n${renderSweepMarkdown(r)}\n  ${join(outDir, 'sweep.json')}\n  ${join(outDir, 'sweep.md')}\n  ${join(outDir, 'sweep.html')}\n`);

@@ -11,7 +11,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from './paths.ts';
 
-const SOURCE_DIRS = ['services', 'lab', 'topology', 'dns', 'chaos', 'loadtests'];
+export const SOURCE_DIRS = ['services', 'lab', 'topology', 'dns', 'chaos', 'loadtests'];
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -22,9 +22,9 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-function sourcesHash(entries: readonly string[]): string {
+export function sourcesHash(entries: readonly string[], dirs: readonly string[] = SOURCE_DIRS): string {
   const hash = createHash('sha256').update(entries.join('\n'));
-  for (const d of SOURCE_DIRS) {
+  for (const d of dirs) {
     const dir = join(PROJECT_ROOT, d);
     if (!existsSync(dir)) continue;
     for (const f of sourceFiles(dir).sort()) {
@@ -40,8 +40,13 @@ export function bundlePath(dir: string, entry: string): string {
   return join(dir, entry.replace(/\.ts$/, '.mjs'));
 }
 
-/** Returns the folder holding an up-to-date bundle of every entry (paths relative to the project root). */
+/**
+ * Returns the folder holding an up-to-date bundle of every entry (paths relative to the project
+ * root). OUTAGE_LAB_BUNDLES names a folder of prebuilt bundles instead (the runner image, which
+ * holds no sources to build from).
+ */
 export async function ensureServiceBundles(entries: readonly string[]): Promise<string> {
+  if (process.env.OUTAGE_LAB_BUNDLES) return process.env.OUTAGE_LAB_BUNDLES;
   const buildRoot = join(PROJECT_ROOT, '.build');
   const dir = join(buildRoot, sourcesHash(entries));
   if (existsSync(join(dir, '.complete'))) return dir;
@@ -71,7 +76,7 @@ export async function ensureServiceBundles(entries: readonly string[]): Promise<
   // Keep the build folder small: drop bundles of older sources.
   for (const old of readdirSync(buildRoot)) {
     const p = join(buildRoot, old);
-    if (p !== dir && !old.endsWith('.tmp') && Date.now() - statSync(p).mtimeMs > 60_000) await rm(p, { recursive: true, force: true });
+    if (p !== dir && /^[0-9a-f]{16}$/.test(old) && Date.now() - statSync(p).mtimeMs > 60_000) await rm(p, { recursive: true, force: true });
   }
   return dir;
 }

@@ -12,13 +12,40 @@ import { buildTopology } from '../topology/topology.ts';
 import { PROJECT_ROOT, toolsDir } from './paths.ts';
 import { ensureServiceBundles } from './service-bundles.ts';
 
-export type ProgramName = 'redis-server' | 'coredns' | 'toxiproxy-server' | 'prometheus' | 'promtool' | 'prometheus-blackbox-exporter' | 'prometheus-alertmanager' | 'amtool';
+export type ProgramName =
+  | 'redis-server'
+  | 'coredns'
+  | 'toxiproxy-server'
+  | 'prometheus'
+  | 'promtool'
+  | 'prometheus-blackbox-exporter'
+  | 'prometheus-alertmanager'
+  | 'amtool'
+  | KubernetesProgram;
+
+/** The single-node cluster's programs (`outage-lab cluster up`), installed only when asked for. */
+export type KubernetesProgram = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubelet' | 'etcd' | 'containerd' | 'ctr' | 'runc' | 'cni-loopback' | 'outage-lab-pause';
+
+/** What a lab runs (in either runtime); the Kubernetes group runs the cluster, not a lab. */
+export type LabProgram = Exclude<ProgramName, KubernetesProgram>;
+
+/** The Kubernetes the cluster is built from (its Go module, with each staging module pinned). */
+export const KUBERNETES_VERSION = 'v1.34.3';
+const kubeVersionFlags = ['-X', `k8s.io/component-base/version.gitVersion=${KUBERNETES_VERSION}`, '-X', 'k8s.io/component-base/version.gitMajor=1', '-X', 'k8s.io/component-base/version.gitMinor=34', '-X', `k8s.io/client-go/pkg/version.gitVersion=${KUBERNETES_VERSION}`];
+const kube = (cmd: string): ProgramInfo => ({
+  envVar: `OUTAGE_LAB_${cmd.toUpperCase().replace(/-/g, '_')}`,
+  what: cmd,
+  group: 'kubernetes',
+  go: { moduleDir: 'tools/kubernetes', pkg: `k8s.io/kubernetes/cmd/${cmd}`, ldflags: kubeVersionFlags },
+});
 
 interface GoBuild {
   /** The Go module (under tools/) that pins the upstream version. */
   readonly moduleDir: string;
   /** What to build inside it. */
   readonly pkg: string;
+  /** Linker flags beyond -s -w (e.g. the version a binary reports). */
+  readonly ldflags?: readonly string[];
 }
 
 interface ProgramInfo {
@@ -28,6 +55,10 @@ interface ProgramInfo {
   readonly aptPackage?: string;
   /** The package's install would start its own daemon (on 0.0.0.0): installed with services held off. */
   readonly aptStartsDaemon?: boolean;
+  /** Where the package puts it when that is not on PATH (the CNI plugins). */
+  readonly fixedPath?: string;
+  /** Installed only when this group is asked for (`install --kubernetes`, `cluster up`). */
+  readonly group?: 'kubernetes';
 }
 
 export const PROGRAMS: Record<ProgramName, ProgramInfo> = {
@@ -44,6 +75,19 @@ export const PROGRAMS: Record<ProgramName, ProgramInfo> = {
   'prometheus-blackbox-exporter': { envVar: 'OUTAGE_LAB_BLACKBOX_EXPORTER', what: 'the Prometheus blackbox exporter', aptPackage: 'prometheus-blackbox-exporter', aptStartsDaemon: true },
   'prometheus-alertmanager': { envVar: 'OUTAGE_LAB_ALERTMANAGER', what: 'Prometheus Alertmanager', aptPackage: 'prometheus-alertmanager', aptStartsDaemon: true },
   amtool: { envVar: 'OUTAGE_LAB_AMTOOL', what: "Alertmanager's amtool", aptPackage: 'prometheus-alertmanager', aptStartsDaemon: true },
+  // The single-node Kubernetes (`outage-lab cluster up`): built from its Go module, and Debian's
+  // etcd, containerd, runc and CNI plugins.
+  'kube-apiserver': kube('kube-apiserver'),
+  'kube-controller-manager': kube('kube-controller-manager'),
+  'kube-scheduler': kube('kube-scheduler'),
+  kubelet: kube('kubelet'),
+  etcd: { envVar: 'OUTAGE_LAB_ETCD', what: 'etcd', aptPackage: 'etcd-server', aptStartsDaemon: true, group: 'kubernetes' },
+  containerd: { envVar: 'OUTAGE_LAB_CONTAINERD', what: 'containerd', aptPackage: 'containerd', aptStartsDaemon: true, group: 'kubernetes' },
+  ctr: { envVar: 'OUTAGE_LAB_CTR', what: "containerd's ctr", aptPackage: 'containerd', aptStartsDaemon: true, group: 'kubernetes' },
+  runc: { envVar: 'OUTAGE_LAB_RUNC', what: 'runc', aptPackage: 'runc', group: 'kubernetes' },
+  'cni-loopback': { envVar: 'OUTAGE_LAB_CNI_LOOPBACK', what: 'the loopback CNI plugin', aptPackage: 'containernetworking-plugins', fixedPath: '/usr/lib/cni/loopback', group: 'kubernetes' },
+  // The pod sandbox's pause program: ours, a static Go program that waits for SIGTERM.
+  'outage-lab-pause': { envVar: 'OUTAGE_LAB_PAUSE', what: 'the pause program', group: 'kubernetes', go: { moduleDir: 'tools/pause', pkg: '.' } },
 };
 
 function isExecutable(path: string): boolean {
@@ -89,7 +133,7 @@ export function resolveProgram(name: ProgramName, env: NodeJS.ProcessEnv = proce
   const built = builtPath(name, env);
   if (info.go && isExecutable(built)) return built;
   if (info.aptPackage) {
-    const onPath = findOnPath(name, env);
+    const onPath = info.fixedPath ? (isExecutable(info.fixedPath) ? info.fixedPath : undefined) : findOnPath(name, env);
     if (onPath) return onPath;
     throw new UserError(
       `${info.what} not found (no ${name} on PATH): run \`npx outage-lab install\` (installs Debian's ${info.aptPackage}, needs root) or \`sudo apt-get install ${info.aptPackage}\`, or set ${info.envVar} to an existing ${name} binary`,
@@ -109,7 +153,7 @@ function findGo(env: NodeJS.ProcessEnv): string | undefined {
 /** A fingerprint of what a Go build depends on: its module files and the Go version. */
 function buildStamp(go: GoBuild, goVersion: string): string {
   const dir = join(PROJECT_ROOT, go.moduleDir);
-  const hash = createHash('sha256').update(goVersion).update(go.pkg);
+  const hash = createHash('sha256').update(goVersion).update(go.pkg).update((go.ldflags ?? []).join(' '));
   for (const f of readdirSync(dir).sort()) {
     if (f === 'go.mod' || f === 'go.sum' || f.endsWith('.go')) hash.update(f).update(readFileSync(join(dir, f)));
   }
@@ -150,7 +194,7 @@ async function buildWithGo(name: ProgramName, env: NodeJS.ProcessEnv, log: Log):
   const stop = heartbeat(log, `${name}`, () => `${downloads} modules downloaded, ${packages} packages compiled`);
   const started = Date.now();
   try {
-    const child = execa(goBin, ['build', '-v', '-trimpath', '-ldflags=-s -w', '-o', tmp, go.pkg], {
+    const child = execa(goBin, ['build', '-v', '-trimpath', `-ldflags=-s -w ${(go.ldflags ?? []).join(' ')}`.trim(), '-o', tmp, go.pkg], {
       cwd: join(PROJECT_ROOT, go.moduleDir),
       env: { ...env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
       all: true,
@@ -212,11 +256,19 @@ async function installWithApt(names: readonly ProgramName[], env: NodeJS.Process
   }
 }
 
-/** Makes every program resolvable, installing or building what is missing, and bundles our services. */
-export async function installTools(log: Log, env: NodeJS.ProcessEnv = process.env): Promise<Record<ProgramName, string>> {
-  const out = {} as Record<ProgramName, string>;
-  const names = Object.keys(PROGRAMS) as ProgramName[];
-  const fromApt = names.filter((n) => !fromEnv(n, env) && !PROGRAMS[n].go && !findOnPath(n, env));
+const present = (n: ProgramName, env: NodeJS.ProcessEnv) => {
+  const info = PROGRAMS[n];
+  return info.fixedPath ? isExecutable(info.fixedPath) : findOnPath(n, env) !== undefined;
+};
+
+/**
+ * Makes every program resolvable, installing or building what is missing, and bundles our
+ * services. The Kubernetes group (a few minutes of Go build the first time) only with `kubernetes`.
+ */
+export async function installTools(log: Log, env: NodeJS.ProcessEnv = process.env, opts: { kubernetes?: boolean } = {}): Promise<Partial<Record<ProgramName, string>>> {
+  const out: Partial<Record<ProgramName, string>> = {};
+  const names = (Object.keys(PROGRAMS) as ProgramName[]).filter((n) => PROGRAMS[n].group === undefined || (PROGRAMS[n].group === 'kubernetes' && opts.kubernetes));
+  const fromApt = names.filter((n) => !fromEnv(n, env) && !PROGRAMS[n].go && !present(n, env));
   if (fromApt.length) await installWithApt(fromApt, env, log);
   for (const name of names) {
     const info = PROGRAMS[name];
@@ -226,7 +278,7 @@ export async function installTools(log: Log, env: NodeJS.ProcessEnv = process.en
     } else if (info.go) {
       await buildWithGo(name, env, log);
     } else if (!fromApt.includes(name)) {
-      log(`${name}: found ${findOnPath(name, env)}`);
+      log(`${name}: found ${resolveProgram(name, env)}`);
     }
     out[name] = resolveProgram(name, env);
   }

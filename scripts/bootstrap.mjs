@@ -32,7 +32,8 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   say('installing npm dependencies (npm ci)…');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
-run(process.execPath, [join(root, 'bin', 'outage-lab.js'), 'install']);
+// The tests also need the single-node Kubernetes (built once, cached in .tools/).
+run(process.execPath, [join(root, 'bin', 'outage-lab.js'), 'install', ...(forTests ? ['--kubernetes'] : [])]);
 
 if (forTests) {
   const missing = [['chromium', 'chromium'], ['dockerd', 'docker.io']].filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg);

@@ -19,6 +19,21 @@ import { gate, readBaseline, type GateResult } from './gate.ts';
 
 export const GAMEDAY_SCENARIO = 'us-east-1';
 
+/** An arm to run: its definition, its scenario, its folder and what the live display expects. */
+export interface ArmRun {
+  readonly arm: ArmDef;
+  readonly scenario: Scenario;
+  readonly outDir: string;
+  readonly expectedMs: number;
+}
+
+/**
+ * What carries out the arms: the local executor runs them back to back on this machine; another
+ * (a Kubernetes Indexed Job, kubernetes/jobs/) runs them as shards. Either returns each finished
+ * arm's RunResult (its summary and history) in order, stopping at an interrupted one.
+ */
+export type ArmExecutor = (arms: readonly ArmRun[]) => Promise<RunResult[]>;
+
 export interface GamedayOptions {
   readonly arms: readonly string[];
   readonly quick: boolean;
@@ -40,6 +55,8 @@ export interface GamedayOptions {
   readonly signal?: AbortSignal;
   /** "arm 2/4", for the live display. */
   readonly onArm?: (index: number, of: number) => void;
+  /** Default: the local executor. */
+  readonly executor?: ArmExecutor;
 }
 
 export interface GamedayOutcome {
@@ -75,6 +92,41 @@ export function resolveArms(names: readonly string[]): ArmDef[] {
   });
 }
 
+/** One line on how an arm went. */
+export function armLine(run: RunResult): string {
+  const s = run.summary;
+  return `arm ${run.name}: ${s.verdict.toUpperCase()} (${s.status}) — ${s.metastable ? 'metastable, ' : ''}recovered by ${s.recoveredBy ?? 'nothing'}, time to recover ${s.recovery.ttrMs ?? '—'} ms, re-established in ${s.leases.reestablishMs ?? '—'} ms`;
+}
+
+/** The arms back to back on fresh labs on this machine, with the live display. */
+function localArms(opts: GamedayOptions): ArmExecutor {
+  return async (planned) => {
+    const runs: RunResult[] = [];
+    for (const [i, p] of planned.entries()) {
+      if (opts.signal?.aborted) break;
+      opts.onArm?.(i + 1, planned.length);
+      opts.log(`arm ${i + 1}/${planned.length}: ${p.arm.name} — ${p.arm.description}`);
+      const run = await runScenarioWithHistory(p.scenario, {
+        seed: opts.seed,
+        outDir: p.outDir,
+        lab: opts.lab,
+        log: () => {},
+        signal: opts.signal,
+        runtime: opts.runtime,
+        load: opts.load,
+        monitoring: opts.monitoring,
+        reporters: [...opts.live, ...opts.reporters],
+        label: p.arm.name,
+        expectedMs: p.expectedMs,
+      });
+      runs.push(run);
+      opts.log(armLine(run));
+      if (run.summary.status === 'interrupted') break;
+    }
+    return runs;
+  };
+}
+
 export async function runGameday(opts: GamedayOptions): Promise<GamedayOutcome> {
   // Validate everything before the first lab starts.
   const arms = resolveArms(opts.arms);
@@ -88,34 +140,9 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayOutcome> 
 
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const runs: RunResult[] = [];
-  const runDirs: string[] = [];
-  for (const [i, arm] of arms.entries()) {
-    if (opts.signal?.aborted) break;
-    opts.onArm?.(i + 1, arms.length);
-    const outDir = join(opts.outDir, 'arms', arm.name);
-    opts.log(`arm ${i + 1}/${arms.length}: ${arm.name} — ${arm.description}`);
-    const run = await runScenarioWithHistory(scenarios[i]!, {
-      seed: opts.seed,
-      outDir,
-      lab: opts.lab,
-      log: () => {},
-      signal: opts.signal,
-      runtime: opts.runtime,
-      load: opts.load,
-      monitoring: opts.monitoring,
-      reporters: [...opts.live, ...opts.reporters],
-      label: arm.name,
-      expectedMs: arm.expectedMs[opts.quick ? 'quick' : 'full'],
-    });
-    runs.push(run);
-    runDirs.push(relative(opts.outDir, outDir));
-    const s = run.summary;
-    opts.log(
-      `arm ${arm.name}: ${s.verdict.toUpperCase()} (${s.status}) — ${s.metastable ? 'metastable, ' : ''}recovered by ${s.recoveredBy ?? 'nothing'}, time to recover ${s.recovery.ttrMs ?? '—'} ms, re-established in ${s.leases.reestablishMs ?? '—'} ms`,
-    );
-    if (s.status === 'interrupted') break;
-  }
+  const planned: ArmRun[] = arms.map((arm, i) => ({ arm, scenario: scenarios[i]!, outDir: join(opts.outDir, 'arms', arm.name), expectedMs: arm.expectedMs[opts.quick ? 'quick' : 'full'] }));
+  const runs = await (opts.executor ?? localArms(opts))(planned);
+  const runDirs = planned.slice(0, runs.length).map((p) => relative(opts.outDir, p.outDir));
   if (runs.length === 0) throw new InputError('interrupted before the first arm finished: nothing to report');
 
   const done = arms.slice(0, runs.length);

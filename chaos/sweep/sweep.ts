@@ -13,7 +13,7 @@ import type { RuntimeName } from '../../lab/runtimes/index.ts';
 import { jsonReporter } from '../reporters/json.ts';
 import { runScenario } from '../run/pipeline.ts';
 import type { RunSummary } from '../run/journal.ts';
-import { loadScenario } from '../scenario.ts';
+import { loadScenario, type Scenario } from '../scenario.ts';
 import { cellId, cells as allCells, cellSets, type Cell, type Grid } from './grid.ts';
 import { metricByName, type Metric, type MetricValue } from './metrics/index.ts';
 import { predict, type Prediction } from './predictions/index.ts';
@@ -49,6 +49,22 @@ export interface SweepResult {
   readonly runsMs: number;
 }
 
+/** One run of a sweep: a cell's scenario with one seed, and the folder its summary goes to. */
+export interface SweepRun {
+  readonly index: number;
+  readonly cell: Cell;
+  readonly seed: number;
+  readonly scenario: Scenario;
+  readonly dir: string;
+}
+
+/**
+ * What carries out a sweep's runs: the local executor runs them one after another on this machine;
+ * another (the Kubernetes Indexed Job, kubernetes/jobs/) runs them elsewhere. Either writes each
+ * run's summary.json into its folder and calls `record` as it finishes.
+ */
+export type SweepExecutor = (runs: readonly SweepRun[], record: (run: SweepRun, summary: RunSummary, ms: number) => void) => Promise<void>;
+
 export interface SweepOptions {
   readonly scenario: string;
   readonly grid: Grid;
@@ -61,6 +77,8 @@ export interface SweepOptions {
   readonly runtime?: RuntimeName;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** Default: the local executor, one run after another on this machine. */
+  readonly executor?: SweepExecutor;
 }
 
 interface Plan {
@@ -81,6 +99,32 @@ function aggregate(metric: Metric, values: MetricValue[]): Pick<SweepCell, 'rate
   const classes: Record<string, number> = Object.fromEntries((metric.classes ?? []).map((c) => [c, 0]));
   for (const v of values) if (typeof v === 'string') classes[v] = (classes[v] ?? 0) + 1;
   return { rate: null, median: null, classes };
+}
+
+/** Every run of a sweep (each cell's scenario validated), as an executor would get them from scratch. */
+export function planSweep(opts: Pick<SweepOptions, 'scenario' | 'grid' | 'repeat' | 'sets' | 'quick' | 'outDir'>): SweepRun[] {
+  const list = allCells(opts.grid);
+  return list.flatMap((cell, index) => {
+    const scenario = loadScenario(opts.scenario, [...opts.sets, ...cellSets(cell)], { quick: opts.quick });
+    return Array.from({ length: opts.repeat }, (_, k) => ({ index, cell, seed: k + 1, scenario, dir: join(opts.outDir, 'runs', cellId(cell), `seed-${k + 1}`) }));
+  });
+}
+
+/** Runs one after another on this machine, each on a fresh lab; an interrupt stops after the current run (whose folder is removed). */
+function localExecutor(opts: SweepOptions): SweepExecutor {
+  return async (runs, record) => {
+    for (const run of runs) {
+      if (opts.signal?.aborted) return;
+      rmSync(run.dir, { recursive: true, force: true }); // an unfinished run from an interrupted sweep
+      const t0 = performance.now();
+      const s = await runScenario(run.scenario, { seed: run.seed, outDir: run.dir, lab: opts.lab, log: () => {}, signal: opts.signal, runtime: opts.runtime, reporters: [jsonReporter] });
+      if (s.status === 'interrupted') {
+        rmSync(run.dir, { recursive: true, force: true });
+        return;
+      }
+      record(run, s, performance.now() - t0);
+    }
+  };
 }
 
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
@@ -144,33 +188,26 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   let done = summaries.flat().filter(Boolean).length;
   const runTimes: number[] = [];
   if (done) opts.log(`${done} of ${total} runs already done`);
+  const pending: SweepRun[] = [];
   for (const [i, cell] of list.entries()) {
-    for (let seed = 1; seed <= opts.repeat; seed++) {
-      if (summaries[i]![seed - 1] || opts.signal?.aborted) continue;
-      const dir = runDir(i, seed);
-      rmSync(dir, { recursive: true, force: true }); // an unfinished run from an interrupted sweep
-      const t0 = performance.now();
-      const s = await runScenario(scenarios[i]!, { seed, outDir: dir, lab: opts.lab, log: () => {}, signal: opts.signal, runtime: opts.runtime, reporters: [jsonReporter] });
-      const ms = performance.now() - t0;
-      if (s.status === 'interrupted') {
-        rmSync(dir, { recursive: true, force: true });
-        break;
-      }
-      runTimes.push(ms);
-      writeFileSync(join(dir, 'wall-ms'), String(Math.round(ms)));
-      if (s.status === 'completed') {
-        summaries[i]![seed - 1] = s;
-        costs[i]!.push(ms);
-      }
-      done++;
-      save();
-      const left = total - done;
-      const eta = left * (runTimes.reduce((a, b) => a + b, 0) / runTimes.length);
-      opts.log(
-        `cell ${i + 1}/${list.length} (${cellSets(cell).join(', ')}) run ${seed}/${opts.repeat}: ${JSON.stringify(metric.value(s))}${s.status !== 'completed' ? ` (${s.status}: not counted)` : ''} — ${(ms / 1000).toFixed(1)} s; ${done}/${total} done, about ${Math.ceil(eta / 60_000)} min left`,
-      );
-    }
+    for (let seed = 1; seed <= opts.repeat; seed++) if (!summaries[i]![seed - 1]) pending.push({ index: i, cell, seed, scenario: scenarios[i]!, dir: runDir(i, seed) });
   }
+  const record = (run: SweepRun, s: RunSummary, ms: number) => {
+    runTimes.push(ms);
+    writeFileSync(join(run.dir, 'wall-ms'), String(Math.round(ms)));
+    if (s.status === 'completed') {
+      summaries[run.index]![run.seed - 1] = s;
+      costs[run.index]!.push(ms);
+    }
+    done++;
+    save();
+    const left = total - done;
+    const eta = left * (runTimes.reduce((a, b) => a + b, 0) / runTimes.length);
+    opts.log(
+      `cell ${run.index + 1}/${list.length} (${cellSets(run.cell).join(', ')}) run ${run.seed}/${opts.repeat}: ${JSON.stringify(metric.value(s))}${s.status !== 'completed' ? ` (${s.status}: not counted)` : ''} — ${(ms / 1000).toFixed(1)} s; ${done}/${total} done, about ${Math.ceil(eta / 60_000)} min left`,
+    );
+  };
+  await (opts.executor ?? localExecutor(opts))(pending, record);
   save();
   return result();
 }

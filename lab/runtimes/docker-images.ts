@@ -17,7 +17,7 @@ import { dirname, join, relative } from 'node:path';
 import type Docker from 'dockerode';
 import { UserError } from '../errors.ts';
 import { PROJECT_ROOT } from '../paths.ts';
-import { resolveProgram, type ProgramName } from '../tools.ts';
+import { resolveProgram, type LabProgram } from '../tools.ts';
 import { APP_DIR, IN_IMAGE, type ImageName } from './image-names.ts';
 
 export const IMAGE_PREFIX = 'outage-lab';
@@ -39,8 +39,8 @@ export function sharedLibraries(binary: string): string[] {
   return libs;
 }
 
-interface ImagePlan {
-  readonly name: ImageName;
+export interface ImagePlan {
+  readonly name: string;
   readonly tag: string;
   /** The Dockerfile's text. */
   readonly dockerfile: string;
@@ -58,18 +58,18 @@ function hashOf(parts: readonly string[], files: Record<string, string>): string
   return h.digest('hex').slice(0, 16);
 }
 
-function rootfsOf(binary: string, inImage: string): Record<string, string> {
+export function rootfsOf(binary: string, inImage: string): Record<string, string> {
   const files: Record<string, string> = { [`rootfs${inImage}`]: realpathSync(binary) };
   for (const lib of sharedLibraries(binary)) files[`rootfs${lib}`] = realpathSync(lib);
   return files;
 }
 
-function plan(name: ImageName, dockerfile: string, files: Record<string, string>, base = ''): ImagePlan {
+export function plan(name: string, dockerfile: string, files: Record<string, string>, base = ''): ImagePlan {
   return { name, tag: `${IMAGE_PREFIX}/${name}:${hashOf([dockerfile, base], files)}`, dockerfile, files };
 }
 
 /** Every regular file under a folder of this machine, as rootfs entries at the same path. */
-function tree(dir: string): Record<string, string> {
+export function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
@@ -80,7 +80,7 @@ function tree(dir: string): Record<string, string> {
 }
 
 /** A Debian binary and the shared libraries it links, at the same path in the image, with the data folders it reads. */
-const debian = (name: ImageName, program: ProgramName, env: NodeJS.ProcessEnv, data: readonly string[] = []) => () =>
+const debian = (name: ImageName, program: LabProgram, env: NodeJS.ProcessEnv, data: readonly string[] = []) => () =>
   plan(name, 'FROM scratch\nCOPY rootfs/ /\n', { ...rootfsOf(resolveProgram(program, env), IN_IMAGE[program]), ...Object.assign({}, ...data.map(tree)) });
 
 /** Every image a lab can need, planned (with tags from their inputs) only when asked for. */
@@ -108,7 +108,7 @@ export function imagePlans(bundleDir: string, env: NodeJS.ProcessEnv): Record<Im
   };
 }
 
-async function exists(docker: Docker, tag: string): Promise<boolean> {
+export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
   try {
     await docker.getImage(tag).inspect();
     return true;
@@ -117,7 +117,7 @@ async function exists(docker: Docker, tag: string): Promise<boolean> {
   }
 }
 
-async function build(docker: Docker, p: ImagePlan, log: (line: string) => void): Promise<void> {
+export async function buildImage(docker: Docker, p: ImagePlan, log: (line: string) => void): Promise<void> {
   const ctx = join(PROJECT_ROOT, '.build', 'images', p.tag.replace(/[/:]/g, '_'));
   rmSync(ctx, { recursive: true, force: true });
   mkdirSync(ctx, { recursive: true });
@@ -153,7 +153,7 @@ export async function ensureImages(docker: Docker, bundleDir: string, env: NodeJ
   for (const name of Object.keys(plans) as ImageName[]) {
     if (!wanted.has(name)) continue;
     const p = plans[name]();
-    if (!(await exists(docker, p.tag))) await build(docker, p, log);
+    if (!(await imageExists(docker, p.tag))) await buildImage(docker, p, log);
     tags[name] = p.tag;
   }
   return tags;

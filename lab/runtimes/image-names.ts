@@ -1,9 +1,9 @@
 /** Which image runs which program, and where the program sits inside it (shared by the Docker runtime and compose/). */
-import type { ProgramName } from '../tools.ts';
+import type { LabProgram } from '../tools.ts';
 
 export type ImageName = 'node' | 'services' | 'redis' | 'coredns' | 'toxiproxy' | 'prometheus' | 'blackbox' | 'alertmanager';
 
-export const IN_IMAGE: Record<ProgramName | 'node', string> = {
+export const IN_IMAGE: Record<LabProgram | 'node', string> = {
   node: '/usr/bin/node',
   'redis-server': '/usr/bin/redis-server',
   coredns: '/coredns',
@@ -18,7 +18,7 @@ export const IN_IMAGE: Record<ProgramName | 'node', string> = {
 /** Where the services' bundles are inside outage-lab/services. */
 export const APP_DIR = '/app';
 
-const IMAGE_OF: Record<ProgramName | 'node', ImageName> = {
+const IMAGE_OF: Record<LabProgram | 'node', ImageName> = {
   node: 'services',
   'redis-server': 'redis',
   coredns: 'coredns',
@@ -30,6 +30,6 @@ const IMAGE_OF: Record<ProgramName | 'node', ImageName> = {
   amtool: 'alertmanager',
 };
 
-export function imageFor(program: ProgramName | 'node'): ImageName {
+export function imageFor(program: LabProgram | 'node'): ImageName {
   return IMAGE_OF[program];
 }

@@ -22,7 +22,7 @@ const pidOf = (c: StartedComponent): { pid: number; startTicks: number } => {
   return c.handle;
 };
 
-function signalGroup(pid: number, sig: NodeJS.Signals): void {
+export function signalGroup(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(-pid, sig);
   } catch {
@@ -32,6 +32,50 @@ function signalGroup(pid: number, sig: NodeJS.Signals): void {
       /* already gone */
     }
   }
+}
+
+/**
+ * Starts a program detached in its own process group, its output appended to `logFile`; returns
+ * its pid and kernel start time (a handle that survives pid reuse). Shared with the cluster.
+ */
+export async function startProcess(o: { name: string; file: string; args: readonly string[]; env: NodeJS.ProcessEnv; logFile: string; cwd?: string }): Promise<{ pid: number; startTicks: number }> {
+  const fd = openSync(o.logFile, 'a');
+  let child;
+  try {
+    child = spawn(o.file, o.args, { cwd: o.cwd ?? PROJECT_ROOT, env: o.env, detached: true, stdio: ['ignore', fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
+  const pid = child.pid;
+  if (pid === undefined) {
+    const err = await new Promise<Error>((resolve) => child.once('error', resolve));
+    throw new UserError(`cannot start ${o.name} (${o.file}): ${err.message}`);
+  }
+  child.on('error', () => {});
+  child.unref();
+  // The kernel records the start time at fork; read it until /proc shows the new process.
+  let startTicks = processStartTicks(pid);
+  for (let i = 0; startTicks === undefined && i < 20; i++) {
+    await sleep(5);
+    startTicks = processStartTicks(pid);
+  }
+  if (startTicks === undefined) throw new UserError(`${o.name} exited immediately after starting; see ${o.logFile}`);
+  return { pid, startTicks };
+}
+
+/** SIGTERM to the process group, SIGKILL after `graceMs`; resolves once it is gone. */
+export async function stopProcess(pid: number, startTicks: number, graceMs = 5000): Promise<void> {
+  const alive = () => isSameProcessAlive(pid, startTicks);
+  if (!alive()) return;
+  signalGroup(pid, 'SIGCONT'); // a paused process cannot act on SIGTERM
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!alive()) return;
+    await sleep(20);
+  }
+  signalGroup(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && alive(); i++) await sleep(20);
 }
 
 export class LocalRuntime implements Runtime {
@@ -58,34 +102,7 @@ export class LocalRuntime implements Runtime {
   async start(spec: ProcessSpec, logDir: string, labels: LabLabels): Promise<StartedComponent> {
     const { file, args } = this.command(spec);
     const logFile = join(logDir, `${spec.name}.log`);
-    const fd = openSync(logFile, 'a');
-    let child;
-    try {
-      child = spawn(file, args, {
-        cwd: PROJECT_ROOT,
-        env: { ...this.env, ...spec.env, [ENV_LABEL_LAB]: labels.lab, [ENV_LABEL_RUN]: labels.run },
-        detached: true,
-        stdio: ['ignore', fd, fd],
-      });
-    } finally {
-      closeSync(fd);
-    }
-    const pid = child.pid;
-    if (pid === undefined) {
-      const err = await new Promise<Error>((resolve) => child.once('error', resolve));
-      throw new UserError(`cannot start ${spec.name} (${file}): ${err.message}`);
-    }
-    child.on('error', () => {});
-    child.unref();
-    // The kernel records the start time at fork; read it until /proc shows the new process.
-    let startTicks = processStartTicks(pid);
-    for (let i = 0; startTicks === undefined && i < 20; i++) {
-      await sleep(5);
-      startTicks = processStartTicks(pid);
-    }
-    if (startTicks === undefined) {
-      throw new UserError(`${spec.name} exited immediately after starting; see ${logFile}`);
-    }
+    const { pid, startTicks } = await startProcess({ name: spec.name, file, args, env: { ...this.env, ...spec.env, [ENV_LABEL_LAB]: labels.lab, [ENV_LABEL_RUN]: labels.run }, logFile });
     return { name: spec.name, address: spec.address, port: spec.port, handle: { kind: 'process', pid, startTicks }, logFile, ready: spec.ready, spec };
   }
 
@@ -95,17 +112,8 @@ export class LocalRuntime implements Runtime {
   }
 
   async stop(c: StartedComponent, graceMs = 5000): Promise<void> {
-    if (!(await this.isAlive(c))) return;
-    const { pid } = pidOf(c);
-    signalGroup(pid, 'SIGCONT'); // a paused process cannot act on SIGTERM
-    signalGroup(pid, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (Date.now() < deadline) {
-      if (!(await this.isAlive(c))) return;
-      await sleep(20);
-    }
-    signalGroup(pid, 'SIGKILL');
-    for (let i = 0; i < 100 && (await this.isAlive(c)); i++) await sleep(20);
+    const { pid, startTicks } = pidOf(c);
+    await stopProcess(pid, startTicks, graceMs);
   }
 
   async signal(c: StartedComponent, sig: ProcessSignal): Promise<void> {

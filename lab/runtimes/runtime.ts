@@ -5,7 +5,7 @@
  * runtime and serialisable, so `outage-lab down` from another shell (or after a crash) can stop
  * it. Every component carries the lab's labels, so leftovers are found by label, not by pid alone.
  */
-import type { ProgramName } from '../tools.ts';
+import type { LabProgram } from '../tools.ts';
 
 export type ReadyProbe =
   | { readonly kind: 'redis'; readonly address: string; readonly port: number }
@@ -18,7 +18,7 @@ export type ReadyProbe =
 export interface ProcessSpec {
   readonly name: string;
   /** A real infrastructure binary, or "node" for one of our TypeScript services. */
-  readonly program: ProgramName | 'node';
+  readonly program: LabProgram | 'node';
   /** For "node": the entry module relative to the project root; otherwise unused. */
   readonly entry?: string;
   readonly args: readonly string[];

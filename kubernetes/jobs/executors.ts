@@ -1,0 +1,122 @@
+/**
+ * `--on kubernetes`: a sweep's runs, or a game day's arms, as the shards of one Indexed Job. The
+ * sweep and the game day stay what they are — same validation, same analysis, same reports; only
+ * who carries out the runs changes (their executor). Each shard's files come back into the same
+ * folders a local run writes, so a sweep resumes and `outage-lab report` re-analyses as always.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { ArmExecutor, ArmRun } from '../../chaos/gameday/gameday.ts';
+import { readHistory } from '../../chaos/history.ts';
+import type { Reporter, RunResult } from '../../chaos/reporters/reporter.ts';
+import type { RunSummary } from '../../chaos/run/journal.ts';
+import type { SweepExecutor, SweepRun } from '../../chaos/sweep/sweep.ts';
+import { InputError, UserError } from '../../lab/errors.ts';
+import { clusterRoot } from '../cluster/cluster.ts';
+import { clusterLayout } from '../cluster/files.ts';
+import { jobManifest, namespaceManifest, ownerOf, type JobSpec } from './manifests.ts';
+import { runJob, type KubeTarget } from './run-job.ts';
+import type { Shard } from './shard.ts';
+
+export interface KubeRun {
+  readonly target: KubeTarget;
+  readonly image: string;
+  readonly pullPolicy: JobSpec['pullPolicy'];
+  readonly parallel: number;
+  readonly home: string;
+  readonly log: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Where to run: --kubeconfig, else $KUBECONFIG, else the lab's own cluster (`outage-lab cluster
+ * up`), else ~/.kube/config; the image: --image, else the lab cluster's runner image (imported
+ * there, never pulled).
+ */
+export function kubeRun(o: { kubeconfig?: string; namespace: string; image?: string; parallel: number; home: string; env: NodeJS.ProcessEnv; log: (line: string) => void; signal?: AbortSignal; manifestsOnly?: boolean }): KubeRun {
+  const local = clusterLayout(clusterRoot(o.home));
+  const kubeconfig = o.kubeconfig ?? o.env.KUBECONFIG ?? (existsSync(local.kubeconfig) ? local.kubeconfig : join(homedir(), '.kube', 'config'));
+  if (!existsSync(kubeconfig) && !(o.manifestsOnly && o.image)) throw new InputError(`--kubeconfig: ${kubeconfig} does not exist: give --kubeconfig FILE, or start the lab's own cluster with \`outage-lab cluster up\``);
+  let image = o.image;
+  let pullPolicy: JobSpec['pullPolicy'] = 'IfNotPresent';
+  if (!image) {
+    const state = existsSync(local.state) && kubeconfig === local.kubeconfig ? (JSON.parse(readFileSync(local.state, 'utf8')) as { images?: { runner?: string } }) : undefined;
+    if (!state?.images?.runner) throw new InputError('--image: name the runner image (outage-lab/runner, pushed to a registry your cluster pulls from); only the lab\'s own cluster has it without one');
+    image = state.images.runner;
+    pullPolicy = 'Never';
+  }
+  return { target: { kubeconfig, namespace: o.namespace }, image, pullPolicy, parallel: o.parallel, home: o.home, log: o.log, ...(o.signal ? { signal: o.signal } : {}) };
+}
+
+const newId = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+
+function spec(k: KubeRun, kind: JobSpec['kind'], shards: readonly Shard[]): JobSpec {
+  return { kind, id: newId(), namespace: k.target.namespace, image: k.image, pullPolicy: k.pullPolicy, completions: shards.length, parallelism: Math.min(k.parallel, shards.length), owner: ownerOf(k.home), shards };
+}
+
+const sweepShards = (runs: readonly SweepRun[]): Shard[] => runs.map((r) => ({ label: `cell ${r.index + 1} seed ${r.seed}`, scenario: r.scenario as unknown as Record<string, unknown>, seed: r.seed, withTimeline: false }));
+const armShards = (arms: readonly ArmRun[], seed: number): Shard[] => arms.map((a) => ({ label: a.arm.name, scenario: a.scenario as unknown as Record<string, unknown>, seed, expectedMs: a.expectedMs, withTimeline: true }));
+
+/** What `k8s manifests` prints: the Namespace and the Job a sweep's or game day's shards would be. */
+export function manifests(k: Pick<KubeRun, 'target' | 'image' | 'pullPolicy' | 'parallel' | 'home'>, kind: JobSpec['kind'], shards: readonly Shard[]): Record<string, unknown>[] {
+  return [namespaceManifest(k.target.namespace), jobManifest(spec(k as KubeRun, kind, shards))];
+}
+export const shardsOf = { sweep: sweepShards, gameday: armShards };
+
+export function sweepOnKubernetes(k: KubeRun): SweepExecutor {
+  return async (runs, record) => {
+    if (!runs.length) return;
+    const out = await runJob({
+      target: k.target,
+      spec: spec(k, 'sweep', sweepShards(runs)),
+      home: k.home,
+      log: k.log,
+      ...(k.signal ? { signal: k.signal } : {}),
+      onShard: (o) => {
+        const run = runs[o.index]!;
+        mkdirSync(run.dir, { recursive: true });
+        writeFileSync(join(run.dir, 'summary.json'), o.files['summary.json']!);
+        const meta = JSON.parse(o.files['shard.json']!) as { wallMs: number };
+        record(run, { ...(JSON.parse(o.files['summary.json']!) as RunSummary), outDir: run.dir }, meta.wallMs);
+      },
+    });
+    if (out.failedIndexes.length) k.log(`${out.failedIndexes.length} shard(s) failed past their retries (${out.failedIndexes.map((i) => runs[i]!.dir).join(', ')}): the sweep is incomplete; run it again to resume`);
+  };
+}
+
+export function gamedayOnKubernetes(k: KubeRun, o: { seed: number; reporters: readonly Reporter[]; armLine: (r: RunResult) => string }): ArmExecutor {
+  return async (arms) => {
+    const results: (RunResult | undefined)[] = arms.map(() => undefined);
+    const done: Promise<void>[] = [];
+    const out = await runJob({
+      target: k.target,
+      spec: spec(k, 'gameday', armShards(arms, o.seed)),
+      home: k.home,
+      log: k.log,
+      ...(k.signal ? { signal: k.signal } : {}),
+      onShard: (r) => {
+        const a = arms[r.index]!;
+        mkdirSync(a.outDir, { recursive: true });
+        writeFileSync(join(a.outDir, 'summary.json'), r.files['summary.json']!);
+        writeFileSync(join(a.outDir, 'timeline.ndjson'), r.files['timeline.ndjson']!);
+        const summary = { ...(JSON.parse(r.files['summary.json']!) as RunSummary), outDir: a.outDir };
+        const run: RunResult = { name: a.arm.name, summary, events: readHistory(join(a.outDir, 'timeline.ndjson')), outDir: a.outDir, files: [] };
+        done.push(
+          (async () => {
+            for (const rep of o.reporters) if (rep.onRunFinished) run.files.push(...(await rep.onRunFinished(run)));
+          })(),
+        );
+        results[r.index] = run;
+        k.log(o.armLine(run));
+      },
+    });
+    await Promise.all(done);
+    // Arms in order, up to the first that did not finish (an interrupted game day reports those).
+    if (out.interrupted) return results.slice(0, results.findIndex((r) => r === undefined) === -1 ? results.length : results.findIndex((r) => r === undefined)) as RunResult[];
+    const missing = arms.filter((_, i) => !results[i]).map((a) => a.arm.name);
+    if (missing.length) throw new UserError(`the game day's Job finished without ${missing.join(', ')} (failed past their retries): see the pods' logs; nothing is reported`);
+    return results as RunResult[];
+  };
+}

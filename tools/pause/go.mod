@@ -1,0 +1,3 @@
+module outage-lab/tools/pause
+
+go 1.22
