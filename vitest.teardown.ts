@@ -2,6 +2,7 @@
  * After the whole suite: stop any lab a test left running (a test that timed out, a crash), so
  * the suite never leaves coredns, toxiproxy, redis or services behind.
  */
+import { clusterDown } from './kubernetes/cluster/cluster.ts';
 import { labDown } from './lab/lab.ts';
 import { testSettings, TEST_SLOTS } from './lab/testing.ts';
 
@@ -10,6 +11,9 @@ export default function setup() {
     for (const slot of TEST_SLOTS) {
       const r = await labDown(testSettings(slot));
       if (r.stopped.length) process.stderr.write(`[teardown] slot ${slot}: stopped a lab a test left running (${r.stopped.join(', ')})\n`);
+      // A test's single-node cluster, too (kubernetes/kubernetes.test.ts), should it have crashed.
+      const c = await clusterDown({ home: testSettings(slot).home, log: () => {} });
+      if (c.stopped.length) process.stderr.write(`[teardown] slot ${slot}: stopped a cluster a test left running (${c.stopped.join(', ')})\n`);
     }
   };
 }

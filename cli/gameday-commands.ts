@@ -98,7 +98,12 @@ export function registerGamedayCommands(program: Command): void {
           load,
           monitoring: monitoringOption(o.monitoring),
           log: say,
-          ...(k8s ? { executor: (await import('../kubernetes/jobs/executors.ts')).gamedayOnKubernetes(k8s, { seed: Number(o.seed), reporters, armLine: (await import('../chaos/gameday/gameday.ts')).armLine }) } : {}),
+          ...(k8s
+            ? {
+                executor: (await import('../kubernetes/jobs/executors.ts')).gamedayOnKubernetes(k8s, { seed: Number(o.seed), reporters, armLine: (await import('../chaos/gameday/gameday.ts')).armLine }),
+                where: `on Kubernetes (${k8s.target.namespace}, ${k8s.parallel} at a time)`,
+              }
+            : {}),
           signal,
           onArm: (i, n) => (position = `arm ${i}/${n}`),
         });

@@ -57,6 +57,8 @@ export interface GamedayOptions {
   readonly onArm?: (index: number, of: number) => void;
   /** Default: the local executor. */
   readonly executor?: ArmExecutor;
+  /** Where the arms run, for the log (default: the runtime on this machine). */
+  readonly where?: string;
 }
 
 export interface GamedayOutcome {
@@ -136,7 +138,7 @@ export async function runGameday(opts: GamedayOptions): Promise<GamedayOutcome> 
     throw new InputError(`--out ${opts.outDir} is not empty: choose a new folder; game days are never overwritten or mixed`);
   }
   mkdirSync(opts.outDir, { recursive: true });
-  opts.log(`game day${opts.quick ? ' (quick)' : ''}: arms ${arms.map((a) => a.name).join(', ')}; seed ${opts.seed}; ${opts.runtime ?? 'local'} runtime → ${opts.outDir}`);
+  opts.log(`game day${opts.quick ? ' (quick)' : ''}: arms ${arms.map((a) => a.name).join(', ')}; seed ${opts.seed}; ${opts.where ?? `${opts.runtime ?? 'local'} runtime`} → ${opts.outDir}`);
 
   const started = Date.now();
   const startedAt = new Date(started).toISOString();

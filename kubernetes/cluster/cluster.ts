@@ -244,6 +244,8 @@ const sandboxNetns = () => (existsSync('/run/netns') ? readdirSync('/run/netns')
 /** Removes what a cluster left: its processes (by label), containerd shims, mounts, namespaces, files. */
 async function cleanup(l: ClusterLayout, log: Log): Promise<string[]> {
   const gone: string[] = [];
+  // Nothing of a cluster ever ran from this home: leave the machine alone (another home's cluster included).
+  if (!existsSync(l.root) && !processesWithEnv(ENV_CLUSTER, l.root).length) return gone;
   const pids = [...processesWithEnv(ENV_CLUSTER, l.root), ...shimsOf(l)];
   for (const pid of pids) signalGroup(pid, 'SIGTERM');
   for (let i = 0; i < 50 && pids.some((p) => processStartTicks(p) !== undefined); i++) await sleep(100);
