@@ -15,10 +15,16 @@ export const DynamodbSettingsSchema = z
     serviceTimeMs: z.number().min(0).max(10_000).default(10),
     /** Queue order in front of the workers. adaptive-lifo switches to LIFO while the queue is long. */
     queue: z.enum(['fifo', 'lifo', 'adaptive-lifo']).default('fifo'),
-    /** Maximum queued requests (null: unbounded); beyond it requests are rejected at once with 503. */
+    /**
+     * Maximum queued capacity units, items (null: unbounded); beyond it a request is refused at
+     * once (ProvisionedThroughputExceededException), a batch keeps what fits and returns the rest
+     * unprocessed.
+     */
     queueLimit: ms(1, 10_000_000).nullable().default(null),
-    /** Drop queued requests whose client deadline has passed instead of serving them. */
+    /** Drop queued requests whose client has hung up (timed out) instead of serving them. */
     dropExpired: z.boolean().default(false),
+    /** The access key id clients sign with (SigV4); requests signed with another are refused. */
+    accessKeyId: z.string().min(1).default('outage-lab'),
   })
   .strict();
 
@@ -32,8 +38,8 @@ export const DwfmSettingsSchema = z
     leaseTtlMs: ms(1000, 3_600_000).default(21_000),
     /** Each lease is renewed this often (spread over the period). */
     renewPeriodMs: ms(500, 3_600_000).default(20_000),
-    /** Leases per DynamoDB batch write (each lease is one item of capacity). */
-    batchSize: ms(1, 100).default(25),
+    /** Leases per BatchWriteItem (each lease is one item of capacity; DynamoDB takes at most 25). */
+    batchSize: ms(1, 25).default(25),
     /** How long DWFM waits for one batch before it stops waiting (the request stays on the wire). */
     requestTimeoutMs: ms(10, 600_000).default(1000),
     /** Retry strategy for re-establishing lapsed leases. */
@@ -48,8 +54,25 @@ export const DwfmSettingsSchema = z
     retryBudget: z.object({ ratePerSec: z.number().positive(), burst: ms(1, 1_000_000) }).strict().nullable().default(null),
     /** The runbook's manual throttle from the start (usually applied at run time instead). */
     throttle: z.object({ maxPerSec: z.number().positive().nullable(), maxConcurrency: ms(1, 100_000).nullable() }).strict().nullable().default(null),
-    /** undici connections per DynamoDB address: with 3 addresses, the client's in-flight cap. */
+    /** Sockets to each DynamoDB address (3 of them): the SDK client's in-flight cap, unless sdk.maxSockets says otherwise. */
     connectionsPerAddress: ms(1, 10_000).default(128),
+    /**
+     * The AWS SDK under DWFM. retryMode none: the SDK does not retry and DWFM's own loop (strategy,
+     * requestTimeoutMs) does; standard / adaptive: the SDK's modes, legacy: SDK v2's DynamoDB
+     * defaults — then DWFM sets no timeout of its own (the SDK's requestTimeoutMs, default none) and
+     * its loop re-sends only what the SDK gave up on. null: the SDK's default (3 attempts, no
+     * timeout, 50 sockets; maxSockets null with retryMode none: connectionsPerAddress × 3).
+     */
+    sdk: z
+      .object({
+        retryMode: z.enum(['none', 'standard', 'adaptive', 'legacy']).default('none'),
+        maxAttempts: ms(1, 50).nullable().default(null),
+        requestTimeoutMs: ms(1, 600_000).nullable().default(null),
+        connectionTimeoutMs: ms(1, 600_000).nullable().default(null),
+        maxSockets: ms(1, 100_000).nullable().default(null),
+      })
+      .strict()
+      .default({ retryMode: 'none', maxAttempts: null, requestTimeoutMs: null, connectionTimeoutMs: null, maxSockets: null }),
     /** Instances one droplet can host (RunInstances capacity). */
     instancesPerDroplet: ms(1, 255).default(4),
   })

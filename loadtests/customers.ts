@@ -18,7 +18,6 @@ export interface CustomerLoadOptions {
 export interface AckedWrite {
   readonly key: string;
   readonly value: { readonly seq: number; readonly at: number };
-  readonly version: number;
 }
 
 export const CUSTOMER_TABLE = 'customers';
@@ -55,13 +54,13 @@ export class CustomerLoad {
       const key = `${this.keyPrefix}-${i}`;
       const value = { seq: i, at: Date.now() };
       const outcome = await this.client.put(CUSTOMER_TABLE, key, value, this.opts.timeoutMs);
-      const ok = outcome.ok && outcome.status === 200;
-      this.record(ok || !outcome.ok ? outcome : { ...outcome, ok: false, error: 'server-error', detail: `HTTP ${outcome.status}` });
-      if (ok) this.acked.push({ key, value, version: (outcome.body as { version: number }).version });
+      this.record(outcome);
+      if (outcome.ok) this.acked.push({ key, value });
     } else {
       const w = this.acked[Math.floor(this.random() * this.acked.length)]!;
       const outcome = await this.client.get(CUSTOMER_TABLE, w.key, this.opts.timeoutMs);
-      this.record(outcome.ok && outcome.status !== 200 ? { ok: false, error: 'server-error', detail: `read of acknowledged ${w.key} gave HTTP ${outcome.status}`, latencyMs: outcome.latencyMs } : outcome);
+      const item = outcome.ok ? (outcome.body as { Item?: { seq?: number } }).Item : undefined;
+      this.record(outcome.ok && item?.seq !== w.value.seq ? { ok: false, error: 'server-error', detail: `read of acknowledged ${w.key} gave ${item ? `seq ${item.seq}` : 'no item'}`, latencyMs: outcome.latencyMs } : outcome);
     }
   }
 

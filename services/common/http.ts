@@ -84,7 +84,10 @@ export function send(res: ServerResponse, r: JsonResponse): void {
   res.end(payload);
 }
 
-export function createJsonServer(opts: { name: string; routes: readonly Route[]; registry: Registry; onError?: (err: Error) => void }): Server {
+/** A handler that speaks a protocol of its own (DynamoDB's JSON 1.0); true when it took the request. */
+export type RawHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+export function createJsonServer(opts: { name: string; routes: readonly Route[]; registry: Registry; onError?: (err: Error) => void; raw?: RawHandler }): Server {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -92,6 +95,7 @@ export function createJsonServer(opts: { name: string; routes: readonly Route[];
       if (req.method === 'GET' && url.pathname === '/metrics') {
         return send(res, { status: 200, body: await opts.registry.metrics() });
       }
+      if (opts.raw?.(req, res)) return;
       let methodMismatch = false;
       for (const route of opts.routes) {
         const m = route.path.exec(url.pathname);

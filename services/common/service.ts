@@ -10,7 +10,7 @@ import type { ModelConfig } from '../../lab/model-config.ts';
 import { readModelConfig } from '../../lab/model-config-file.ts';
 import { buildTopology, component, type ComponentDef, type Topology } from '../../topology/topology.ts';
 import { EventPublisher } from './events.ts';
-import { createJsonServer, listen, type Route } from './http.ts';
+import { createJsonServer, listen, type RawHandler, type Route } from './http.ts';
 
 export interface ServiceContext {
   readonly name: string;
@@ -34,6 +34,8 @@ export interface ServiceParts {
   readonly extraListeners?: readonly { address: string; port: number }[];
   /** Called once the HTTP listeners are up. */
   start?(): Promise<void> | void;
+  /** Takes requests of a protocol of its own before the routes (DynamoDB's JSON 1.0). */
+  readonly raw?: RawHandler;
 }
 
 function env(name: string): string {
@@ -67,7 +69,7 @@ export async function runService(build: (ctx: ServiceContext) => Promise<Service
   const parts = await build(ctx);
   const servers: Server[] = [];
   for (const l of [{ address: self.address, port: self.port }, ...(parts.extraListeners ?? [])]) {
-    const server = createJsonServer({ name, routes: parts.routes, registry, onError: (err) => log.error({ err }, 'request failed') });
+    const server = createJsonServer({ name, routes: parts.routes, registry, onError: (err) => log.error({ err }, 'request failed'), ...(parts.raw ? { raw: parts.raw } : {}) });
     await listen(server, l.address, l.port);
     servers.push(server);
   }

@@ -17,10 +17,12 @@ import { DynamoClient } from '../common/dynamodb-client.ts';
 import { nowMs } from '../common/events.ts';
 import { HttpError, parseBody } from '../common/http.ts';
 import { runService } from '../common/service.ts';
-import { itemKey } from '../dynamodb/store.ts';
+import { itemRedisKey } from '../dynamodb/tables.ts';
 import { LeaseTable, seedExpiry } from './leases.ts';
 
 export const LEASE_TABLE = 'leases';
+/** Where the stand-in keeps lease i (its item key for pk "droplet-<i>"): DWFM seeds and reads its fleet there directly. */
+const LEASE_ITEM_PREFIX = itemRedisKey({ name: LEASE_TABLE, hashKey: 'pk', hashType: 'S', createdAt: 0 }, { S: 'droplet-' });
 /** Set once the fleet's leases were seeded: a DWFM that finds it was restarted. */
 const SEEDED_KEY = 'dwfm:seeded';
 /** The runbook's throttle, kept across restarts (as the operators' throttle outlived the hosts they restarted). */
@@ -46,12 +48,16 @@ await runService(async (ctx) => {
   const cfg = ctx.config.dwfm;
   const random = seededRandom(ctx.config.seed * 7919 + 17);
   const dnsAddr = hostPort(component(ctx.topology, 'coredns'));
+  // The lab's strategies run the SDK without retries of its own (their loop retries, with DWFM's
+  // timeout); the SDK's modes retry themselves, with the SDK's timeouts.
+  const sdkRetries = cfg.sdk.retryMode !== 'none';
   const makeClient = () =>
     new DynamoClient({
       name: ctx.topology.dynamodbName,
       port: ctx.topology.dynamodb.port,
       dns: new TtlDnsCache(labResolver(dnsAddr, 500), ctx.topology.recordTtlSeconds),
-      connections: cfg.connectionsPerAddress,
+      sdk: { ...cfg.sdk, maxSockets: cfg.sdk.maxSockets ?? (sdkRetries ? null : cfg.connectionsPerAddress * ctx.topology.dynamodb.recordAddresses.length) },
+      accessKeyId: ctx.config.dynamodb.accessKeyId,
     });
   let client = makeClient();
   // Stopping drops whatever is in flight (a restart must not wait for a collapsed table).
@@ -95,7 +101,7 @@ await runService(async (ctx) => {
       client.batch(
         LEASE_TABLE,
         Array.from(ids, (i) => ({ key: `droplet-${i}`, value: { holder: 'dwfm', expiresAt } })),
-        timeoutMs,
+        sdkRetries ? undefined : timeoutMs,
       ),
     nowMs,
     random,
@@ -123,13 +129,14 @@ await runService(async (ctx) => {
     // writes are done (the stored expiries are that much earlier: safe for a restart to read).
     const seedAt = nowMs();
     for (let from = 0; from < cfg.droplets; from += 20_000) {
+      // Each lease the item DynamoDB's PutItem would store: {pk: S, holder: S, expiresAt: N}.
       await store.eval(
         "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) - 1 do local e = tonumber(ARGV[4]) + i * tonumber(ARGV[5]) " +
-          "redis.call('HSET', ARGV[3] .. i, 'v', '{\"holder\":\"dwfm\",\"expiresAt\":' .. string.format('%.3f', e) .. '}', 'ver', 1) end return 1",
+          "redis.call('SET', ARGV[3] .. i, '{\"pk\":{\"S\":\"droplet-' .. i .. '\"},\"holder\":{\"S\":\"dwfm\"},\"expiresAt\":{\"N\":\"' .. string.format('%.3f', e) .. '\"}}') end return 1",
         0,
         from,
         Math.min(cfg.droplets, from + 20_000),
-        itemKey(LEASE_TABLE, 'droplet-'),
+        LEASE_ITEM_PREFIX,
         seedExpiry(cfg, seedAt, 0), // lease i: lease 0's expiry + i × R / M
         cfg.renewPeriodMs / cfg.droplets,
       );
@@ -146,13 +153,13 @@ await runService(async (ctx) => {
     for (let from = 0; from < cfg.droplets; from += CHUNK) {
       const to = Math.min(cfg.droplets, from + CHUNK) - 1;
       const values = (await store.eval(
-        "local out = {} for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do out[#out + 1] = redis.call('HGET', ARGV[3] .. i, 'v') or '' end return out",
+        "local out = {} for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do out[#out + 1] = redis.call('GET', ARGV[3] .. i) or '' end return out",
         0,
         from,
         to,
-        itemKey(LEASE_TABLE, 'droplet-'),
+        LEASE_ITEM_PREFIX,
       )) as string[];
-      values.forEach((v, k) => (expires[from + k] = v ? ((JSON.parse(v) as { expiresAt?: number }).expiresAt ?? 0) : 0));
+      values.forEach((v, k) => (expires[from + k] = v ? Number((JSON.parse(v) as { expiresAt?: { N?: string } }).expiresAt?.N ?? 0) : 0));
     }
     table.restore(expires, nowMs());
     const saved = await store.get(THROTTLE_KEY);

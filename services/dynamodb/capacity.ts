@@ -10,12 +10,19 @@ export interface WorkItem<T> {
   readonly enqueuedAt: number;
   /** Capacity units (items) this work costs: its service time is cost × serviceTimeMs. */
   readonly cost: number;
-  /** Epoch ms after which the client no longer waits (undefined: no deadline). */
-  readonly deadline: number | undefined;
+  /** Epoch ms after which the client no longer waits (undefined: it still waits); read when the work starts and ends. */
+  readonly deadline: Deadline;
   /** Does the work; called when a worker takes the item. */
   readonly run: () => Promise<T>;
   readonly resolve: (outcome: WorkOutcome<T>) => void;
 }
+
+/**
+ * When the client stopped waiting: a fixed instant, or — for a client that hangs up at its
+ * timeout, as the AWS SDK does — a function that says so once the connection has closed.
+ */
+export type Deadline = number | undefined | (() => number | undefined);
+const deadlineOf = (d: Deadline) => (typeof d === 'function' ? d() : d);
 
 export type WorkOutcome<T> =
   | { readonly kind: 'served'; readonly value: T; readonly afterDeadline: boolean; readonly queuedMs: number }
@@ -40,6 +47,8 @@ export class CapacityModel<T> {
   private head = 0;
   private readonly freeAt: number[];
   private busy = 0;
+  /** Capacity units (items) waiting in the queue. */
+  private queuedCost = 0;
   private timer: NodeJS.Timeout | undefined;
   readonly stats: CapacityStats = { served: 0, servedAfterDeadline: 0, rejected: 0, dropped: 0, failed: 0, queueWaitMsTotal: 0 };
 
@@ -58,14 +67,20 @@ export class CapacityModel<T> {
     return this.busy;
   }
 
-  submit(run: () => Promise<T>, deadline: number | undefined, cost = 1): Promise<WorkOutcome<T>> {
+  /** Capacity units the queue can still take (queueLimit counts items: a batch of 25 takes 25). */
+  get room(): number {
+    const limit = this.settings.queueLimit;
+    return limit === null ? Infinity : Math.max(0, limit - this.queuedCost);
+  }
+
+  submit(run: () => Promise<T>, deadline: Deadline, cost = 1): Promise<WorkOutcome<T>> {
     return new Promise((resolve) => {
-      const limit = this.settings.queueLimit;
-      if (limit !== null && this.queueLength >= limit) {
+      if (cost > this.room) {
         this.stats.rejected++;
         resolve({ kind: 'rejected', queueLength: this.queueLength });
         return;
       }
+      this.queuedCost += cost;
       this.queue.push({ enqueuedAt: this.now(), cost, deadline, run, resolve });
       this.dispatch();
     });
@@ -75,6 +90,7 @@ export class CapacityModel<T> {
     if (this.queueLength === 0) return undefined;
     const lifo = this.settings.queue === 'lifo' || (this.settings.queue === 'adaptive-lifo' && this.queueLength > ADAPTIVE_LIFO_THRESHOLD);
     const item = lifo ? this.queue.pop() : this.queue[this.head++];
+    if (item) this.queuedCost -= item.cost;
     if (this.head > 4096 && this.head * 2 > this.queue.length) {
       this.queue.splice(0, this.head);
       this.head = 0;
@@ -95,7 +111,8 @@ export class CapacityModel<T> {
         // service time in the past, however late the timer fired).
         const start = Math.max(this.freeAt[w]!, item.enqueuedAt, now - service * item.cost);
         const queuedMs = start - item.enqueuedAt;
-        if (this.settings.dropExpired && item.deadline !== undefined && item.deadline < start) {
+        const deadline = deadlineOf(item.deadline);
+        if (this.settings.dropExpired && deadline !== undefined && deadline < start) {
           this.stats.dropped++;
           item.resolve({ kind: 'dropped', queuedMs });
           continue;
@@ -117,7 +134,8 @@ export class CapacityModel<T> {
       const value = await item.run();
       const wait = finish - this.now();
       if (wait > 0.5) await new Promise((r) => setTimeout(r, wait));
-      const afterDeadline = item.deadline !== undefined && finish > item.deadline;
+      const deadline = deadlineOf(item.deadline);
+      const afterDeadline = deadline !== undefined && finish > deadline;
       this.stats.served++;
       if (afterDeadline) this.stats.servedAfterDeadline++;
       outcome = { kind: 'served', value, afterDeadline, queuedMs };

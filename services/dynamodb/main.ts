@@ -1,150 +1,167 @@
 /**
- * DynamoDB stand-in: a KV API (get, put, conditional put, delete) over Redis, served on every
- * frontend address from the topology, behind the capacity model. Clients send their deadline in
- * `x-client-deadline` (epoch ms) so the server can count (or drop) work nobody waits for.
+ * DynamoDB stand-in: DynamoDB's own JSON 1.0 protocol (`POST /`, `X-Amz-Target:
+ * DynamoDB_20120810.<Operation>`, SigV4-signed with the lab's access key), so the AWS SDK is its
+ * client, over Redis, on every frontend address from the topology, behind the capacity model.
+ *
+ * Capacity is per table (DynamoDB's throughput is): each data request is one job for a worker,
+ * costing one unit per item it reads or writes (a GetItem 1, a BatchWriteItem of 25 items 25);
+ * a job holds a worker cost × serviceTimeMs. A request whose client hangs up (the SDK destroys
+ * the connection at its timeout) stays queued and is still served — wasted work, the fuel of the
+ * collapse — unless `dropExpired` is on; `queueLimit` (items) refuses what does not fit with
+ * ProvisionedThroughputExceededException, or returns a batch's rest as UnprocessedItems.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge } from 'prom-client';
-import { z } from 'zod';
 import { dynamodbCapacityPerSec } from '../../lab/model-config-file.ts';
 import { nowMs } from '../common/events.ts';
-import { HttpError, parseBody, type JsonResponse, type RouteContext } from '../common/http.ts';
 import { runService } from '../common/service.ts';
-import { CapacityModel } from './capacity.ts';
-import { ItemStore } from './store.ts';
+import { DATA_OPERATIONS, OPERATIONS, tableOf, type ApiContext, type Capacity } from './api.ts';
+import { CapacityModel, type Deadline } from './capacity.ts';
+import { DynamoError } from './errors.ts';
+import { Tables } from './tables.ts';
 
-const NAME = /^[A-Za-z0-9_.:-]{1,200}$/;
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+const MAX_BODY = 16 * 1024 * 1024;
 
-const BatchBody = z
-  .object({
-    items: z
-      .array(z.object({ key: z.string().regex(NAME, 'keys are 1–200 characters of letters, digits, _ . : -'), value: z.unknown() }).strict())
-      .min(1)
-      .max(100),
-  })
-  .strict();
+/** The tables the lab's clients use: the customers' and DWFM's leases. */
+export const LAB_TABLES = [
+  { name: 'customers', hashKey: 'pk', hashType: 'S' as const },
+  { name: 'leases', hashKey: 'pk', hashType: 'S' as const },
+];
 
-const PutBody = z
-  .object({
-    value: z.unknown().refine((v) => v !== undefined, 'value is required'),
-    condition: z.union([z.object({ absent: z.literal(true) }).strict(), z.object({ version: z.number().int().min(0) }).strict()]).optional(),
-  })
-  .strict();
-
-function names(ctx: RouteContext): [string, string] {
-  const [table, key] = ctx.params as [string, string];
-  if (!NAME.test(table)) throw new HttpError(400, `table "${table}" must be 1–200 characters of letters, digits, _ . : -`);
-  if (!NAME.test(key)) throw new HttpError(400, `key "${key}" must be 1–200 characters of letters, digits, _ . : -`);
-  return [table, key];
-}
-
-function deadlineOf(ctx: RouteContext): number | undefined {
-  const raw = ctx.req.headers['x-client-deadline'];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n)) throw new HttpError(400, `x-client-deadline must be epoch milliseconds (got "${raw}")`);
-  return n;
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.writableEnded || res.destroyed) return;
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(payload), 'x-amzn-requestid': `ol-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}` });
+  res.end(payload);
 }
 
 await runService(async (ctx) => {
   const settings = ctx.config.dynamodb;
-  const store = new ItemStore(ctx.redis('items'));
-  // Capacity is per table, as DynamoDB's provisioned throughput is: DWFM's herd on its leases
-  // table saturates that table, not every customer's.
-  const models = new Map<string, CapacityModel<JsonResponse>>();
+  const tables = new Tables(ctx.redis('items'));
+  for (const t of LAB_TABLES) await tables.ensure(t);
+  const models = new Map<string, CapacityModel<unknown>>();
   const modelFor = (table: string) => {
     let m = models.get(table);
-    if (!m) models.set(table, (m = new CapacityModel<JsonResponse>(settings, nowMs)));
+    if (!m) models.set(table, (m = new CapacityModel<unknown>(settings, nowMs)));
     return m;
   };
-  const sum = (f: (m: CapacityModel<JsonResponse>) => number) => [...models.values()].reduce((a, m) => a + f(m), 0);
+  const sum = (f: (m: CapacityModel<unknown>) => number) => [...models.values()].reduce((a, m) => a + f(m), 0);
   const labels = ['outcome', 'table'] as const;
-  const requests = new Counter({ name: 'dynamodb_requests_total', help: 'requests by outcome', labelNames: labels, registers: [ctx.registry] });
-  const wasted = new Counter({ name: 'dynamodb_served_after_deadline_total', help: 'requests served after their client had stopped waiting (wasted work)', registers: [ctx.registry] });
-  const items = new Counter({ name: 'dynamodb_items_total', help: 'items (capacity units) by outcome: served, wasted (served after the client deadline), rejected, dropped', labelNames: labels, registers: [ctx.registry] });
+  const requests = new Counter({ name: 'dynamodb_requests_total', help: 'data requests by outcome: served, rejected (throughput), dropped (the client had gone), failed', labelNames: labels, registers: [ctx.registry] });
+  const wasted = new Counter({ name: 'dynamodb_served_after_deadline_total', help: 'requests served after their client had hung up (wasted work)', registers: [ctx.registry] });
+  const items = new Counter({ name: 'dynamodb_items_total', help: 'items (capacity units) by outcome: served, wasted (served after the client hung up), rejected, dropped', labelNames: labels, registers: [ctx.registry] });
+  const calls = new Counter({ name: 'dynamodb_calls_total', help: 'API calls by operation and result (ok or the error code)', labelNames: ['operation', 'result'], registers: [ctx.registry] });
   new Gauge({ name: 'dynamodb_queue_length', help: 'requests waiting for a worker, all tables', registers: [ctx.registry], collect() { this.set(sum((m) => m.queueLength)); } });
   new Gauge({ name: 'dynamodb_in_flight', help: 'requests being served, all tables', registers: [ctx.registry], collect() { this.set(sum((m) => m.inFlight)); } });
   new Gauge({ name: 'dynamodb_capacity_ops_per_second', help: 'configured capacity C of each table', registers: [ctx.registry], collect() { this.set(dynamodbCapacityPerSec(settings)); } });
   const waitMs = new Counter({ name: 'dynamodb_queue_wait_ms_total', help: 'total ms served requests spent queued', registers: [ctx.registry] });
 
-  async function serve(ctx2: RouteContext, table: string, work: () => Promise<JsonResponse>, cost = 1): Promise<JsonResponse> {
-    const outcome = await modelFor(table).submit(work, deadlineOf(ctx2), cost);
-    switch (outcome.kind) {
-      case 'served':
-        requests.inc({ outcome: 'served', table });
-        waitMs.inc(outcome.queuedMs);
-        if (outcome.afterDeadline) wasted.inc();
-        items.inc({ outcome: outcome.afterDeadline ? 'wasted' : 'served', table }, cost);
-        return outcome.value;
-      case 'rejected':
-        items.inc({ outcome: 'rejected', table }, cost);
-        requests.inc({ outcome: 'rejected', table });
-        return { status: 503, body: { error: 'throttled: queue full', queueLength: outcome.queueLength }, headers: { 'retry-after': '1' } };
-      case 'dropped':
-        items.inc({ outcome: 'dropped', table }, cost);
-        requests.inc({ outcome: 'dropped', table });
-        return { status: 504, body: { error: 'dropped: client deadline passed while queued', queuedMs: outcome.queuedMs } };
-      case 'failed':
-        requests.inc({ outcome: 'failed', table });
-        return { status: 500, body: { error: outcome.error.message } };
+  /** The capacity model for one request, which knows when its client hung up. */
+  const capacityFor = (deadline: Deadline): Capacity => ({
+    room: (table) => modelFor(table).room,
+    async serve(table, cost, work) {
+      const outcome = await modelFor(table).submit(work, deadline, cost);
+      switch (outcome.kind) {
+        case 'served':
+          requests.inc({ outcome: 'served', table });
+          waitMs.inc(outcome.queuedMs);
+          if (outcome.afterDeadline) wasted.inc();
+          items.inc({ outcome: outcome.afterDeadline ? 'wasted' : 'served', table }, cost);
+          return outcome.value as never;
+        case 'rejected':
+          items.inc({ outcome: 'rejected', table }, cost);
+          requests.inc({ outcome: 'rejected', table });
+          throw DynamoError.throughput();
+        case 'dropped':
+          items.inc({ outcome: 'dropped', table }, cost);
+          requests.inc({ outcome: 'dropped', table });
+          throw DynamoError.internal('dropped: the client had hung up while the request was queued');
+        case 'failed':
+          requests.inc({ outcome: 'failed', table });
+          // A condition that failed is the work's answer, not the server's failure.
+          if (outcome.error instanceof DynamoError) throw outcome.error;
+          throw DynamoError.internal(outcome.error.message);
+      }
+    },
+  });
+
+  // The control plane (tables) is rate-limited as DynamoDB's is: ThrottlingException beyond it.
+  const controlBucket = { tokens: 100, at: nowMs() };
+  const takeControlToken = () => {
+    const t = nowMs();
+    controlBucket.tokens = Math.min(100, controlBucket.tokens + ((t - controlBucket.at) / 1000) * 100);
+    controlBucket.at = t;
+    if (controlBucket.tokens < 1) return false;
+    controlBucket.tokens--;
+    return true;
+  };
+
+  const authorised = (req: IncomingMessage): DynamoError | undefined => {
+    const auth = req.headers.authorization;
+    if (!auth) return DynamoError.missingAuth();
+    const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/dynamodb\/aws4_request, ?SignedHeaders=[^,]+, ?Signature=[0-9a-f]{64}$/.exec(auth);
+    if (!m) return DynamoError.missingAuth();
+    return m[1] === settings.accessKeyId ? undefined : DynamoError.unrecognizedClient();
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // When the client hangs up before the answer (the SDK at its timeout): its deadline.
+    let hungUpAt: number | undefined;
+    res.on('close', () => {
+      if (!res.writableFinished) hungUpAt = nowMs();
+    });
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const fail = (e: DynamoError) => {
+      calls.inc({ operation: op || 'unknown', result: e.code });
+      sendJson(res, e.status, e.body());
+    };
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req as AsyncIterable<Buffer>) {
+      size += c.length;
+      if (size > MAX_BODY) return fail(DynamoError.validation('Request size exceeded 16 MB'));
+      chunks.push(c);
+    }
+    const denied = authorised(req);
+    if (denied) return fail(denied);
+    const operation = OPERATIONS[op];
+    if (!operation) return fail(DynamoError.unknownOperation(target || '(no X-Amz-Target)'));
+    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    if (type !== 'application/x-amz-json-1.0') return fail(DynamoError.serialization(`Expected content type application/x-amz-json-1.0 (got ${type || 'none'})`));
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    } catch (err) {
+      return fail(DynamoError.serialization(`Request body is not valid JSON: ${(err as Error).message}`));
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return fail(DynamoError.serialization('Request body must be a JSON object'));
+    if (!DATA_OPERATIONS.has(op) && !takeControlToken()) return fail(DynamoError.throttling(op));
+    const api: ApiContext = { tables, capacity: capacityFor(() => hungUpAt), region: 'us-east-1' };
+    try {
+      const out = await operation(body as Record<string, unknown>, api);
+      calls.inc({ operation: op, result: 'ok' });
+      sendJson(res, 200, out);
+    } catch (err) {
+      if (err instanceof DynamoError) return fail(err);
+      ctx.log.error({ err, op, table: tableOf(op, body as Record<string, unknown>) }, 'request failed');
+      fail(DynamoError.internal((err as Error).message));
     }
   }
 
-  const itemPath = /^\/v1\/items\/([^/]+)\/([^/]+)$/;
   return {
     extraListeners: ctx.topology.dynamodb.frontends.slice(1),
-    routes: [
-      {
-        method: 'GET',
-        path: itemPath,
-        handler: (c) => {
-          const [table, key] = names(c);
-          return serve(c, table, async () => {
-            const item = await store.get(table, key);
-            return item ? { status: 200, body: item } : { status: 404, body: { error: `no item ${table}/${key}` } };
-          });
-        },
-      },
-      {
-        method: 'PUT',
-        path: itemPath,
-        handler: (c) => {
-          const [table, key] = names(c);
-          const body = parseBody(PutBody, c.body);
-          return serve(c, table, async () => {
-            const r = await store.put(table, key, body.value, body.condition as never);
-            return r.written
-              ? { status: 200, body: { version: r.version } }
-              : { status: 409, body: { error: 'condition failed', currentVersion: r.version } };
-          });
-        },
-      },
-      {
-        method: 'POST',
-        path: /^\/v1\/batch\/([^/]+)$/,
-        handler: (c) => {
-          const table = c.params[0]!;
-          if (!NAME.test(table)) throw new HttpError(400, `table "${table}" must be 1–200 characters of letters, digits, _ . : -`);
-          const body = parseBody(BatchBody, c.body);
-          // One request, one capacity unit per item: a batch of 25 takes 25 × serviceTimeMs of a worker.
-          return serve(
-            c,
-            table,
-            async () => {
-              await store.putMany(table, body.items);
-              return { status: 200, body: { written: body.items.length } };
-            },
-            body.items.length,
-          );
-        },
-      },
-      {
-        method: 'DELETE',
-        path: itemPath,
-        handler: (c) => {
-          const [table, key] = names(c);
-          return serve(c, table, async () => ({ status: 200, body: { deleted: await store.delete(table, key) } }));
-        },
-      },
-    ],
+    routes: [],
+    // Every request but /health and /metrics is DynamoDB's protocol.
+    raw: (req, res) => {
+      if (req.method === 'GET' && req.url === '/') {
+        sendJson(res, 200, { healthy: 'dynamodb.us-east-1.aws.test (outage-lab stand-in)' });
+        return true;
+      }
+      if (req.method !== 'POST') return false;
+      void handle(req, res).catch((err: Error) => sendJson(res, 500, DynamoError.internal(err.message).body()));
+      return true;
+    },
   };
 });

@@ -52,11 +52,13 @@ export function startObservers(ctx: RunContext): void {
   o.tail = new EventTail(new Redis({ host: redisDef.address, port: redisDef.port, lazyConnect: false, maxRetriesPerRequest: 1 }), h);
   o.scraper = new MetricsScraper(topology, 1000, (e) => h.append(e), ctx.lab);
   o.canary = new DnsCanary(labResolver(ep.dns, 500), topology.dynamodbName, 50, (e) => h.append(e));
+  // The customers are services using DynamoDB through the SDK: one attempt each, their own timeout.
   o.client = new DynamoClient({
     name: topology.dynamodbName,
     port: topology.dynamodb.port,
     dns: new TtlDnsCache(labResolver(ep.dns, 500), topology.recordTtlSeconds),
-    connections: 32,
+    sdk: { retryMode: 'none', maxAttempts: null, requestTimeoutMs: null, connectionTimeoutMs: 1000, maxSockets: 96 },
+    accessKeyId: ctx.model.dynamodb.accessKeyId,
   });
   o.customers = new CustomerLoad(o.client, scenario.load.customers, seededRandom(opts.seed), `c${opts.seed}`, (sec) => h.record('load', 'load.second', { ...sec }));
   const { launches, nlb } = scenario.load;

@@ -23,7 +23,7 @@ export async function teardown(ctx: RunContext): Promise<void> {
   if (ctx.lab && o.customers && ctx.history) {
     const w = ctx.steps.start('check-writes');
     try {
-      const result = await checkWrites(ctx.topology.dynamodb.frontends[0]!, o.customers.acked);
+      const result = await checkWrites(ctx.topology.dynamodb.frontends[0]!, o.customers.acked, ctx.model.dynamodb.accessKeyId);
       ctx.history.record('checker', 'writes.checked', { ...result });
       ctx.steps.end(w, 'ok', { output: { acknowledged: result.acknowledged, lost: result.lost } });
     } catch (err) {
