@@ -40,9 +40,10 @@ export function registerLabCommands(program: Command): void {
     .command('install')
     .description('install the real infrastructure: Redis, Prometheus, the blackbox exporter and Alertmanager (Debian packages), CoreDNS and Toxiproxy (built with Go into .tools/)')
     .option('--kubernetes', 'also the single-node cluster: kube-apiserver, controller-manager, scheduler and kubelet built from their Go module (a few minutes the first time), Debian\'s etcd, containerd, runc and CNI plugins')
-    .action(async (o: { kubernetes?: boolean }) => {
+    .option('--moto', "also moto's server (pip install moto[server] into .tools/venvs/moto), the other DynamoDB the stand-in's differential test runs against")
+    .action(async (o: { kubernetes?: boolean; moto?: boolean }) => {
       const started = Date.now();
-      const paths = await installTools(log, process.env, { kubernetes: o.kubernetes === true });
+      const paths = await installTools(log, process.env, { kubernetes: o.kubernetes === true, moto: o.moto === true });
       for (const [name, path] of Object.entries(paths)) process.stdout.write(`  ${name.padEnd(28)} ${path}\n`);
       log(`tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });

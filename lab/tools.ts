@@ -21,13 +21,17 @@ export type ProgramName =
   | 'prometheus-blackbox-exporter'
   | 'prometheus-alertmanager'
   | 'amtool'
+  | 'moto-server'
   | KubernetesProgram;
 
 /** The single-node cluster's programs (`outage-lab cluster up`), installed only when asked for. */
 export type KubernetesProgram = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubelet' | 'etcd' | 'containerd' | 'ctr' | 'runc' | 'cni-loopback' | 'outage-lab-pause';
 
 /** What a lab runs (in either runtime); the Kubernetes group runs the cluster, not a lab. */
-export type LabProgram = Exclude<ProgramName, KubernetesProgram>;
+export type LabProgram = Exclude<ProgramName, KubernetesProgram | 'moto-server'>;
+
+/** Groups installed only when asked for: the single-node cluster, and moto (the DynamoDB differential test's other implementation). */
+export type ToolGroup = 'kubernetes' | 'moto';
 
 /** The Kubernetes the cluster is built from (its Go module, with each staging module pinned). */
 export const KUBERNETES_VERSION = 'v1.34.3';
@@ -57,8 +61,10 @@ interface ProgramInfo {
   readonly aptStartsDaemon?: boolean;
   /** Where the package puts it when that is not on PATH (the CNI plugins). */
   readonly fixedPath?: string;
-  /** Installed only when this group is asked for (`install --kubernetes`, `cluster up`). */
-  readonly group?: 'kubernetes';
+  /** A Python program from PyPI, installed with pip into a virtual environment of its own under .tools/venvs/. */
+  readonly pip?: { readonly venv: string; readonly requirement: string; readonly bin: string };
+  /** Installed only when this group is asked for (`install --kubernetes`, `install --moto`, `cluster up`). */
+  readonly group?: ToolGroup;
 }
 
 export const PROGRAMS: Record<ProgramName, ProgramInfo> = {
@@ -87,6 +93,8 @@ export const PROGRAMS: Record<ProgramName, ProgramInfo> = {
   runc: { envVar: 'OUTAGE_LAB_RUNC', what: 'runc', aptPackage: 'runc', group: 'kubernetes' },
   'cni-loopback': { envVar: 'OUTAGE_LAB_CNI_LOOPBACK', what: 'the loopback CNI plugin', aptPackage: 'containernetworking-plugins', fixedPath: '/usr/lib/cni/loopback', group: 'kubernetes' },
   // The pod sandbox's pause program: ours, a static Go program that waits for SIGTERM.
+  // moto's DynamoDB in server mode: the other implementation of DynamoDB's protocol the stand-in is tested against.
+  'moto-server': { envVar: 'OUTAGE_LAB_MOTO_SERVER', what: "moto's server (moto[server])", group: 'moto', pip: { venv: 'moto', requirement: 'moto[server]==5.2.5', bin: 'moto_server' } },
   'outage-lab-pause': { envVar: 'OUTAGE_LAB_PAUSE', what: 'the pause program', group: 'kubernetes', go: { moduleDir: 'tools/pause', pkg: '.' } },
 };
 
@@ -132,6 +140,11 @@ export function resolveProgram(name: ProgramName, env: NodeJS.ProcessEnv = proce
   if (explicit) return explicit;
   const built = builtPath(name, env);
   if (info.go && isExecutable(built)) return built;
+  if (info.pip) {
+    const bin = venvBin(info.pip, env);
+    if (isExecutable(bin)) return bin;
+    throw new UserError(`${info.what} not found at ${bin}: run \`npx outage-lab install --${info.group}\` (pip install ${info.pip.requirement} into a virtual environment), or set ${info.envVar} to an existing ${info.pip.bin}`);
+  }
   if (info.aptPackage) {
     const onPath = info.fixedPath ? (isExecutable(info.fixedPath) ? info.fixedPath : undefined) : findOnPath(name, env);
     if (onPath) return onPath;
@@ -219,6 +232,47 @@ async function buildWithGo(name: ProgramName, env: NodeJS.ProcessEnv, log: Log):
   log(`${name}: built in ${Math.round((Date.now() - started) / 1000)} s → ${target}`);
 }
 
+const venvBin = (pip: NonNullable<ProgramInfo['pip']>, env: NodeJS.ProcessEnv) => join(toolsDir(env), 'venvs', pip.venv, 'bin', pip.bin);
+
+/** pip-installs a PyPI program into its own virtual environment (python3 -m venv; Debian's python3-venv when missing). */
+async function installWithPip(name: ProgramName, env: NodeJS.ProcessEnv, log: Log): Promise<void> {
+  const info = PROGRAMS[name];
+  const pip = info.pip!;
+  const dir = join(toolsDir(env), 'venvs', pip.venv);
+  const stampFile = join(dir, 'outage-lab.stamp');
+  if (isExecutable(venvBin(pip, env)) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === pip.requirement) {
+    log(`${name}: cached at ${venvBin(pip, env)}`);
+    return;
+  }
+  const python = findOnPath('python3', env);
+  if (!python) throw new UserError(`${info.what} needs python3, which is not on PATH: install python3 and python3-venv (apt-get install python3-venv), or set ${info.envVar} to an existing ${pip.bin}`);
+  const { execa } = await import('execa');
+  const started = Date.now();
+  await rm(dir, { recursive: true, force: true });
+  const venv = () => execa(python, ['-m', 'venv', dir], { env });
+  try {
+    await venv();
+  } catch (err) {
+    // Debian's python3 has no ensurepip without python3-venv.
+    if (!/ensurepip|venv/.test(String((err as { stderr?: string }).stderr ?? err))) throw err;
+    await installAptPackages(['python3-venv'], { envVar: info.envVar, what: 'python3-venv' }, false, env, log);
+    await rm(dir, { recursive: true, force: true });
+    await venv();
+  }
+  log(`${name}: pip install ${pip.requirement} (first time: ~30 s from PyPI)`);
+  const stop = heartbeat(log, name, () => 'pip still working');
+  try {
+    await execa(join(dir, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', pip.requirement], { env });
+  } catch (err) {
+    const tail = ((err as { stderr?: string }).stderr ?? String(err)).trim().split('\n').slice(-3).join(' | ');
+    throw new UserError(`pip install ${pip.requirement} failed: ${tail} — check network access to PyPI (PIP_INDEX_URL), or set ${info.envVar} to an existing ${pip.bin}`);
+  } finally {
+    stop();
+  }
+  await writeFile(stampFile, pip.requirement);
+  log(`${name}: installed in ${Math.round((Date.now() - started) / 1000)} s → ${venvBin(pip, env)}`);
+}
+
 /**
  * Installs Debian packages with one apt-get run. Packages whose install would start their own
  * daemon (Prometheus and friends listen on every interface by default) are installed with a
@@ -227,20 +281,23 @@ async function buildWithGo(name: ProgramName, env: NodeJS.ProcessEnv, log: Log):
  */
 async function installWithApt(names: readonly ProgramName[], env: NodeJS.ProcessEnv, log: Log): Promise<void> {
   const pkgs = [...new Set(names.map((n) => PROGRAMS[n].aptPackage!))];
-  const first = PROGRAMS[names[0]!];
+  await installAptPackages(pkgs, PROGRAMS[names[0]!], names.some((n) => PROGRAMS[n].aptStartsDaemon), env, log);
+}
+
+async function installAptPackages(pkgs: readonly string[], first: Pick<ProgramInfo, 'envVar' | 'what'>, startsDaemon: boolean, env: NodeJS.ProcessEnv, log: Log): Promise<void> {
   const apt = findOnPath('apt-get', env);
   const isRoot = process.getuid?.() === 0;
   if (!apt) {
     throw new UserError(`${first.what} is missing and this machine has no apt-get: install ${pkgs.join(' ')} with your package manager, or set ${first.envVar} to an existing binary`);
   }
   if (!isRoot) {
-    throw new UserError(`${names.map((n) => PROGRAMS[n].what).join(', ')} missing and installing needs root: run \`sudo apt-get install -y ${pkgs.join(' ')}\`, or set ${first.envVar} (and the like) to existing binaries`);
+    throw new UserError(`${pkgs.join(', ')} missing and installing needs root: run \`sudo apt-get install -y ${pkgs.join(' ')}\`, or set ${first.envVar} (and the like) to existing binaries`);
   }
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
   const { execa } = await import('execa');
   const stop = heartbeat(log, pkgs.join(', '), () => 'apt-get still working');
   const policy = '/usr/sbin/policy-rc.d';
-  const holdDaemons = names.some((n) => PROGRAMS[n].aptStartsDaemon) && !existsSync(policy);
+  const holdDaemons = startsDaemon && !existsSync(policy);
   try {
     log(`${pkgs.join(', ')}: apt-get update`);
     await execa(apt, ['update'], { env: aptEnv });
@@ -265,10 +322,13 @@ const present = (n: ProgramName, env: NodeJS.ProcessEnv) => {
  * Makes every program resolvable, installing or building what is missing, and bundles our
  * services. The Kubernetes group (a few minutes of Go build the first time) only with `kubernetes`.
  */
-export async function installTools(log: Log, env: NodeJS.ProcessEnv = process.env, opts: { kubernetes?: boolean } = {}): Promise<Partial<Record<ProgramName, string>>> {
+export async function installTools(log: Log, env: NodeJS.ProcessEnv = process.env, opts: { kubernetes?: boolean; moto?: boolean } = {}): Promise<Partial<Record<ProgramName, string>>> {
   const out: Partial<Record<ProgramName, string>> = {};
-  const names = (Object.keys(PROGRAMS) as ProgramName[]).filter((n) => PROGRAMS[n].group === undefined || (PROGRAMS[n].group === 'kubernetes' && opts.kubernetes));
-  const fromApt = names.filter((n) => !fromEnv(n, env) && !PROGRAMS[n].go && !present(n, env));
+  const names = (Object.keys(PROGRAMS) as ProgramName[]).filter((n) => {
+    const g = PROGRAMS[n].group;
+    return g === undefined || opts[g] === true;
+  });
+  const fromApt = names.filter((n) => !fromEnv(n, env) && PROGRAMS[n].aptPackage && !present(n, env));
   if (fromApt.length) await installWithApt(fromApt, env, log);
   for (const name of names) {
     const info = PROGRAMS[name];
@@ -277,6 +337,8 @@ export async function installTools(log: Log, env: NodeJS.ProcessEnv = process.en
       log(`${name}: using ${info.envVar}=${explicit}`);
     } else if (info.go) {
       await buildWithGo(name, env, log);
+    } else if (info.pip) {
+      await installWithPip(name, env, log);
     } else if (!fromApt.includes(name)) {
       log(`${name}: found ${resolveProgram(name, env)}`);
     }

@@ -32,8 +32,9 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   say('installing npm dependencies (npm ci)…');
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
-// The tests also need the single-node Kubernetes (built once, cached in .tools/).
-run(process.execPath, [join(root, 'bin', 'outage-lab.js'), 'install', ...(forTests ? ['--kubernetes'] : [])]);
+// The tests also need the single-node Kubernetes (built once, cached in .tools/) and moto (the
+// DynamoDB differential test's other implementation, pip-installed into .tools/venvs/).
+run(process.execPath, [join(root, 'bin', 'outage-lab.js'), 'install', ...(forTests ? ['--kubernetes', '--moto'] : [])]);
 
 if (forTests) {
   const missing = [['chromium', 'chromium'], ['dockerd', 'docker.io']].filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg);

@@ -63,7 +63,12 @@ export interface Topology {
    * and, with monitoring, the exporter of the experiment's state that Prometheus scrapes and
    * whose /alerts Alertmanager's webhook posts to.
    */
-  readonly harness: { readonly console: Endpoint; readonly exporter: Endpoint };
+  readonly harness: {
+    readonly console: Endpoint;
+    readonly exporter: Endpoint;
+    /** moto's server: the other implementation of DynamoDB's protocol the stand-in's differential test runs against. */
+    readonly moto: Endpoint;
+  };
   /** Whether the lab runs its monitoring (Prometheus, the blackbox exporter, Alertmanager). */
   readonly monitoring: boolean;
   readonly dynamodb: {
@@ -92,6 +97,7 @@ const GROUP = {
   monitoring: 8,
   dynamodbFrontend: 10,
   dynamodbProxy: 11,
+  reference: 12,
 } as const;
 
 export const ENACTOR_COUNT = 3;
@@ -306,7 +312,7 @@ export function buildTopology(options: { slot?: number; monitoring?: boolean } =
     recordTtlSeconds: 1,
     components,
     links,
-    harness: { console: { address: '127.0.0.1', port: CONSOLE_PORT_BASE + slot }, exporter: { address: at(GROUP.monitoring, 10), port: 9100 } },
+    harness: { console: { address: '127.0.0.1', port: CONSOLE_PORT_BASE + slot }, exporter: { address: at(GROUP.monitoring, 10), port: 9100 }, moto: { address: at(GROUP.reference, 1), port: 5000 } },
     dynamodb: {
       frontends,
       recordAddresses: links.filter((l) => l.to === 'dynamodb').map((l) => l.listen.address),

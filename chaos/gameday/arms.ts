@@ -36,6 +36,30 @@ const RECOVERS = [
   check('not-metastable'),
 ];
 
+/**
+ * The AWS SDK's own retry modes under DWFM (DWFM's loop re-queues, naively, only what the SDK gave
+ * up on): with the SDK's defaults, and with what a careful team sets — a request timeout (DWFM's
+ * 1 s), a connect timeout, and sockets raised to DWFM's 384 for throughput.
+ */
+const TUNED = ['dwfm.sdk.requestTimeoutMs=1000', 'dwfm.sdk.connectionTimeoutMs=500', 'dwfm.sdk.maxSockets=384'];
+const sdkArm = (name: string, description: string, sets: readonly string[], expect: 'collapse' | 'recover'): ArmDef => ({
+  name,
+  description,
+  expect,
+  throttleScripted: true,
+  sets: ['dwfm.strategy=naive', ...sets],
+  withoutOperator: [],
+  checks: expect === 'recover' ? RECOVERS : [...COMMON_CHECKS, check('leases-reestablished'), check('collapse-reproduced')],
+  expectedMs: { full: 100_000, quick: 50_000 },
+});
+const SDK_ARMS: readonly ArmDef[] = [
+  sdkArm('sdk-standard', "the AWS SDK's standard mode with its defaults: 3 attempts, full-jitter backoff, a 500-token retry quota, no request timeout, 50 sockets", ['dwfm.sdk.retryMode=standard'], 'recover'),
+  sdkArm('sdk-adaptive', "the AWS SDK's adaptive mode with its defaults: standard plus a client-side rate limiter that slows down on throttling errors", ['dwfm.sdk.retryMode=adaptive'], 'recover'),
+  sdkArm('sdk-legacy', "the legacy mode (SDK v2's DynamoDB retries): 10 retries, 50 ms × 2ⁿ full jitter, no quota, v2's 120 s timeout, 50 sockets", ['dwfm.sdk.retryMode=legacy', 'dwfm.sdk.requestTimeoutMs=120000'], 'recover'),
+  sdkArm('sdk-standard-tuned', 'standard mode as a careful team sets it: 1 s request timeout, 500 ms connect timeout, 384 sockets', ['dwfm.sdk.retryMode=standard', ...TUNED], 'recover'),
+  sdkArm('sdk-adaptive-tuned', 'adaptive mode as a careful team sets it: 1 s request timeout, 500 ms connect timeout, 384 sockets', ['dwfm.sdk.retryMode=adaptive', ...TUNED], 'recover'),
+];
+
 export const ARMS: readonly ArmDef[] = [
   {
     name: 'naive',
@@ -82,6 +106,7 @@ export const ARMS: readonly ArmDef[] = [
     ],
     expectedMs: { full: 100_000, quick: 50_000 },
   },
+  ...SDK_ARMS,
 ];
 
 export const ARM_NAMES = ARMS.map((a) => a.name);

@@ -4,6 +4,8 @@
  * regression gate validates a baseline with.
  */
 import { z } from 'zod';
+import { describeDwfmClient } from '../../services/dwfm/sdk-client.ts';
+import { DYNAMODB_FRONTEND_COUNT } from '../../topology/topology.ts';
 import type { ArmInfo, RunResult } from '../reporters/reporter.ts';
 
 const ms = z.number().int().min(0);
@@ -40,6 +42,16 @@ export const ArmFiguresSchema = z
     /** Share of what the leases table served after the trigger that nobody waited for any more. */
     wastedShare: z.number().nullable(),
     checks: z.array(z.object({ name: z.string(), status: z.enum(['pass', 'fail', 'skipped']) }).strict()),
+    /** DWFM's DynamoDB client in this arm: the AWS SDK's settings and DWFM's re-queue loop on top (absent in files from before the SDK). */
+    client: z
+      .object({
+        line: z.string(),
+        library: z.string(),
+        sdk: z.object({ retryMode: z.enum(['none', 'standard', 'adaptive', 'legacy']), maxAttempts: z.number().int(), requestTimeoutMs: z.number().nullable(), connectionTimeoutMs: z.number().nullable(), maxSockets: z.number().int() }).strict(),
+        loop: z.object({ strategy: z.string(), timeoutMs: z.number().nullable(), concurrency: z.union([z.number(), z.literal('adaptive')]).nullable(), retryBudget: z.object({ ratePerSec: z.number(), burst: z.number() }).nullable() }).strict(),
+      })
+      .strict()
+      .optional(),
     /** The arm's run folder, relative to the game day's folder. */
     runDir: z.string(),
   })
@@ -87,6 +99,7 @@ export function armFigures(arm: ArmInfo, run: RunResult, runDir: string): ArmFig
     customerErrorSeconds: s.customerErrorSeconds,
     wastedShare: s.herd.wasted.share,
     checks: s.checks.map((c) => ({ name: c.name, status: c.status })),
+    client: describeDwfmClient(s.config.model.dwfm, DYNAMODB_FRONTEND_COUNT),
     runDir,
   };
 }

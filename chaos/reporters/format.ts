@@ -13,7 +13,7 @@ export function mdTable(header: readonly string[], rows: readonly (readonly stri
 export const statusWord = (s: 'pass' | 'fail' | 'skipped'): string => (s === 'pass' ? 'PASS' : s === 'fail' ? 'FAIL' : 'skip');
 
 /** The comparison table: header and, per arm, its cells as plain text (the HTML reporter decorates them). */
-export const COMPARISON_HEADER = ['arm', 'must', 'verdict', 'metastable', 'recovered by', 'collapsed before rescue', 'time to recover', 're-establish', '× bound', 'amplification', 'customer error-s'] as const;
+export const COMPARISON_HEADER = ['arm', 'must', 'verdict', 'metastable', 'recovered by', 'collapsed before rescue', 'time to recover', 're-establish', '× bound', 'amplification', 'customer error-s', "DWFM's DynamoDB client"] as const;
 
 export function comparisonCells(a: ArmFigures): string[] {
   return [
@@ -28,5 +28,6 @@ export function comparisonCells(a: ArmFigures): string[] {
     num(a.ratioToBound),
     num(a.amplification),
     String(a.customerErrorSeconds),
+    a.client?.line ?? '—',
   ];
 }

@@ -98,7 +98,7 @@ export function renderGamedayReport(g: GamedayReport): string {
     else if (a.recoveredBy === null) lines.push(`- **${a.name}** (no throttle scripted) never recovered: collapsed for ${secs(a.collapseMs)} until the run ended.`);
     else lines.push(`- **${a.name}** recovered by itself — the lab did not reproduce the collapse.`);
   }
-  for (const a of c.arms) if (a.expect === 'recover' && a.ratioToBound !== null) lines.push(`- **${a.name}** re-established every lease in ${(a.ratioToBound).toFixed(2)} × the capacity bound, by itself, and every SLO held again ${secs(a.ttrMs)} after the trigger was gone.`);
+  for (const a of c.arms) if (a.expect === 'recover' && a.ratioToBound !== null) lines.push(`- **${a.name}** re-established every lease in ${(a.ratioToBound).toFixed(2)} × the capacity bound, ${a.recoveredBy === 'self' ? 'by itself' : `only after the scripted throttle (collapsed ${secs(a.collapsedBeforeRescueMs)} by then)`}, and every SLO held again ${secs(a.ttrMs)} after the trigger was gone.`);
   lines.push('', 'Time to recover: from the trigger being gone (DNS restored) until every customer SLO is ≥ 99 % from then on. Operator actions — scripted or by a person — are never counted as the system recovering.', '');
   if (g.gate) {
     lines.push(`## Regression gate — ${g.gate.pass ? 'PASS' : 'FAIL'}`, '', `baseline: ${g.gate.baselineFile}`, '');

@@ -1,9 +1,9 @@
 /**
  * Every DynamoDB client of the lab is the AWS SDK (@aws-sdk/client-dynamodb, with the Document
- * client's marshalling), pointed at the regional endpoint's name: its HTTP agent resolves that
- * name through the lab's CoreDNS on every new connection (answers cached for their TTL, spread
- * over the addresses the record lists, so every connection crosses a Toxiproxy fault point), so
- * an empty record breaks it as it broke DWFM. The SDK's own settings — retry mode, attempts,
+ * client's marshalling), pointed at the regional endpoint's name: its HTTP handler resolves that
+ * name through the lab's CoreDNS on every request (answers cached for their TTL, spread over the
+ * addresses the record lists, so every request crosses a Toxiproxy fault point), so an empty
+ * record breaks it as it broke DWFM. The SDK's own settings — retry mode, attempts,
  * timeouts, sockets — come from the caller: the lab's strategies run the SDK with no retries of
  * its own and a fixed timeout (their loop retries), the `sdk-*` arms with the SDK's modes.
  *
@@ -12,10 +12,10 @@
  * server drops work whose client has gone.
  */
 import { Agent } from 'node:http';
-import type { LookupAddress, LookupOptions } from 'node:dns';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import { StandardRetryStrategy } from '@smithy/util-retry';
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken, StandardRetryToken } from '@smithy/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { TtlDnsCache } from '../../dns/ttl-cache.ts';
 
@@ -24,13 +24,17 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export type CallError = 'dns-empty' | 'dns-nxdomain' | 'dns-error' | 'timeout' | 'connect' | 'throttled' | 'dropped' | 'server-error';
 
+/**
+ * A call's answer; `attempts` is how many of its HTTP requests went out on the wire (the SDK's own
+ * retries included; attempts that failed at DNS or were refused never left, and are not counted).
+ */
 export type CallOutcome =
-  | { readonly ok: true; readonly status: number; readonly body: unknown; readonly latencyMs: number }
-  | { readonly ok: false; readonly error: CallError; readonly status?: number; readonly detail: string; readonly latencyMs: number };
+  | { readonly ok: true; readonly status: number; readonly body: unknown; readonly latencyMs: number; readonly attempts?: number }
+  | { readonly ok: false; readonly error: CallError; readonly status?: number; readonly detail: string; readonly latencyMs: number; readonly attempts?: number };
 
 /** The AWS SDK's behaviour as the lab configures it (null: the SDK's default). */
 export interface SdkSettings {
-  /** none: the SDK does not retry (maxAttempts 1; the caller's loop does); standard / adaptive: the SDK's modes; legacy: v2's DynamoDB defaults (10 retries, 50 ms × 2ⁿ full jitter). */
+  /** none: the SDK does not retry (maxAttempts 1; the caller's loop does); standard / adaptive: the SDK's modes; legacy: SDK v2's DynamoDB retries (10 retries, 50 ms × 2ⁿ full jitter, no quota). */
   readonly retryMode: 'none' | 'standard' | 'adaptive' | 'legacy';
   readonly maxAttempts: number | null;
   /** The SDK's request timeout (null: none, its default). */
@@ -51,34 +55,62 @@ export interface DynamoClientOptions {
   readonly accessKeyId?: string;
 }
 
-/** A Node lookup() answering from the lab's CoreDNS, spreading connections over the record's addresses. */
-function labLookup(dns: TtlDnsCache) {
-  let next = 0;
-  return (hostname: string, options: LookupOptions, cb: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
-    dns.resolve(hostname).then(
-      (a) => {
-        if (a.outcome !== 'ok' || !a.addresses.length) {
-          const code = a.outcome === 'empty' ? 'ENODATA' : a.outcome === 'nxdomain' ? 'ENOTFOUND' : a.code ?? 'ESERVFAIL';
-          const err = Object.assign(new Error(`${hostname}: ${code}`), { code, hostname }) as NodeJS.ErrnoException;
-          return cb(err, '', 4);
-        }
-        const address = a.addresses[next++ % a.addresses.length]!;
-        if (options.all) cb(null, [{ address, family: 4 }]);
-        else cb(null, address, 4);
-      },
-      (err: Error) => cb(Object.assign(err, { code: 'ESERVFAIL' }) as NodeJS.ErrnoException, '', 4),
-    );
-  };
+/**
+ * The SDK's HTTP handler, resolving the endpoint's name through the lab's CoreDNS on every
+ * request (answers cached for their TTL, as the lab's clients always have) and sending each to
+ * one of the record's addresses in turn, over connections kept alive per address. A client that
+ * pinned its connections would not see the empty record until a connection closed; this one sees
+ * it within the record's 1 s TTL, as DWFM did.
+ */
+class LabDnsHandler {
+  readonly metadata = { handlerProtocol: 'http/1.1' };
+  private next = 0;
+  constructor(
+    private readonly inner: NodeHttpHandler,
+    private readonly dns: TtlDnsCache,
+  ) {}
+
+  async handle(request: { hostname: string }, options?: Parameters<NodeHttpHandler['handle']>[1]): ReturnType<NodeHttpHandler['handle']> {
+    const a = await this.dns.resolve(request.hostname).catch((err: Error) => ({ outcome: 'error' as const, addresses: [] as string[], code: (err as NodeJS.ErrnoException).code ?? 'ESERVFAIL' }));
+    if (a.outcome !== 'ok' || !a.addresses.length) {
+      // As Node's own lookup says it (getaddrinfo's EAI_NODATA and EAI_NONAME are both ENOTFOUND),
+      // so the SDK treats an empty record as the network error it is and retries it; what the
+      // lab saw is kept apart for the lab's own classification.
+      const seen: CallError = a.outcome === 'empty' || (a.outcome === 'ok' && !a.addresses.length) ? 'dns-empty' : a.outcome === 'nxdomain' ? 'dns-nxdomain' : 'dns-error';
+      const code = seen === 'dns-error' ? ((a as { code?: string }).code ?? 'ESERVFAIL') : 'ENOTFOUND';
+      throw Object.assign(new Error(`getaddrinfo ${code} ${request.hostname} (${seen})`), { code, hostname: request.hostname, labDns: seen });
+    }
+    const address = a.addresses[this.next++ % a.addresses.length]!;
+    // A copy: the SDK sends the same request again on a retry, which must resolve again.
+    return this.inner.handle({ ...request, hostname: address } as never, options);
+  }
+
+  updateHttpClientConfig(key: never, value: never): void {
+    this.inner.updateHttpClientConfig(key, value);
+  }
+
+  httpHandlerConfigs() {
+    return this.inner.httpHandlerConfigs();
+  }
+
+  destroy(): void {
+    this.inner.destroy();
+  }
 }
 
-const DNS_CODES: Record<string, CallError> = { ENODATA: 'dns-empty', ENOTFOUND: 'dns-nxdomain', ESERVFAIL: 'dns-error', ETIMEOUT: 'dns-error', EREFUSED: 'dns-error' };
+/** Failures before a request left the client: it never reached DynamoDB. */
+export const NOT_ON_WIRE: ReadonlySet<CallError> = new Set(['dns-empty', 'dns-nxdomain', 'dns-error', 'connect']);
+
+const DNS_CODES: Record<string, CallError> = { ENOTFOUND: 'dns-nxdomain', ESERVFAIL: 'dns-error', ETIMEOUT: 'dns-error', EREFUSED: 'dns-error' };
 
 /** What went wrong with a call, in the lab's words. */
 export function classify(err: unknown): { error: CallError; status?: number; detail: string } {
-  const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; cause?: { code?: string } };
+  const e = err as { name?: string; code?: string; message?: string; labDns?: CallError; $metadata?: { httpStatusCode?: number }; cause?: { code?: string; labDns?: CallError } };
   const code = e.code ?? e.cause?.code;
   const status = e.$metadata?.httpStatusCode;
   const detail = `${e.name ?? 'Error'}: ${e.message ?? String(err)}`;
+  const dns = e.labDns ?? e.cause?.labDns;
+  if (dns) return { error: dns, detail };
   if (code && DNS_CODES[code]) return { error: DNS_CODES[code]!, detail };
   if (e.name === 'TimeoutError' || e.name === 'AbortError' || code === 'ETIMEDOUT' || /timed? ?out/i.test(e.message ?? '')) return { error: 'timeout', detail };
   if (e.name === 'ProvisionedThroughputExceededException' || e.name === 'ThrottlingException') return { error: 'throttled', ...(status ? { status } : {}), detail };
@@ -87,13 +119,40 @@ export function classify(err: unknown): { error: CallError; status?: number; det
   return { error: 'server-error', ...(status ? { status } : {}), detail };
 }
 
+/**
+ * The `legacy` retry mode as SDK v2 shipped it for DynamoDB (v3 has only standard and adaptive;
+ * the AWS config's `retry_mode = legacy` names this): up to 10 retries of any retryable error
+ * (throttling, 5xx, timeouts, network errors — the SDK's own classification), each after a full
+ * jitter delay of random × 50 ms × 2ⁿ with no cap, and no retry quota: nothing stops a client
+ * from retrying every call ten times while the server drowns.
+ */
+export class LegacyRetryStrategy implements RetryStrategyV2 {
+  readonly mode = 'legacy';
+  constructor(private readonly maxAttemptsTotal: number) {}
+
+  async acquireInitialRetryToken(): Promise<RetryToken> {
+    return legacyToken(0);
+  }
+
+  async refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
+    const retries = token.getRetryCount();
+    const retryable = info.errorType === 'THROTTLING' || info.errorType === 'TRANSIENT' || info.errorType === 'SERVER_ERROR';
+    if (!retryable || retries + 1 >= this.maxAttemptsTotal) throw new Error('No retry token available');
+    return legacyToken(retries + 1, Math.random() * 50 * 2 ** retries);
+  }
+
+  recordSuccess(): void {}
+}
+
+const legacyToken = (retries: number, delay = 0): StandardRetryToken =>
+  ({ getRetryCount: () => retries, getRetryDelay: () => delay, getRetryTokenCount: () => undefined, hasRetryTokens: () => true, releaseRetryTokens: () => 0 }) as unknown as StandardRetryToken;
+
 function retryConfig(s: SdkSettings): Pick<DynamoDBClientConfig, 'maxAttempts' | 'retryMode' | 'retryStrategy'> {
   switch (s.retryMode) {
     case 'none':
       return { maxAttempts: 1 };
     case 'legacy':
-      // What SDK v2 did for DynamoDB (v3 ships no legacy mode): up to 10 retries, full jitter over 50 ms × 2ⁿ.
-      return { retryStrategy: new ConfiguredRetryStrategy(s.maxAttempts ?? 11, (attempt: number) => Math.random() * 50 * 2 ** attempt) };
+      return { retryStrategy: new LegacyRetryStrategy(s.maxAttempts ?? 11) };
     default:
       return { retryMode: s.retryMode, ...(s.maxAttempts !== null ? { maxAttempts: s.maxAttempts } : {}) };
   }
@@ -107,21 +166,25 @@ export class DynamoClient {
   sent = 0;
   /** Answers that came after the caller had given up (with the SDK: none — it hangs up). */
   lateAnswers = 0;
+  /** HTTP requests of those calls that went out on the wire (the SDK's retries included). */
+  attempts = 0;
 
   constructor(private readonly opts: DynamoClientOptions) {
     const s = opts.sdk;
-    // The SDK's default agent keeps 50 sockets; ours resolves through CoreDNS.
-    this.agent = new Agent({ keepAlive: true, maxSockets: s.maxSockets ?? 50, ...(opts.dns ? { lookup: labLookup(opts.dns) as never } : {}) });
+    // The SDK's default agent keeps 50 sockets; ours pools them per address, 50 in all.
+    const sockets = s.maxSockets ?? 50;
+    this.agent = new Agent({ keepAlive: true, maxSockets: sockets, maxTotalSockets: sockets });
+    const handler = new NodeHttpHandler({
+      httpAgent: this.agent,
+      // A request past its timeout fails (TimeoutError) and its connection is destroyed.
+      ...(s.requestTimeoutMs !== null ? { requestTimeout: s.requestTimeoutMs, throwOnRequestTimeout: true } : {}),
+      ...(s.connectionTimeoutMs !== null ? { connectionTimeout: s.connectionTimeoutMs } : {}),
+    });
     this.sdk = new DynamoDBClient({
       region: 'us-east-1',
       endpoint: `http://${opts.name}:${opts.port}`,
       credentials: LAB_CREDENTIALS(opts.accessKeyId ?? 'outage-lab'),
-      requestHandler: new NodeHttpHandler({
-        httpAgent: this.agent,
-        // A request past its timeout fails (TimeoutError) and its connection is destroyed.
-        ...(s.requestTimeoutMs !== null ? { requestTimeout: s.requestTimeoutMs, throwOnRequestTimeout: true } : {}),
-        ...(s.connectionTimeoutMs !== null ? { connectionTimeout: s.connectionTimeoutMs } : {}),
-      }),
+      requestHandler: opts.dns ? (new LabDnsHandler(handler, opts.dns) as unknown as NodeHttpHandler) : handler,
       ...retryConfig(s),
     });
     this.doc = DynamoDBDocumentClient.from(this.sdk, { marshallOptions: { removeUndefinedValues: true } });
@@ -131,13 +194,31 @@ export class DynamoClient {
   async call(command: object, timeoutMs?: number): Promise<CallOutcome> {
     const started = performance.now();
     this.sent++;
+    // Counted below the SDK's retries: every attempt of this call that went out on the wire.
+    let onWire = 0;
+    (command as { middlewareStack: { add(m: unknown, o: object): void } }).middlewareStack.add(
+      (next: (a: unknown) => Promise<unknown>) => async (args: unknown) => {
+        try {
+          const r = await next(args);
+          onWire++;
+          return r;
+        } catch (err) {
+          if (!NOT_ON_WIRE.has(classify(err).error)) onWire++;
+          throw err;
+        }
+      },
+      { step: 'deserialize', name: 'outageLabAttemptsOnTheWire' },
+    );
     try {
-      const out = await this.doc.send(command as never, timeoutMs ? { abortSignal: AbortSignal.timeout(timeoutMs) } : {});
-      return { ok: true, status: (out as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 200, body: out, latencyMs: performance.now() - started };
+      const out = (await this.doc.send(command as never, timeoutMs ? { abortSignal: AbortSignal.timeout(timeoutMs) } : {})) as { $metadata?: { httpStatusCode?: number } };
+      this.attempts += onWire;
+      return { ok: true, status: out.$metadata?.httpStatusCode ?? 200, body: out, latencyMs: performance.now() - started, attempts: onWire };
     } catch (err) {
-      return { ok: false, ...classify(err), latencyMs: performance.now() - started };
+      this.attempts += onWire;
+      return { ok: false, ...classify(err), latencyMs: performance.now() - started, attempts: onWire };
     }
   }
+
 
   get(table: string, key: string, timeoutMs?: number): Promise<CallOutcome> {
     return this.call(new GetCommand({ TableName: table, Key: { pk: key } }), timeoutMs);
@@ -156,6 +237,13 @@ export class DynamoClient {
     if (!out.ok) return out;
     const left = (out.body as { UnprocessedItems?: Record<string, unknown[]> }).UnprocessedItems?.[table]?.length ?? 0;
     return left ? { ok: false, error: 'throttled', status: 200, detail: `${left} of ${items.length} items unprocessed`, latencyMs: out.latencyMs } : out;
+  }
+
+  /** The standard and adaptive modes' retry quota (tokens left of 500), or null in the modes without one. */
+  async retryQuota(): Promise<number | null> {
+    const strategy = (await this.sdk.config.retryStrategy()) as { getCapacity?: () => number; standardRetryStrategy?: StandardRetryStrategy };
+    const standard = strategy.standardRetryStrategy ?? strategy;
+    return this.opts.sdk.retryMode === 'standard' || this.opts.sdk.retryMode === 'adaptive' ? ((standard as { getCapacity?: () => number }).getCapacity?.() ?? null) : null;
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@
  * 100,000 droplets cheap to scan.
  */
 import type { Random } from '../../lab/random.ts';
-import type { CallOutcome } from '../common/dynamodb-client.ts';
+import { NOT_ON_WIRE, type CallOutcome } from '../common/dynamodb-client.ts';
 import { AimdLimit, backoffMs, TokenBucket, type BackoffSettings, type StrategyName } from './strategies.ts';
 
 export interface LeaseSettings {
@@ -38,8 +38,8 @@ export function seedExpiry(s: Pick<LeaseSettings, 'droplets' | 'leaseTtlMs' | 'r
   return at + ((i + 0.5) / s.droplets) * s.renewPeriodMs - s.renewPeriodMs + s.leaseTtlMs;
 }
 
-/** Failures before the request left DWFM: it never reached DynamoDB. */
-const NOT_SENT: ReadonlySet<string> = new Set(['dns-empty', 'dns-nxdomain', 'dns-error', 'connect']);
+/** Requests of a call that went out on the wire: as the client counted them, or 1 unless it failed before leaving. */
+const onWire = (o: CallOutcome) => o.attempts ?? (!o.ok && NOT_ON_WIRE.has(o.error) ? 0 : 1);
 
 /** How often the droplets are scanned for lapses and due renewals. */
 export const SCAN_MS = 100;
@@ -226,7 +226,8 @@ export class LeaseTable {
     this.counters.renewalsSent += batch.length;
     void this.send(batch, expiresAt, this.settings.requestTimeoutMs).then((outcome) => {
       const at = this.now();
-      if (!outcome.ok && NOT_SENT.has(outcome.error)) this.counters.renewalsSent -= batch.length;
+      // Counted as one request when sent; the client says how many really went out.
+      this.counters.renewalsSent += batch.length * (onWire(outcome) - 1);
       for (const i of batch) {
         this.renewing[i] = 0;
         if (this.state[i] !== LEASED) continue; // lapsed meanwhile: re-establishment owns it now
@@ -282,6 +283,11 @@ export class LeaseTable {
     const at = this.now();
     job.inFlight = false;
     this.inFlight--;
+    // Counted as one batch when started; the SDK's own retries were batches sent too, and what
+    // never left (no address, refused) is no load on DynamoDB.
+    const extra = onWire(outcome) - 1;
+    this.counters.attempts += Math.max(0, extra);
+    this.counters.itemsSent += job.ids.length * extra;
     if (outcome.ok) {
       this.aimd?.onSuccess();
       const period = this.settings.renewPeriodMs;
@@ -308,8 +314,6 @@ export class LeaseTable {
       }
       return;
     }
-    // A batch that never reached DynamoDB (no address, refused) is not load on it: uncount it.
-    if (NOT_SENT.has(outcome.error)) this.counters.itemsSent -= job.ids.length;
     const kind = outcome.error === 'timeout' ? 'timeout' : 'fast';
     if (kind === 'timeout') {
       this.counters.timeouts++;

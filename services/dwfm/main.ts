@@ -14,6 +14,7 @@ import { TtlDnsCache } from '../../dns/ttl-cache.ts';
 import { seededRandom } from '../../lab/random.ts';
 import { component, hostPort, httpUrl } from '../../topology/topology.ts';
 import { DynamoClient } from '../common/dynamodb-client.ts';
+import { dwfmSdkSettings } from './sdk-client.ts';
 import { nowMs } from '../common/events.ts';
 import { HttpError, parseBody } from '../common/http.ts';
 import { runService } from '../common/service.ts';
@@ -56,7 +57,7 @@ await runService(async (ctx) => {
       name: ctx.topology.dynamodbName,
       port: ctx.topology.dynamodb.port,
       dns: new TtlDnsCache(labResolver(dnsAddr, 500), ctx.topology.recordTtlSeconds),
-      sdk: { ...cfg.sdk, maxSockets: cfg.sdk.maxSockets ?? (sdkRetries ? null : cfg.connectionsPerAddress * ctx.topology.dynamodb.recordAddresses.length) },
+      sdk: dwfmSdkSettings(cfg, ctx.topology.dynamodb.recordAddresses.length),
       accessKeyId: ctx.config.dynamodb.accessKeyId,
     });
   let client = makeClient();
@@ -186,6 +187,15 @@ await runService(async (ctx) => {
   g('dwfm_in_flight', 're-establish batches DWFM is waiting on', () => table.inFlightCount);
   g('dwfm_pending_jobs', 're-establish batches not yet done', () => table.pendingJobs);
   g('dwfm_concurrency_limit', 'adaptive concurrency limit (0: none)', () => table.aimd?.limit ?? 0);
+  g('dwfm_sdk_attempts', "HTTP requests the AWS SDK made for DWFM's calls, its own retries included", () => client.attempts);
+  new Gauge({
+    name: 'dwfm_sdk_retry_quota',
+    help: "the AWS SDK's retry quota left (standard and adaptive modes: 500 tokens, a retry costs 14, 5 after a throttling error; -1: no quota)",
+    registers: [ctx.registry],
+    async collect() {
+      this.set((await client.retryQuota()) ?? -1);
+    },
+  });
 
   const timer = setInterval(() => {
     table.tick();

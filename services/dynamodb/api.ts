@@ -29,7 +29,7 @@ export interface ApiContext {
 }
 
 type Body = Record<string, unknown>;
-type Operation = (b: Body, ctx: ApiContext) => Promise<Body>;
+export type Operation = (b: Body, ctx: ApiContext) => Promise<Body>;
 
 const MAX_ITEM_BYTES = 400 * 1024;
 const LEGACY = ['Expected', 'AttributeUpdates', 'AttributesToGet', 'ConditionalOperator', 'ScanFilter', 'QueryFilter', 'KeyConditions'];
@@ -214,7 +214,7 @@ const batchWriteItem: Operation = async (b, { tables, capacity }) => {
       if (writes.length > room) unprocessed[table.name] = writes.slice(room).map((w) => w.request);
       if (!now.length) return;
       try {
-        await capacity.serve(table.name, now.length, () => Promise.all(now.map((w) => tables.locked(w.redisKey, () => tables.write(w.redisKey, w.item)))));
+        await capacity.serve(table.name, now.length, () => tables.lockedMany(now.map((w) => w.redisKey), () => tables.writeMany(now)));
         processed += now.length;
       } catch (err) {
         if (!(err instanceof DynamoError) || err.code !== 'ProvisionedThroughputExceededException') throw err;
@@ -326,9 +326,3 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
 
 /** Operations that read or write items (and so go through the capacity model); the rest are the control plane. */
 export const DATA_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'BatchGetItem']);
-
-/** The table a data operation is about (one table per request, or the first of a batch's), for metrics. */
-export function tableOf(op: string, b: Body): string {
-  if (op === 'BatchWriteItem' || op === 'BatchGetItem') return Object.keys((b.RequestItems as object | undefined) ?? {})[0] ?? '-';
-  return typeof b.TableName === 'string' ? b.TableName : '-';
-}

@@ -74,6 +74,8 @@ function syntax(what: string, src: string, at: number): DynamoError {
 
 class Parser {
   private i = 0;
+  /** Conditions that came from a parenthesised group (to refuse redundant parentheses). */
+  private readonly parenthesised = new WeakSet<object>();
   constructor(
     private readonly toks: Token[],
     private readonly src: string,
@@ -159,6 +161,9 @@ class Parser {
       this.i++;
       const c = this.condition();
       this.expect(')');
+      // ((x)): DynamoDB refuses parentheses around what is already parenthesised.
+      if (this.parenthesised.has(c)) throw DynamoError.validation(`Invalid ${this.what}: The expression has redundant parentheses;`);
+      this.parenthesised.add(c);
       return c;
     }
     if (t?.t === 'name' && this.toks[this.i + 1]?.v === '(' && t.v !== 'size') {
@@ -539,6 +544,12 @@ export function applyUpdate(u: Update, item: Item, ph: PlaceholderUse, keyNames:
     changed.add((s.path[0] as { name: string }).name);
   }
   for (const p of u.remove.map((r) => resolvePath(r, ph))) {
+    // A nested path needs its parent: removing m.b or l[1] when there is no map m or list l is refused.
+    if (p.length > 1) {
+      const parent = getPath(next, p.slice(0, -1));
+      const leaf = p[p.length - 1]!;
+      if (!parent || ('name' in leaf ? !('M' in parent) : !('L' in parent))) throw DynamoError.validation('The document path provided in the update expression is invalid for update');
+    }
     if (getPath(next, p) !== undefined) setPath(next, p, undefined);
     changed.add((p[0] as { name: string }).name);
   }
@@ -572,28 +583,28 @@ export function applyUpdate(u: Update, item: Item, ph: PlaceholderUse, keyNames:
   return { item: next, changed };
 }
 
-/** The item with only the projected paths (top-level and nested). */
+type ProjectionNode = { kind: 'leaf'; v: AttributeValue } | { kind: 'M'; c: Map<string, ProjectionNode> } | { kind: 'L'; c: Map<number, ProjectionNode> };
+
+/** The item with only the projected paths: nested maps keep their path, lists the projected elements in order, compacted (as DynamoDB does). */
 export function project(item: Item, paths: readonly Path[], ph: PlaceholderUse): Item {
-  const out: Item = {};
+  const root: ProjectionNode = { kind: 'M', c: new Map() } as ProjectionNode;
   for (const raw of paths) {
     const p = resolvePath(raw, ph);
     const v = getPath(item, p);
     if (v === undefined) continue;
-    if (p.length === 1) out[(p[0] as { name: string }).name] = v;
-    else {
-      // Nested: keep the path's maps (lists keep the element, compacted as DynamoDB does).
-      let cur: Record<string, AttributeValue> = out;
-      for (const [k, s] of p.entries()) {
-        if (!('name' in s)) break;
-        if (k === p.length - 1) cur[s.name] = v;
-        else {
-          const existing = cur[s.name];
-          const m: AttributeValue = existing && 'M' in existing ? existing : { M: {} };
-          cur[s.name] = m;
-          cur = (m as { M: Record<string, AttributeValue> }).M;
-        }
-      }
+    let node: ProjectionNode = root;
+    for (const [k, seg] of p.entries()) {
+      if (node.kind === 'leaf') break;
+      const last = k === p.length - 1;
+      const next: ProjectionNode = last ? { kind: 'leaf', v } : 'name' in p[k + 1]! ? { kind: 'M', c: new Map() } : { kind: 'L', c: new Map() };
+      const key = 'name' in seg ? seg.name : seg.index;
+      const children = node.c as Map<string | number, ProjectionNode>;
+      const existing = children.get(key);
+      if (!existing || last) children.set(key, next);
+      node = children.get(key)!;
     }
   }
-  return out;
+  const build = (n: ProjectionNode): AttributeValue =>
+    n.kind === 'leaf' ? n.v : n.kind === 'M' ? { M: Object.fromEntries([...n.c].map(([k, x]) => [k, build(x)])) } : { L: [...n.c].sort((x, y) => x[0] - y[0]).map(([, x]) => build(x)) };
+  return (build(root) as { M: Item }).M;
 }

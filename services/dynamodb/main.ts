@@ -10,31 +10,21 @@
  * collapse — unless `dropExpired` is on; `queueLimit` (items) refuses what does not fit with
  * ProvisionedThroughputExceededException, or returns a batch's rest as UnprocessedItems.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Gauge } from 'prom-client';
 import { dynamodbCapacityPerSec } from '../../lab/model-config-file.ts';
 import { nowMs } from '../common/events.ts';
 import { runService } from '../common/service.ts';
-import { DATA_OPERATIONS, OPERATIONS, tableOf, type ApiContext, type Capacity } from './api.ts';
+import type { Capacity } from './api.ts';
 import { CapacityModel, type Deadline } from './capacity.ts';
 import { DynamoError } from './errors.ts';
+import { protocolHandler, sendJson } from './protocol.ts';
 import { Tables } from './tables.ts';
-
-const TARGET_PREFIX = 'DynamoDB_20120810.';
-const MAX_BODY = 16 * 1024 * 1024;
 
 /** The tables the lab's clients use: the customers' and DWFM's leases. */
 export const LAB_TABLES = [
   { name: 'customers', hashKey: 'pk', hashType: 'S' as const },
   { name: 'leases', hashKey: 'pk', hashType: 'S' as const },
 ];
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.writableEnded || res.destroyed) return;
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(payload), 'x-amzn-requestid': `ol-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}` });
-  res.end(payload);
-}
 
 await runService(async (ctx) => {
   const settings = ctx.config.dynamodb;
@@ -97,58 +87,15 @@ await runService(async (ctx) => {
     return true;
   };
 
-  const authorised = (req: IncomingMessage): DynamoError | undefined => {
-    const auth = req.headers.authorization;
-    if (!auth) return DynamoError.missingAuth();
-    const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/dynamodb\/aws4_request, ?SignedHeaders=[^,]+, ?Signature=[0-9a-f]{64}$/.exec(auth);
-    if (!m) return DynamoError.missingAuth();
-    return m[1] === settings.accessKeyId ? undefined : DynamoError.unrecognizedClient();
-  };
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // When the client hangs up before the answer (the SDK at its timeout): its deadline.
-    let hungUpAt: number | undefined;
-    res.on('close', () => {
-      if (!res.writableFinished) hungUpAt = nowMs();
-    });
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    const fail = (e: DynamoError) => {
-      calls.inc({ operation: op || 'unknown', result: e.code });
-      sendJson(res, e.status, e.body());
-    };
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of req as AsyncIterable<Buffer>) {
-      size += c.length;
-      if (size > MAX_BODY) return fail(DynamoError.validation('Request size exceeded 16 MB'));
-      chunks.push(c);
-    }
-    const denied = authorised(req);
-    if (denied) return fail(denied);
-    const operation = OPERATIONS[op];
-    if (!operation) return fail(DynamoError.unknownOperation(target || '(no X-Amz-Target)'));
-    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
-    if (type !== 'application/x-amz-json-1.0') return fail(DynamoError.serialization(`Expected content type application/x-amz-json-1.0 (got ${type || 'none'})`));
-    let body: unknown;
-    try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-    } catch (err) {
-      return fail(DynamoError.serialization(`Request body is not valid JSON: ${(err as Error).message}`));
-    }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) return fail(DynamoError.serialization('Request body must be a JSON object'));
-    if (!DATA_OPERATIONS.has(op) && !takeControlToken()) return fail(DynamoError.throttling(op));
-    const api: ApiContext = { tables, capacity: capacityFor(() => hungUpAt), region: 'us-east-1' };
-    try {
-      const out = await operation(body as Record<string, unknown>, api);
-      calls.inc({ operation: op, result: 'ok' });
-      sendJson(res, 200, out);
-    } catch (err) {
-      if (err instanceof DynamoError) return fail(err);
-      ctx.log.error({ err, op, table: tableOf(op, body as Record<string, unknown>) }, 'request failed');
-      fail(DynamoError.internal((err as Error).message));
-    }
-  }
+  const handle = protocolHandler({
+    tables,
+    region: 'us-east-1',
+    accessKeyId: settings.accessKeyId,
+    capacityFor,
+    takeControlToken,
+    onCall: (operation, result) => calls.inc({ operation, result }),
+    onUnexpected: (err, op) => ctx.log.error({ err, op }, 'request failed'),
+  });
 
   return {
     extraListeners: ctx.topology.dynamodb.frontends.slice(1),
@@ -160,7 +107,7 @@ await runService(async (ctx) => {
         return true;
       }
       if (req.method !== 'POST') return false;
-      void handle(req, res).catch((err: Error) => sendJson(res, 500, DynamoError.internal(err.message).body()));
+      void handle(req, res, nowMs).catch((err: Error) => sendJson(res, 500, DynamoError.internal(err.message).body()));
       return true;
     },
   };

@@ -100,6 +100,8 @@ export class Tables {
     const v = (key as Record<string, unknown>)[t.hashKey];
     if (names.length !== 1 || v === undefined) throw DynamoError.validation('The provided key element does not match the schema');
     const av = validateValue(v, t.hashKey);
+    // A key of the wrong type is, to DynamoDB, a key that does not match the schema.
+    if (Object.keys(av)[0] !== t.hashType) throw DynamoError.validation('The provided key element does not match the schema');
     return { redisKey: itemRedisKey(t, av), key: { [t.hashKey]: av } };
   }
 
@@ -135,6 +137,13 @@ export class Tables {
     const r = await p.exec();
     const failed = r?.find(([err]) => err);
     if (failed) throw failed[0];
+  }
+
+  /** Runs `fn` with every one of these keys to itself (a batch's writes, in one round trip). */
+  async lockedMany<T>(redisKeys: readonly string[], fn: () => Promise<T>): Promise<T> {
+    const [first, ...rest] = [...new Set(redisKeys)].sort();
+    if (first === undefined) return fn();
+    return this.locked(first, () => this.lockedMany(rest, fn));
   }
 
   /** Runs `fn` with the item's key to itself (read, check the condition, write: atomically here). */

@@ -72,7 +72,7 @@ export function renderHtml(g: GamedayReport): string {
     COMPARISON_HEADER,
     c.arms.map((a, i) => {
       const [name, must, verdictText, meta, ...rest] = comparisonCells(a);
-      return [`<span class="swatch" style="background:${COLORS[i % COLORS.length]}"></span><b>${esc(name!)}</b>`, must!, `<span class="${a.verdict}">${verdictText}</span>`, a.metastable ? `<b>${meta}</b>` : meta!, ...rest];
+      return [`<span class="swatch" style="background:${COLORS[i % COLORS.length]}"></span><b>${esc(name!)}</b>`, must!, `<span class="${a.verdict}">${verdictText}</span>`, a.metastable ? `<b>${meta}</b>` : meta!, ...rest.map((x) => esc(x))];
     }),
     'comparison',
   );

@@ -1,0 +1,98 @@
+/**
+ * DynamoDB's JSON 1.0 protocol over HTTP: `POST /` with `X-Amz-Target: DynamoDB_20120810.<Op>`,
+ * a SigV4 Authorization header (its form and access key checked, not its signature: the lab's
+ * credentials are fixed), content type `application/x-amz-json-1.0`, a JSON object body; answers
+ * and errors in DynamoDB's shapes. What cannot be parsed gets SerializationException, an unknown
+ * target UnknownOperationException, a bad request ValidationException — never a crash.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DATA_OPERATIONS, OPERATIONS, type ApiContext, type Capacity, type Operation } from './api.ts';
+import type { Deadline } from './capacity.ts';
+import { DynamoError } from './errors.ts';
+import type { Tables } from './tables.ts';
+
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+const MAX_BODY = 16 * 1024 * 1024;
+const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/\d{8}\/[^/]+\/dynamodb\/aws4_request, ?SignedHeaders=[^,]+, ?Signature=[0-9a-f]{64}$/;
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.writableEnded || res.destroyed) return;
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(payload), 'x-amzn-requestid': `ol-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}` });
+  res.end(payload);
+}
+
+export interface ProtocolOptions {
+  readonly tables: Tables;
+  readonly region: string;
+  readonly accessKeyId: string;
+  /** The capacity model for one request, told when its client hung up. */
+  capacityFor(deadline: Deadline): Capacity;
+  /** The control plane's rate limit: false refuses with ThrottlingException. */
+  takeControlToken(): boolean;
+  /** Every answer, by operation and result (ok or the error's name). */
+  onCall?(operation: string, result: string): void;
+  /** An error that is not DynamoDB's answer (a bug or Redis failing): logged, answered InternalServerError. */
+  onUnexpected?(err: Error, operation: string): void;
+  /** The operations served (default: all of api.ts; a test may swap one). */
+  readonly operations?: Readonly<Record<string, Operation>>;
+}
+
+function authorised(req: IncomingMessage, accessKeyId: string): DynamoError | undefined {
+  const auth = req.headers.authorization;
+  const m = auth ? AUTH.exec(auth) : null;
+  if (!m) return DynamoError.missingAuth();
+  return m[1] === accessKeyId ? undefined : DynamoError.unrecognizedClient();
+}
+
+/** Serves one request of the protocol (the caller routes POSTs here). */
+export function protocolHandler(o: ProtocolOptions): (req: IncomingMessage, res: ServerResponse, now: () => number) => Promise<void> {
+  const operations = o.operations ?? OPERATIONS;
+  return async (req, res, now) => {
+    // When the client hangs up before the answer (the SDK at its timeout): its deadline.
+    let hungUpAt: number | undefined;
+    res.on('close', () => {
+      if (!res.writableFinished) hungUpAt = now();
+    });
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const fail = (e: DynamoError) => {
+      o.onCall?.(op || 'unknown', e.code);
+      sendJson(res, e.status, e.body());
+    };
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const c of req as AsyncIterable<Buffer>) {
+      size += c.length;
+      if (size > MAX_BODY) return fail(DynamoError.validation('Request size exceeded 16 MB'));
+      chunks.push(c);
+    }
+    const denied = authorised(req, o.accessKeyId);
+    if (denied) return fail(denied);
+    const operation = Object.hasOwn(operations, op) ? operations[op] : undefined;
+    if (!operation) return fail(DynamoError.unknownOperation(target || '(no X-Amz-Target)'));
+    const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    if (type !== 'application/x-amz-json-1.0') return fail(DynamoError.serialization(`Expected content type application/x-amz-json-1.0 (got ${type || 'none'})`));
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    } catch (err) {
+      return fail(DynamoError.serialization(`Request body is not valid JSON: ${(err as Error).message}`));
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return fail(DynamoError.serialization('Request body must be a JSON object'));
+    if (!DATA_OPERATIONS.has(op) && !o.takeControlToken()) return fail(DynamoError.throttling(op));
+    const api: ApiContext = { tables: o.tables, capacity: o.capacityFor(() => hungUpAt), region: o.region };
+    try {
+      const out = await operation(body as Record<string, unknown>, api);
+      o.onCall?.(op, 'ok');
+      sendJson(res, 200, out);
+    } catch (err) {
+      if (err instanceof DynamoError) return fail(err);
+      o.onUnexpected?.(err as Error, op);
+      fail(DynamoError.internal((err as Error).message));
+    }
+  };
+}
+
+/** A capacity with no limit: every request served at once (tests of the protocol alone). */
+export const UNLIMITED: Capacity = { room: () => Infinity, serve: (_table, _cost, work) => work() };
