@@ -56,8 +56,8 @@ const SDK_ARMS: readonly ArmDef[] = [
   sdkArm('sdk-standard', "the AWS SDK's standard mode with its defaults: 3 attempts, full-jitter backoff, a 500-token retry quota, no request timeout, 50 sockets", ['dwfm.sdk.retryMode=standard'], 'recover'),
   sdkArm('sdk-adaptive', "the AWS SDK's adaptive mode with its defaults: standard plus a client-side rate limiter that slows down on throttling errors", ['dwfm.sdk.retryMode=adaptive'], 'recover'),
   sdkArm('sdk-legacy', "the legacy mode (SDK v2's DynamoDB retries): 10 retries, 50 ms × 2ⁿ full jitter, no quota, v2's 120 s timeout, 50 sockets", ['dwfm.sdk.retryMode=legacy', 'dwfm.sdk.requestTimeoutMs=120000'], 'recover'),
-  sdkArm('sdk-standard-tuned', 'standard mode as a careful team sets it: 1 s request timeout, 500 ms connect timeout, 384 sockets', ['dwfm.sdk.retryMode=standard', ...TUNED], 'recover'),
-  sdkArm('sdk-adaptive-tuned', 'adaptive mode as a careful team sets it: 1 s request timeout, 500 ms connect timeout, 384 sockets', ['dwfm.sdk.retryMode=adaptive', ...TUNED], 'recover'),
+  sdkArm('sdk-standard-tuned', 'standard mode as a careful team sets it: 1 s request timeout, 500 ms connect timeout, 384 sockets', ['dwfm.sdk.retryMode=standard', ...TUNED], 'collapse'),
+  sdkArm('sdk-adaptive-tuned', 'adaptive mode as a careful team sets it: 1 s request timeout, 500 ms connect timeout, 384 sockets', ['dwfm.sdk.retryMode=adaptive', ...TUNED], 'collapse'),
 ];
 
 export const ARMS: readonly ArmDef[] = [
@@ -110,5 +110,6 @@ export const ARMS: readonly ArmDef[] = [
 ];
 
 export const ARM_NAMES = ARMS.map((a) => a.name);
-export const DEFAULT_ARMS = { full: ARM_NAMES, quick: ['naive', 'full-jitter', 'best'] } as const;
+/** The game day's default: the lab's strategies, the control, and the AWS SDK's two modes with their defaults (the rest on request). */
+export const DEFAULT_ARMS = { full: ['naive', 'full-jitter', 'best', 'naive-no-throttle', 'sdk-standard', 'sdk-adaptive'], quick: ['naive', 'full-jitter', 'best'] } as const;
 

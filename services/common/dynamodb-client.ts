@@ -196,8 +196,13 @@ export class DynamoClient {
     this.sent++;
     // Counted below the SDK's retries: every attempt of this call that went out on the wire.
     let onWire = 0;
+    // The Document client's command runs its stack inside the low-level command's, so this
+    // middleware sits there twice: only the outer one counts.
+    let inside = false;
     (command as { middlewareStack: { add(m: unknown, o: object): void } }).middlewareStack.add(
       (next: (a: unknown) => Promise<unknown>) => async (args: unknown) => {
+        if (inside) return next(args);
+        inside = true;
         try {
           const r = await next(args);
           onWire++;
@@ -205,9 +210,11 @@ export class DynamoClient {
         } catch (err) {
           if (!NOT_ON_WIRE.has(classify(err).error)) onWire++;
           throw err;
+        } finally {
+          inside = false;
         }
       },
-      { step: 'deserialize', name: 'outageLabAttemptsOnTheWire' },
+      { step: 'deserialize' },
     );
     try {
       const out = (await this.doc.send(command as never, timeoutMs ? { abortSignal: AbortSignal.timeout(timeoutMs) } : {})) as { $metadata?: { httpStatusCode?: number } };
