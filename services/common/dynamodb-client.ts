@@ -7,9 +7,12 @@
  * timeouts, sockets — come from the caller: the lab's strategies run the SDK with no retries of
  * its own and a fixed timeout (their loop retries), the `sdk-*` arms with the SDK's modes.
  *
- * A call that reaches its timeout is aborted by the SDK, which destroys its connection: the
- * server sees the hang-up, and the request it had queued is still served (wasted) unless the
- * server drops work whose client has gone.
+ * Two timeouts, as in life: the SDK's request timeout aborts the request and destroys its
+ * connection (the server sees the hang-up; the request it had queued is still served, wasted,
+ * unless the server drops work whose client has gone, and the socket is free for the next
+ * request at once); the caller's own timeout (`call(…, timeoutMs)`, DWFM's loop and the
+ * customers) only stops waiting: the request keeps its socket until answered, its answer
+ * discarded, so the sockets bound what a client can leave queued on the server.
  */
 import { Agent } from 'node:http';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
@@ -18,6 +21,7 @@ import { StandardRetryStrategy } from '@smithy/util-retry';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken, StandardRetryToken } from '@smithy/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { TtlDnsCache } from '../../dns/ttl-cache.ts';
+import { DEADLINE_HEADER } from './client-deadline.ts';
 
 // The pinned SDK runs on Node 20; its notice that later releases will need Node 22 is not the lab's news.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -164,7 +168,7 @@ export class DynamoClient {
   readonly doc: DynamoDBDocumentClient;
   /** Calls sent. */
   sent = 0;
-  /** Answers that came after the caller had given up (with the SDK: none — it hangs up). */
+  /** Answers that came after the caller had stopped waiting (its own timeout; the SDK's aborts instead). */
   lateAnswers = 0;
   /** HTTP requests of those calls that went out on the wire (the SDK's retries included). */
   attempts = 0;
@@ -216,14 +220,43 @@ export class DynamoClient {
       },
       { step: 'deserialize' },
     );
-    try {
-      const out = (await this.doc.send(command as never, timeoutMs ? { abortSignal: AbortSignal.timeout(timeoutMs) } : {})) as { $metadata?: { httpStatusCode?: number } };
-      this.attempts += onWire;
-      return { ok: true, status: out.$metadata?.httpStatusCode ?? 200, body: out, latencyMs: performance.now() - started, attempts: onWire };
-    } catch (err) {
-      this.attempts += onWire;
-      return { ok: false, ...classify(err), latencyMs: performance.now() - started, attempts: onWire };
+    if (timeoutMs) {
+      // The lab's instrumentation, not DynamoDB's: the server learns when this caller stops
+      // waiting, to count (or with dropExpired, drop) what it serves after that.
+      const deadline = String(Date.now() + timeoutMs);
+      (command as { middlewareStack: { add(m: unknown, o: object): void } }).middlewareStack.add(
+        (next: (a: { request: { headers: Record<string, string> } }) => Promise<unknown>) => (args: { request: { headers: Record<string, string> } }) => {
+          args.request.headers[DEADLINE_HEADER] = deadline;
+          return next(args);
+        },
+        { step: 'build' },
+      );
     }
+    const answer: Promise<CallOutcome> = this.doc.send(command as never).then(
+      (out) => ({ ok: true as const, status: (out as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 200, body: out, latencyMs: performance.now() - started, attempts: onWire }),
+      (err: unknown) => ({ ok: false as const, ...classify(err), latencyMs: performance.now() - started, attempts: onWire }),
+    );
+    if (!timeoutMs) {
+      const out = await answer;
+      this.attempts += onWire;
+      return out;
+    }
+    // The caller's own timeout stops waiting; it does not abort. The request stays on its socket
+    // and is still served, its late answer discarded (DESIGN: an abandoned request is wasted work,
+    // and the sockets it holds are what bounds the work a client can leave queued).
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const first = await Promise.race([answer, gaveUp]);
+    if (first !== 'timeout') {
+      clearTimeout(timer);
+      this.attempts += onWire;
+      return first;
+    }
+    void answer.then(() => {
+      this.lateAnswers++;
+      this.attempts += onWire;
+    });
+    return { ok: false, error: 'timeout', detail: `no answer within ${timeoutMs} ms (the request stays on the wire)`, latencyMs: performance.now() - started, attempts: 1 };
   }
 
 

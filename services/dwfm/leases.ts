@@ -312,6 +312,10 @@ export class LeaseTable {
           durationMs: at - e.startedAt,
         });
       }
+      // Under a limit, the freed slot goes to the next batch now, not at the next 10 ms tick: a
+      // limit of W batches in flight then keeps W of the table's workers busy (the gap a tick
+      // leaves is idle server time at the limit's bottom end).
+      if (Number.isFinite(this.concurrencyCap())) this.admit(at);
       return;
     }
     const kind = outcome.error === 'timeout' ? 'timeout' : 'fast';

@@ -5,9 +5,10 @@
  *
  * Capacity is per table (DynamoDB's throughput is): each data request is one job for a worker,
  * costing one unit per item it reads or writes (a GetItem 1, a BatchWriteItem of 25 items 25);
- * a job holds a worker cost × serviceTimeMs. A request whose client hangs up (the SDK destroys
- * the connection at its timeout) stays queued and is still served — wasted work, the fuel of the
- * collapse — unless `dropExpired` is on; `queueLimit` (items) refuses what does not fit with
+ * a job holds a worker cost × serviceTimeMs. A request whose client stops waiting — it hangs up
+ * (the SDK destroys the connection at its timeout), or the deadline it stated in
+ * `x-client-deadline` passes (the lab's own loops stop waiting without hanging up) — stays queued
+ * and is still served: wasted work, the fuel of the collapse, unless `dropExpired` is on; `queueLimit` (items) refuses what does not fit with
  * ProvisionedThroughputExceededException, or returns a batch's rest as UnprocessedItems.
  */
 import { Counter, Gauge } from 'prom-client';
@@ -39,8 +40,8 @@ await runService(async (ctx) => {
   const sum = (f: (m: CapacityModel<unknown>) => number) => [...models.values()].reduce((a, m) => a + f(m), 0);
   const labels = ['outcome', 'table'] as const;
   const requests = new Counter({ name: 'dynamodb_requests_total', help: 'data requests by outcome: served, rejected (throughput), dropped (the client had gone), failed', labelNames: labels, registers: [ctx.registry] });
-  const wasted = new Counter({ name: 'dynamodb_served_after_deadline_total', help: 'requests served after their client had hung up (wasted work)', registers: [ctx.registry] });
-  const items = new Counter({ name: 'dynamodb_items_total', help: 'items (capacity units) by outcome: served, wasted (served after the client hung up), rejected, dropped', labelNames: labels, registers: [ctx.registry] });
+  const wasted = new Counter({ name: 'dynamodb_served_after_deadline_total', help: 'requests served after their client had stopped waiting: hung up, or past the deadline it stated (wasted work)', registers: [ctx.registry] });
+  const items = new Counter({ name: 'dynamodb_items_total', help: 'items (capacity units) by outcome: served, wasted (served after the client stopped waiting), rejected, dropped', labelNames: labels, registers: [ctx.registry] });
   const calls = new Counter({ name: 'dynamodb_calls_total', help: 'API calls by operation and result (ok or the error code)', labelNames: ['operation', 'result'], registers: [ctx.registry] });
   new Gauge({ name: 'dynamodb_queue_length', help: 'requests waiting for a worker, all tables', registers: [ctx.registry], collect() { this.set(sum((m) => m.queueLength)); } });
   new Gauge({ name: 'dynamodb_in_flight', help: 'requests being served, all tables', registers: [ctx.registry], collect() { this.set(sum((m) => m.inFlight)); } });

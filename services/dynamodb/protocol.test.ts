@@ -12,7 +12,8 @@ import type { Lab } from '../../lab/lab.ts';
 import { ModelConfigSchema } from '../../lab/model-config.ts';
 import { Lab as LabClass } from '../../lab/lab.ts';
 import { testSettings } from '../../lab/testing.ts';
-import { LAB_CREDENTIALS } from '../common/dynamodb-client.ts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { DynamoClient, LAB_CREDENTIALS } from '../common/dynamodb-client.ts';
 
 const SLOT = 217;
 // One worker at 40 ms an item and room for 30 queued items: a table that is easy to fill.
@@ -102,5 +103,64 @@ describe('DynamoDB protocol: malformed requests', { timeout: 60_000 }, () => {
     const left = (await third).UnprocessedItems?.customers ?? [];
     expect(left.length).toBe(20);
     expect(await single).toMatchObject({ status: 'rejected', reason: { name: 'ProvisionedThroughputExceededException' } });
+  });
+});
+
+/** Items the table has served after their client stopped waiting, from the service's own /metrics. */
+async function wastedItems(): Promise<number> {
+  const text = await (await request(`${url}metrics`)).body.text();
+  const m = /^dynamodb_items_total\{outcome="wasted",table="customers"[^}]*\} (\d+)/m.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+describe('DynamoDB protocol: work whose client stopped waiting is still served (wasted)', { timeout: 60_000 }, () => {
+  // One worker busy 1 s with a batch of 25; a put queued behind it cannot be answered within 300 ms.
+  const busy = () => sdk.send(new BatchWriteItemCommand({ RequestItems: { customers: Array.from({ length: 25 }, (_, i) => ({ PutRequest: { Item: { pk: { S: `busy${i}` } } } })) } }));
+  const written = async (pk: string) => (await sdk.send(new GetItemCommand({ TableName: 'customers', Key: { pk: { S: pk } } }))).Item !== undefined;
+
+  it("the SDK's request timeout aborts the request (its socket destroyed), yet the server serves it once a worker is free", async () => {
+    const aborting = new DynamoDBClient({ region: 'us-east-1', endpoint: url, credentials: LAB_CREDENTIALS('outage-lab'), maxAttempts: 1, requestHandler: new NodeHttpHandler({ requestTimeout: 300, throwOnRequestTimeout: true }) });
+    try {
+      const before = await wastedItems();
+      const batch = busy();
+      await new Promise((r) => setTimeout(r, 50));
+      const put = await aborting.send(new PutItemCommand({ TableName: 'customers', Item: { pk: { S: 'abandoned-by-abort' } } })).then(
+        () => 'answered',
+        (err: Error) => err.name,
+      );
+      expect(put).toBe('TimeoutError');
+      await batch;
+      await new Promise((r) => setTimeout(r, 150));
+      expect(await written('abandoned-by-abort')).toBe(true);
+      expect(await wastedItems()).toBe(before + 1);
+    } finally {
+      aborting.destroy();
+    }
+  });
+
+  it("the lab's own timeout stops waiting without hanging up: the request keeps its socket, is served, and its late answer is discarded", async () => {
+    const fe = lab.topology.dynamodb.frontends[0]!;
+    const client = new DynamoClient({ name: fe.address, port: fe.port, sdk: { retryMode: 'none', maxAttempts: null, requestTimeoutMs: null, connectionTimeoutMs: null, maxSockets: 4 } });
+    try {
+      const before = await wastedItems();
+      const batch = busy();
+      await new Promise((r) => setTimeout(r, 50));
+      const put = await client.put('customers', 'abandoned-by-waiting', {}, 300);
+      expect(put).toMatchObject({ ok: false, error: 'timeout', attempts: 1 });
+      expect(client.lateAnswers).toBe(0);
+      await batch;
+      await new Promise((r) => setTimeout(r, 150));
+      expect(await written('abandoned-by-waiting')).toBe(true);
+      expect(client.lateAnswers).toBe(1);
+      expect(await wastedItems()).toBe(before + 1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a deadline header that is not a number gets a ValidationException naming it', async () => {
+    const r = await raw(JSON.stringify({ TableName: 'customers', Key: { pk: { S: 'x' } } }), { 'x-client-deadline': 'soon' });
+    expect(r).toMatchObject({ status: 400, type: 'ValidationException' });
+    expect(r.message).toMatch(/x-client-deadline must be epoch milliseconds/);
   });
 });

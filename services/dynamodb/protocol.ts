@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DATA_OPERATIONS, OPERATIONS, type ApiContext, type Capacity, type Operation } from './api.ts';
 import type { Deadline } from './capacity.ts';
+import { DEADLINE_HEADER } from '../common/client-deadline.ts';
 import { DynamoError } from './errors.ts';
 import type { Tables } from './tables.ts';
 
@@ -81,7 +82,13 @@ export function protocolHandler(o: ProtocolOptions): (req: IncomingMessage, res:
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return fail(DynamoError.serialization('Request body must be a JSON object'));
     if (!DATA_OPERATIONS.has(op) && !o.takeControlToken()) return fail(DynamoError.throttling(op));
-    const api: ApiContext = { tables: o.tables, capacity: o.capacityFor(() => hungUpAt), region: o.region };
+    // A client that stops waiting without hanging up (the lab's own loops) says when, so the
+    // server can count — or, with dropExpired, drop — the work nobody waits for.
+    const said = req.headers[DEADLINE_HEADER];
+    const statedDeadline = said === undefined ? undefined : Number(said);
+    if (statedDeadline !== undefined && !Number.isFinite(statedDeadline)) return fail(DynamoError.validation(`${DEADLINE_HEADER} must be epoch milliseconds (got "${String(said)}")`));
+    const deadline = () => (hungUpAt === undefined ? statedDeadline : statedDeadline === undefined ? hungUpAt : Math.min(hungUpAt, statedDeadline));
+    const api: ApiContext = { tables: o.tables, capacity: o.capacityFor(deadline), region: o.region };
     try {
       const out = await operation(body as Record<string, unknown>, api);
       o.onCall?.(op, 'ok');
