@@ -61,9 +61,14 @@ interface Job {
 }
 
 export interface LeaseCounters {
-  /** Re-establish batches sent (every attempt, including retries). */
+  /**
+   * Re-establish batches that went out on the wire (every attempt, the SDK's own retries included;
+   * not those that never left: no address, refused), counted when the call's outcome is known —
+   * so a call begun during the outage whose SDK retry reached DynamoDB after it was back counts
+   * then, with the herd.
+   */
   attempts: number;
-  /** Lease writes that reached DynamoDB for re-establishment (attempts × batch size, less those that never left: no address, refused). */
+  /** Lease writes those batches carried (attempts × batch size). */
   itemsSent: number;
   reestablished: number;
   timeouts: number;
@@ -223,11 +228,10 @@ export class LeaseTable {
   private renew(ids: number[], now: number): void {
     const batch = Int32Array.from(ids);
     const expiresAt = now + this.settings.leaseTtlMs;
-    this.counters.renewalsSent += batch.length;
     void this.send(batch, expiresAt, this.settings.requestTimeoutMs).then((outcome) => {
       const at = this.now();
-      // Counted as one request when sent; the client says how many really went out.
-      this.counters.renewalsSent += batch.length * (onWire(outcome) - 1);
+      // Counted once the client says how many of its requests went out.
+      this.counters.renewalsSent += batch.length * onWire(outcome);
       for (const i of batch) {
         this.renewing[i] = 0;
         if (this.state[i] !== LEASED) continue; // lapsed meanwhile: re-establishment owns it now
@@ -270,11 +274,13 @@ export class LeaseTable {
     job.inFlight = true;
     job.attempt++;
     this.inFlight++;
-    this.counters.attempts++;
-    this.counters.itemsSent += job.ids.length;
     const expiresAt = now + this.settings.leaseTtlMs;
     const token = ++job.token;
     void this.send(job.ids, expiresAt, this.settings.requestTimeoutMs).then((outcome) => {
+      // Load on DynamoDB whether or not this answer still counts (a restart abandons it).
+      const sent = onWire(outcome);
+      this.counters.attempts += sent;
+      this.counters.itemsSent += job.ids.length * sent;
       if (job.token === token && job.inFlight) this.finish(job, outcome, now, expiresAt);
     });
   }
@@ -283,11 +289,6 @@ export class LeaseTable {
     const at = this.now();
     job.inFlight = false;
     this.inFlight--;
-    // Counted as one batch when started; the SDK's own retries were batches sent too, and what
-    // never left (no address, refused) is no load on DynamoDB.
-    const extra = onWire(outcome) - 1;
-    this.counters.attempts += Math.max(0, extra);
-    this.counters.itemsSent += job.ids.length * extra;
     if (outcome.ok) {
       this.aimd?.onSuccess();
       const period = this.settings.renewPeriodMs;
