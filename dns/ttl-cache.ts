@@ -22,6 +22,12 @@ export class TtlDnsCache {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The cached answer for `name` while it is fresh (no query is sent), or undefined. */
+  peek(name: string): DnsAnswer | undefined {
+    const cached = this.entries.get(name);
+    return cached && cached.expiresAt > this.now() ? cached.answer : undefined;
+  }
+
   async resolve(name: string): Promise<DnsAnswer> {
     const cached = this.entries.get(name);
     if (cached && cached.expiresAt > this.now()) return cached.answer;

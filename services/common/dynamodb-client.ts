@@ -20,6 +20,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } fro
 import { StandardRetryStrategy } from '@smithy/util-retry';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken, StandardRetryToken } from '@smithy/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { DnsAnswer } from '../../dns/resolve.ts';
 import type { TtlDnsCache } from '../../dns/ttl-cache.ts';
 import { DEADLINE_HEADER } from './client-deadline.ts';
 
@@ -60,6 +61,18 @@ export interface DynamoClientOptions {
 }
 
 /**
+ * The error a lookup that gave no address becomes: as Node's own lookup says it (getaddrinfo's
+ * EAI_NODATA and EAI_NONAME are both ENOTFOUND), so the SDK treats an empty record as the network
+ * error it is and retries it; what the lab saw is kept apart for the lab's own classification.
+ */
+function noAddress(a: DnsAnswer, hostname: string): Error | undefined {
+  if (a.outcome === 'ok' && a.addresses.length) return undefined;
+  const seen: CallError = a.outcome === 'empty' || a.outcome === 'ok' ? 'dns-empty' : a.outcome === 'nxdomain' ? 'dns-nxdomain' : 'dns-error';
+  const code = seen === 'dns-error' ? (a.code ?? 'ESERVFAIL') : 'ENOTFOUND';
+  return Object.assign(new Error(`getaddrinfo ${code} ${hostname} (${seen})`), { code, hostname, labDns: seen });
+}
+
+/**
  * The SDK's HTTP handler, resolving the endpoint's name through the lab's CoreDNS on every
  * request (answers cached for their TTL, as the lab's clients always have) and sending each to
  * one of the record's addresses in turn, over connections kept alive per address. A client that
@@ -76,14 +89,8 @@ class LabDnsHandler {
 
   async handle(request: { hostname: string }, options?: Parameters<NodeHttpHandler['handle']>[1]): ReturnType<NodeHttpHandler['handle']> {
     const a = await this.dns.resolve(request.hostname).catch((err: Error) => ({ outcome: 'error' as const, addresses: [] as string[], code: (err as NodeJS.ErrnoException).code ?? 'ESERVFAIL' }));
-    if (a.outcome !== 'ok' || !a.addresses.length) {
-      // As Node's own lookup says it (getaddrinfo's EAI_NODATA and EAI_NONAME are both ENOTFOUND),
-      // so the SDK treats an empty record as the network error it is and retries it; what the
-      // lab saw is kept apart for the lab's own classification.
-      const seen: CallError = a.outcome === 'empty' || (a.outcome === 'ok' && !a.addresses.length) ? 'dns-empty' : a.outcome === 'nxdomain' ? 'dns-nxdomain' : 'dns-error';
-      const code = seen === 'dns-error' ? ((a as { code?: string }).code ?? 'ESERVFAIL') : 'ENOTFOUND';
-      throw Object.assign(new Error(`getaddrinfo ${code} ${request.hostname} (${seen})`), { code, hostname: request.hostname, labDns: seen });
-    }
+    const failed = noAddress(a, request.hostname);
+    if (failed) throw failed;
     const address = a.addresses[this.next++ % a.addresses.length]!;
     // A copy: the SDK sends the same request again on a retry, which must resolve again.
     return this.inner.handle({ ...request, hostname: address } as never, options);
@@ -198,6 +205,14 @@ export class DynamoClient {
   async call(command: object, timeoutMs?: number): Promise<CallOutcome> {
     const started = performance.now();
     this.sent++;
+    // With no SDK retries, a call to a name whose fresh cached answer has no address fails in the
+    // handler before anything is sent, whatever the request: fail it here the same way, without
+    // marshalling and signing it first (a herd probing an empty record every 100 ms would
+    // otherwise spend a core on requests that cannot leave). The SDK's modes retry such an error
+    // with backoff and spend their quota on it, so they always go through the SDK.
+    const cached = this.opts.sdk.retryMode === 'none' ? this.opts.dns?.peek(this.opts.name) : undefined;
+    const unsendable = cached && noAddress(cached, this.opts.name);
+    if (unsendable) return { ok: false, ...classify(unsendable), latencyMs: performance.now() - started, attempts: 0 };
     // Counted below the SDK's retries: every attempt of this call that went out on the wire.
     let onWire = 0;
     // The Document client's command runs its stack inside the low-level command's, so this
