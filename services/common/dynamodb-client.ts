@@ -201,7 +201,11 @@ export class DynamoClient {
     this.doc = DynamoDBDocumentClient.from(this.sdk, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  /** Runs one SDK command, as the lab counts it; `timeoutMs` (if any) aborts it on top of the SDK's own timeout. */
+  /**
+   * Runs one SDK command, as the lab counts it. `timeoutMs` (if any) is the caller's own timeout:
+   * past it the call fails as `timeout` while its request stays on the wire (see the top of the
+   * file); the SDK's own request timeout, if set, aborts as the SDK does.
+   */
   async call(command: object, timeoutMs?: number): Promise<CallOutcome> {
     const started = performance.now();
     this.sent++;
@@ -218,7 +222,8 @@ export class DynamoClient {
     // The Document client's command runs its stack inside the low-level command's, so this
     // middleware sits there twice: only the outer one counts.
     let inside = false;
-    (command as { middlewareStack: { add(m: unknown, o: object): void } }).middlewareStack.add(
+    const stack = (command as { middlewareStack: { add(m: unknown, o: object): void } }).middlewareStack;
+    stack.add(
       (next: (a: unknown) => Promise<unknown>) => async (args: unknown) => {
         if (inside) return next(args);
         inside = true;
@@ -239,7 +244,7 @@ export class DynamoClient {
       // The lab's instrumentation, not DynamoDB's: the server learns when this caller stops
       // waiting, to count (or with dropExpired, drop) what it serves after that.
       const deadline = String(Date.now() + timeoutMs);
-      (command as { middlewareStack: { add(m: unknown, o: object): void } }).middlewareStack.add(
+      stack.add(
         (next: (a: { request: { headers: Record<string, string> } }) => Promise<unknown>) => (args: { request: { headers: Record<string, string> } }) => {
           args.request.headers[DEADLINE_HEADER] = deadline;
           return next(args);

@@ -94,6 +94,26 @@ const getItem: Operation = async (b, { tables, capacity }) => {
   return { Item: paths ? project(item, paths, ph) : item };
 };
 
+/**
+ * PutItem and DeleteItem: one unit of capacity, the key locked, the condition evaluated on the
+ * item as it is, then the item replaced by `next` (undefined deletes it); ReturnValues NONE or
+ * ALL_OLD.
+ */
+function replaceItem(b: Body, { tables, capacity }: Pick<ApiContext, 'tables' | 'capacity'>, table: string, redisKey: string, next: Item | undefined): Promise<Body> {
+  const rv = returnValues(b, ['NONE', 'ALL_OLD']);
+  const ph = placeholders(b, [str(b, 'ConditionExpression')]);
+  const cond = conditionOf(b, ph);
+  ph.checkAllUsed();
+  return capacity.serve(table, 1, () =>
+    tables.locked(redisKey, async () => {
+      const old = await tables.read(redisKey);
+      if (cond && !evaluate(cond, old, ph)) throw DynamoError.conditionFailed();
+      if (next || old) await tables.write(redisKey, next);
+      return rv === 'ALL_OLD' && old ? { Attributes: old } : {};
+    }),
+  );
+}
+
 const putItem: Operation = async (b, { tables, capacity }) => {
   noLegacy(b);
   const t = await tables.get(str(b, 'TableName', true)!);
@@ -101,18 +121,7 @@ const putItem: Operation = async (b, { tables, capacity }) => {
   const item = validateItem(b.Item, 'Item');
   const redisKey = tables.keyOfItem(t, item);
   checkSize(item);
-  const rv = returnValues(b, ['NONE', 'ALL_OLD']);
-  const ph = placeholders(b, [str(b, 'ConditionExpression')]);
-  const cond = conditionOf(b, ph);
-  ph.checkAllUsed();
-  return capacity.serve(t.name, 1, () =>
-    tables.locked(redisKey, async () => {
-      const old = await tables.read(redisKey);
-      if (cond && !evaluate(cond, old, ph)) throw DynamoError.conditionFailed();
-      await tables.write(redisKey, item);
-      return rv === 'ALL_OLD' && old ? { Attributes: old } : {};
-    }),
-  );
+  return replaceItem(b, { tables, capacity }, t.name, redisKey, item);
 };
 
 const updateItem: Operation = async (b, { tables, capacity }) => {
@@ -160,18 +169,7 @@ const deleteItem: Operation = async (b, { tables, capacity }) => {
   noLegacy(b);
   const t = await tables.get(str(b, 'TableName', true)!);
   const { redisKey } = tables.keyOf(t, b.Key);
-  const rv = returnValues(b, ['NONE', 'ALL_OLD']);
-  const ph = placeholders(b, [str(b, 'ConditionExpression')]);
-  const cond = conditionOf(b, ph);
-  ph.checkAllUsed();
-  return capacity.serve(t.name, 1, () =>
-    tables.locked(redisKey, async () => {
-      const old = await tables.read(redisKey);
-      if (cond && !evaluate(cond, old, ph)) throw DynamoError.conditionFailed();
-      if (old) await tables.write(redisKey, undefined);
-      return rv === 'ALL_OLD' && old ? { Attributes: old } : {};
-    }),
-  );
+  return replaceItem(b, { tables, capacity }, t.name, redisKey, undefined);
 };
 
 type WriteRequest = { PutRequest?: { Item?: unknown }; DeleteRequest?: { Key?: unknown } };
