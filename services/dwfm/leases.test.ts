@@ -62,6 +62,27 @@ describe('DWFM lease table', () => {
     expect(h.events.at(-1)).toMatch(/all valid at \d+: needed 100, \d+ attempts, \d+ items/);
   });
 
+  it('counts a batch as load only once its outcome says it went out, and under a limit hands a freed slot to the next batch at once', async () => {
+    const h = harness({ concurrency: 1 });
+    h.setUp(false);
+    await h.advance(1500);
+    expect(h.table.validCount).toBe(0);
+    // Refused connections never left: no load on DynamoDB, however often they were tried.
+    expect(h.sent.length).toBeGreaterThan(10);
+    expect(h.table.counters.attempts).toBe(0);
+    h.setUp(true);
+    const before = h.sent.length;
+    // Six 10 ms ticks, past the 50 ms pause after a fast failure: each answer frees the one slot
+    // and the next due batch takes it at once, so every batch goes through (at the ticks alone,
+    // one a tick, only six would).
+    await h.advance(60);
+    expect(h.table.validCount).toBe(100);
+    // The leases lapsed over time, so in more batches than ten: each counted once it went out.
+    expect(h.table.counters.attempts).toBe(h.sent.length - before);
+    expect(h.table.counters.attempts).toBeGreaterThan(6);
+    expect(h.table.counters.itemsSent).toBe(100);
+  });
+
   it('starts in the steady state: leases expire TTL − period after their renewal falls due, not all at once', async () => {
     // TTL 2500, period 800: a lease expires 1,700 ms after its renewal falls due, and a failed
     // renewal is retried a second later, in time: a 600 ms outage lapses nothing.
