@@ -65,15 +65,14 @@ export function manifests(k: Pick<KubeRun, 'target' | 'image' | 'pullPolicy' | '
 }
 export const shardsOf = { sweep: sweepShards, gameday: armShards };
 
+/** What every Job of this run shares: the cluster, the Job's spec, the lab home, the log, Ctrl-C. */
+const jobOf = (k: KubeRun, kind: JobSpec['kind'], shards: readonly Shard[]) => ({ target: k.target, spec: spec(k, kind, shards), home: k.home, log: k.log, ...(k.signal ? { signal: k.signal } : {}) });
+
 export function sweepOnKubernetes(k: KubeRun): SweepExecutor {
   return async (runs, record) => {
     if (!runs.length) return;
     const out = await runJob({
-      target: k.target,
-      spec: spec(k, 'sweep', sweepShards(runs)),
-      home: k.home,
-      log: k.log,
-      ...(k.signal ? { signal: k.signal } : {}),
+      ...jobOf(k, 'sweep', sweepShards(runs)),
       onShard: (o) => {
         const run = runs[o.index]!;
         mkdirSync(run.dir, { recursive: true });
@@ -91,11 +90,7 @@ export function gamedayOnKubernetes(k: KubeRun, o: { seed: number; reporters: re
     const results: (RunResult | undefined)[] = arms.map(() => undefined);
     const done: Promise<void>[] = [];
     const out = await runJob({
-      target: k.target,
-      spec: spec(k, 'gameday', armShards(arms, o.seed)),
-      home: k.home,
-      log: k.log,
-      ...(k.signal ? { signal: k.signal } : {}),
+      ...jobOf(k, 'gameday', armShards(arms, o.seed)),
       onShard: (r) => {
         const a = arms[r.index]!;
         mkdirSync(a.outDir, { recursive: true });
