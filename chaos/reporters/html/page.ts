@@ -17,7 +17,8 @@ import { armSeries, type ArmSeries } from './series.ts';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
-const COLORS = ['#1565c0', '#2e7d32', '#6a1b9a', '#c62828', '#00838f', '#ef6c00'];
+// One colour per arm, distinct for up to ten arms (the full game day with every SDK arm has nine).
+const COLORS = ['#1565c0', '#2e7d32', '#6a1b9a', '#c62828', '#00838f', '#ef6c00', '#ad1457', '#5d4037', '#9e9d24', '#455a64'];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** JSON inside <script>: "</script>" and friends cannot end the element early. */
