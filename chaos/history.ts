@@ -27,7 +27,7 @@ export class History {
     const e: HistoryEvent = { ...event, t: Math.round((event.ts - this.startedAt) * 1000) / 1000 };
     this.events.push(e);
     this.out.write(`${JSON.stringify(e)}\n`);
-    for (const l of this.listeners) l(e);
+    for (const l of [...this.listeners]) l(e);
     return e;
   }
 
@@ -36,8 +36,13 @@ export class History {
     return this.append({ ts: nowMs(), ...fields, source, type });
   }
 
-  onEvent(listener: (e: HistoryEvent) => void): void {
+  /** Calls `listener` with every event from now on; returns what stops it. */
+  onEvent(listener: (e: HistoryEvent) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
   }
 
   close(): Promise<void> {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../lab/paths.ts';
 import { testSettings } from '../lab/testing.ts';
 import { readHistory } from './history.ts';
+import { assertTriggered } from './premise.ts';
 
 const SLOT = 207;
 const BIN = join(PROJECT_ROOT, 'bin', 'outage-lab.js');
@@ -15,6 +16,8 @@ describe('outage-lab run us-east-1 (the whole arc, real lab)', { timeout: 200_00
     const out = mkdtempSync(join(tmpdir(), 'us-east-1-'));
     const started = performance.now();
     const r = await execa(process.execPath, [BIN, 'run', 'us-east-1', '--seed', '1', '--out', out, '--json'], { env: testSettings(SLOT).env, reject: false, timeout: 200_000 });
+    const h = readHistory(join(out, 'timeline.ndjson'));
+    assertTriggered(h, 'us-east-1');
     expect(performance.now() - started).toBeLessThan(180_000);
     expect(r.exitCode, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout);
@@ -26,7 +29,6 @@ describe('outage-lab run us-east-1 (the whole arc, real lab)', { timeout: 200_00
     expect(s.dns.emptyRecordPublished).toBe(true);
     expect(s.nlb.targetsRemoved).toBeGreaterThan(0);
     expect(s.nlb.targetsReadded).toBeGreaterThan(0);
-    const h = readHistory(join(out, 'timeline.ndjson'));
     const building = h.find((e) => e.type === 'netmgr.backlog.building' && e.t >= s.herd.reachableAtMs)!.t;
     const drained = s.recovery.milestones.find((m: { name: string }) => m.name === 'network.backlog.drained').atMs;
     const flaps = h.filter((e) => (e.type === 'nlb.target.removed' || e.type === 'nlb.target.readded') && e.t >= building && e.t <= drained + 2000);

@@ -13,6 +13,7 @@ const chaos = {
   runner: () => import('../chaos/runner.ts'),
   scenario: () => import('../chaos/scenario.ts'),
   bench: () => import('../chaos/bench-recovery.ts'),
+  benchTrigger: () => import('../chaos/bench-trigger.ts'),
   modelCheck: () => import('../services/enactor/model-check.ts'),
   runtimes: () => import('../lab/runtimes/index.ts'),
 };
@@ -42,7 +43,8 @@ export function registerRunCommands(program: Command): void {
     .option('--runtime <name>', 'local (child processes) or docker (host-network containers)', 'local')
     .option('--load <generator>', 'builtin, or k6 (RunInstances and NLB traffic from loadtests/k6/; needs k6 on PATH)', 'builtin')
     .option('--monitoring <prometheus|off>', MONITORING_HELP, 'off')
-    .action(async (name: string, opts: { set: string[]; seed?: string; out?: string; json?: boolean; report: string; runtime: string; load: string; monitoring: string }) => {
+    .option('--quick', "the scenario's quick settings (its `quick:` list; us-east-1: 10,000 leases that lapse in 6 s)")
+    .action(async (name: string, opts: { set: string[]; seed?: string; out?: string; json?: boolean; report: string; runtime: string; load: string; monitoring: string; quick?: boolean }) => {
       const [{ loadScenario }, { runScenario }, { renderRunReport }, { reportersByName }, { parseRuntimeName }] = await Promise.all([
         chaos.scenario(),
         chaos.runner(),
@@ -50,7 +52,7 @@ export function registerRunCommands(program: Command): void {
         chaos.reporters(),
         chaos.runtimes(),
       ]);
-      const scenario = loadScenario(name, opts.set);
+      const scenario = loadScenario(name, opts.set, { quick: opts.quick === true });
       const reporters = reportersByName(opts.report);
       const runtime = parseRuntimeName(opts.runtime);
       const load = (await import('../loadtests/k6.ts')).parseLoadGenerator(opts.load);
@@ -104,6 +106,42 @@ export function registerRunCommands(program: Command): void {
             `${table(['strategy', 're-establish ms median / min / max', '× bound', 'recovered', 'metastable', 'needed throttle', 'amplification'], rows)}\n\n→ ${join(outDir, 'bench.json')}\n`,
         );
         if (signal.aborted) process.exitCode = 130;
+      } finally {
+        dispose();
+      }
+    });
+
+  bench
+    .command('trigger')
+    .description('does the closed-loop trigger empty the record every time? us-east-1 at its quick size, N runs each stopped at the empty record (or the trigger giving up), optionally with the cores kept busy')
+    .option('--runs <n>', 'runs (seeds 1..n)', '30')
+    .option('--safeguards <on|off>', 'on: the control (fencing and guarded cleanup): the record must never empty', 'off')
+    .option('--cpu-hog <n>', 'busy-loop processes at the lab\'s own priority for the whole bench (4 keeps 2 cores busy)', '0')
+    .option('--set <key=value>', 'a setting for every run; repeatable', collect, [])
+    .option('--out <dir>', 'folder for bench.json and the runs (an unfinished bench there is resumed)')
+    .option('--runtime <name>', 'local (child processes) or docker (host-network containers)', 'local')
+    .action(async (o: { runs: string; safeguards: string; cpuHog: string; set: string[]; out?: string; runtime: string }) => {
+      const [{ benchTrigger }, { parseRuntimeName }] = await Promise.all([chaos.benchTrigger(), chaos.runtimes()]);
+      const runtime = parseRuntimeName(o.runtime);
+      const runs = intOption('--runs', o.runs, 1, 500);
+      const cpuHog = intOption('--cpu-hog', o.cpuHog, 0, 64);
+      if (o.safeguards !== 'on' && o.safeguards !== 'off') throw new InputError(`--safeguards ${o.safeguards}: give on or off`);
+      const outDir = o.out ?? join(PROJECT_ROOT, 'reports', `bench-trigger-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      const { signal, dispose } = abortOnSignals(log);
+      try {
+        const r = await benchTrigger({ runs, safeguards: o.safeguards, cpuHog, sets: o.set, outDir, lab: labContext(), runtime, log, signal });
+        const rate = r.emptied.rate;
+        const ms = (v: number | null) => (v === null ? '—' : `${v.toLocaleString('en')} ms`);
+        process.stdout.write(
+          `\nThe closed-loop trigger, us-east-1 --quick, ${r.runtime} runtime, safeguards ${r.safeguards}, ${r.cpuHog} busy-loop process${r.cpuHog === 1 ? '' : 'es'} on ${r.cores} cores (${(r.wallMs / 1000).toFixed(0)} s in all)\n\n` +
+            table(
+              ['record emptied', '95 % interval', 'injection → empty, median / max', 'check → hold in place, median / max', 'missed attempts', 'gave up'],
+              [[`${r.emptied.k} of ${r.emptied.n}`, rate ? `${rate.low}–${rate.high}` : '—', `${ms(r.toEmptyMs.median)} / ${ms(r.toEmptyMs.max)}`, `${ms(r.holdAfterCheckMs.median)} / ${ms(r.holdAfterCheckMs.max)}`, String(r.missed), String(r.gaveUp)]],
+            ) +
+            `\n\n→ ${join(outDir, 'bench.json')}\n`,
+        );
+        const expected = r.safeguards === 'off' ? r.emptied.k === r.emptied.n : r.emptied.k === 0;
+        process.exitCode = signal.aborted ? 130 : expected ? 0 : 1;
       } finally {
         dispose();
       }

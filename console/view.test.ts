@@ -62,4 +62,21 @@ describe('console view', () => {
     const map = msgs.filter((m) => m.k === 'map').at(-1) as { svg: string } | undefined;
     expect(map?.svg).toContain('not monitored');
   });
+
+  it('a game that lost its trigger says so plainly, blind or not, and shows who re-armed it', () => {
+    t = 0;
+    const lost = [
+      ev('run.phase', { phase: 'faults' }),
+      ev('fault.injected', { name: 'enactor1-slow', faultType: 'held-apply', link: 'enactor1-route53', latencyMs: 500, affects: ['enactor1'] }),
+      ev('fault.trigger.gave-up', { name: 'enactor1-slow', enactor: 'enactor1', afterMs: 60000, holds: 0, missed: 0, reason: "no one-time check of enactor1's passed" }),
+      ev('game.trigger-rearmed', { actor: 'human', by: 'fac', faults: ['enactor1-slow'] }),
+    ];
+    for (const blind of [false, true]) {
+      const v = new ConsoleView({ blind, model: DEFAULT_MODEL_CONFIG, dnsName: 'dynamodb.us-east-1.aws.test', mapEveryMs: 500 });
+      const feed = lost.flatMap((e) => v.push(e)).filter((m): m is Extract<ConsoleMessage, { k: 'feed' }> => m.k === 'feed');
+      expect(feed.map((f) => f.text)).toContain(blind ? 'NO TRIGGER: the outage did not start within 60 s. Facilitator: re-arm the trigger, or end the game.' : "NO TRIGGER: the closed-loop trigger gave up after 60 s (no one-time check of enactor1's passed). Facilitator: re-arm the trigger, or end the game.");
+      expect(feed.at(-1)).toMatchObject({ kind: 'game', text: 'fac re-armed the trigger', by: 'fac' });
+      if (blind) expect(JSON.stringify(feed)).not.toMatch(/empty|fault|enactor1|latency/i);
+    }
+  });
 });

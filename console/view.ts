@@ -207,6 +207,18 @@ export class ConsoleView {
           out.push({ k: 'window', ts, id: String(e.name), label: `fault ${e.name}`, open: false });
         }
         break;
+      case 'fault.trigger.gave-up': {
+        const after = `${Math.round(Number(e.afterMs) / 1000)} s`;
+        feed('game', blind ? `NO TRIGGER: the outage did not start within ${after}. Facilitator: re-arm the trigger, or end the game.` : `NO TRIGGER: the closed-loop trigger gave up after ${after} (${e.reason}). Facilitator: re-arm the trigger, or end the game.`);
+        break;
+      }
+      case 'fault.trigger.done':
+        if (!blind) feed('fault', `trigger: ${e.enactor}'s stale apply let through once its plan was deleted (${e.holds} hold${e.holds === 1 ? '' : 's'})`);
+        break;
+      case 'game.trigger-rearmed':
+        feed('game', `${e.by} re-armed the trigger`, String(e.by));
+        mark('human', `trigger re-armed (${e.by})`);
+        break;
       case 'route53.record.empty':
         if (!blind && e.regional === true) {
           feed('system', `Route 53 committed an EMPTY regional record (${e.enactor}, plan ${e.generation ?? e.deletedPlan})`);

@@ -130,12 +130,16 @@ function timelineLine(e: HistoryEvent, r: RunSummary): Omit<TimelineEntry, 'atMs
       return { who: 'human', by: String(e.by), what: `ended the game${e.reason ? `: ${e.reason}` : ''}` };
     case 'game.emergency-stop':
       return { who: 'human', by: String(e.by), what: `emergency stop (healed ${(e.healed as string[]).join(', ') || 'nothing'})` };
+    case 'game.trigger-rearmed':
+      return { who: 'human', by: String(e.by), what: `re-armed the trigger (${(e.faults as string[]).join(', ')})` };
+    case 'fault.trigger.gave-up':
+      return { who: 'fault', what: `NO TRIGGER: the closed-loop trigger ${e.name} gave up: ${e.reason}` };
     case 'game.declared':
       return { who: 'human', by: String(e.by), what: `declared the incident (${e.severity})${e.summary ? `: ${e.summary}` : ''}` };
     case 'game.cause-named':
       return { who: 'human', by: String(e.by), what: `named the cause: ${e.label}` };
     case 'operator.action':
-      return human(e) ? { who: 'human', by: String(e.by), what: `runbook ${e.action}${e.ok ? '' : ` FAILED: ${e.error}`}` } : { who: 'system', what: `scripted runbook ${e.action}` };
+      return human(e) ? { who: 'human', by: String(e.by), what: `runbook ${e.action}${e.ok ? rescueSettings(e) : ` FAILED: ${e.error}`}` } : { who: 'system', what: `scripted runbook ${e.action}${rescueSettings(e)}` };
     case 'fault.injected':
       return { who: 'fault', what: `fault ${e.name}: ${e.faultType}${e.link ? ` on ${e.link}` : ''}${e.latencyMs ? ` (${e.latencyMs} ms)` : ''}` };
     case 'fault.healed':
@@ -161,6 +165,14 @@ function timelineLine(e: HistoryEvent, r: RunSummary): Omit<TimelineEntry, 'atMs
     default:
       return undefined;
   }
+}
+
+/** What a rescue set, for a debrief that must say why it did not break the herd. */
+function rescueSettings(e: HistoryEvent): string {
+  if (e.action !== 'throttle-dwfm') return '';
+  const limits = [e.maxConcurrency != null ? `${e.maxConcurrency} batches in flight` : null, e.maxPerSec != null ? `${e.maxPerSec} leases/s` : null].filter(Boolean);
+  const set = limits.length ? `set ${limits.join(' and ')}` : 'set no limit at all (maxPerSec and maxConcurrency both null)';
+  return ` (${set}${e.restarted ? ', DWFM restarted' : ', no restart'})`;
 }
 
 /** Why the run stopped, in words: a scenario's end condition means the system recovered. */
@@ -242,7 +254,7 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
           : restoredAt === null
             ? 'DNS was never restored, so the herd never began'
             : rescues.length
-              ? `leases never all came back after ${rescues.map((e) => `${e.action} at ${s1(e.t - (t0 ?? 0))}`).join(', ')}`
+              ? `leases never all came back after ${rescues.map((e) => `${e.action} at ${s1(e.t - (t0 ?? 0))}${rescueSettings(e)}`).join(', ')}`
               : `DWFM was never throttled or restarted: it stayed collapsed (${s1(r.herd.collapseMs)} with goodput under 10 % of capacity) until the end`,
     }),
     stage({
@@ -266,7 +278,12 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
     outcomeText = `The game was never started${endedBecause ? ` (${endedBecause})` : ''}.`;
   } else if (emptyAt === null && !sorted.some((e) => e.type === 'fault.injected' && e.faultType === 'link-down')) {
     outcome = 'no-trigger';
-    outcomeText = `The outage's trigger never happened (the DNS race did not empty the record) before the game ended: ${endedBecause}.`;
+    const gaveUp = sorted.filter((e) => e.type === 'fault.trigger.gave-up').at(-1);
+    const rearmed = sorted.filter((e) => e.type === 'game.trigger-rearmed').length;
+    outcomeText =
+      `No trigger: the outage never started — the DNS race did not empty the record, so there was nothing to respond to (${endedBecause}).` +
+      (gaveUp ? ` The closed-loop trigger gave up after ${s1(Number(gaveUp.afterMs))}: ${gaveUp.reason}.` : '') +
+      (rearmed ? ` The facilitator re-armed it ${rearmed} time${rearmed === 1 ? '' : 's'}.` : ' Next time the facilitator can re-arm it ("Re-arm the trigger", or `outage-lab act rearm-trigger`) instead of ending the session.');
   } else if (restoredAt === null && emptyAt !== null) {
     outcome = 'unmitigated';
     outcomeText = `Ended unmitigated (${endedBecause}): the DNS record stayed empty for ${s1((stop?.t ?? emptyAt) - emptyAt)} and nobody restored it.`;

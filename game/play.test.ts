@@ -1,8 +1,10 @@
 /**
  * Played games on the real lab, driven as people drive them: a whole game in Debian's chromium
- * (two browsers, one acting, one watching), a game nobody plays (blind, at its limit), a game in
- * which DNS is restored from a shell but DWFM never throttled, every bad request the console must
- * refuse, and the replay of the first game drawing the same charts and debrief.
+ * (two browsers, one acting, one watching), a game nobody plays (blind, at its limit), a game
+ * played from a shell (DNS restored, DWFM left collapsed, then throttled with the act's
+ * defaults), every bad request the console must refuse, and the replay of the first game drawing
+ * the same charts and debrief. Each game's premise — the empty record, made by the closed-loop
+ * trigger — is asserted before anything that follows from it.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -12,6 +14,7 @@ import { execa, type ResultPromise } from 'execa';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../chaos/history.ts';
+import { assertTriggered } from '../chaos/premise.ts';
 import { PROJECT_ROOT } from '../lab/paths.ts';
 import { livingProcessesMatching } from '../lab/proc-scan.ts';
 import { testSettings } from '../lab/testing.ts';
@@ -71,11 +74,12 @@ async function waitPhase(page: Page, phase: string, timeout = 60_000): Promise<v
   await page.waitForSelector(`#phase[data-phase="${phase}"]`, { timeout });
 }
 
-/** Clicks an act's button and confirms its dialog, filling the given fields. */
-async function press(page: Page, actName: string, fields: Record<string, string> = {}): Promise<void> {
+/** Clicks an act's button and confirms its dialog, filling the given fields; returns what the dialog showed before (field → value). */
+async function press(page: Page, actName: string, fields: Record<string, string> = {}): Promise<Record<string, string>> {
   await page.click(`#controls button[data-act="${actName}"]`);
   const dialog = page.locator(`dialog#confirm[data-act="${actName}"]`);
   await dialog.waitFor({ state: 'visible' });
+  const shown = await dialog.locator('[data-field]').evaluateAll((els) => Object.fromEntries(els.map((x) => [x.getAttribute('data-field'), x.type === 'checkbox' ? String(x.checked) : x.value])));
   for (const [f, v] of Object.entries(fields)) {
     const el = dialog.locator(`[data-field="${f}"]`);
     if ((await el.evaluate((x) => x.tagName)) === 'SELECT') await el.selectOption(v);
@@ -83,6 +87,25 @@ async function press(page: Page, actName: string, fields: Record<string, string>
   }
   await page.click('#confirm-ok');
   await page.waitForFunction((a) => document.getElementById('toast')!.textContent!.startsWith(`${a}:`), actName);
+  return shown as Record<string, string>;
+}
+
+/**
+ * The premise of every game below: the closed-loop trigger emptied the record. Waits for it in
+ * the game's history and fails as "the trigger did not happen" (with the trigger's own reason)
+ * rather than as a wrong outcome later.
+ */
+async function triggered(out: string): Promise<void> {
+  const file = join(out, 'arms', 'responders', 'timeline.ndjson');
+  const end = Date.now() + 90_000;
+  for (;;) {
+    const h = existsSync(file) ? history(out) : [];
+    if (h.some((e) => e.type === 'route53.record.empty' && e.regional === true) || h.some((e) => e.type === 'fault.trigger.gave-up') || Date.now() > end) {
+      assertTriggered(h, 'the game');
+      return;
+    }
+    await sleep(200);
+  }
 }
 
 const lastY = (page: Page, chart: string, series: string) =>
@@ -121,6 +144,7 @@ describe('outage-lab play (real lab, real chromium)', { timeout: 400_000 }, () =
     await waitPhase(page, 'ready');
     await press(page, 'start');
     await waitPhase(other, 'running', 10_000);
+    await triggered(game1.out);
 
     // The responders' monitoring: the customer error rate rises.
     await page.waitForFunction(() => {
@@ -137,7 +161,8 @@ describe('outage-lab play (real lab, real chromium)', { timeout: 400_000 }, () =
     expect(seenMs).toBeLessThan(1000);
     process.stderr.write(`[play.test] second browser saw the declaration ${seenMs} ms after the click\n`);
 
-    await press(page, 'name-cause', { cause: 'dns-empty-record' });
+    // The cause dialog starts with no choice: confirming it unread must not score as identified.
+    expect(await press(page, 'name-cause', { cause: 'dns-empty-record' })).toEqual({ cause: '' });
     // Restore DNS once every lease has lapsed (the herd to come needs them all gone).
     await page.waitForFunction(() => {
       const d = (window as unknown as { __console: { chartData(id: string): Record<string, [number, number][]> } }).__console.chartData('leases');
@@ -147,7 +172,8 @@ describe('outage-lab play (real lab, real chromium)', { timeout: 400_000 }, () =
     // The herd collapses (naive DWFM); give it a few seconds, then the runbook's throttle.
     await sleep(6000);
     expect(await lastY(page, 'leases', 'valid')).toBeLessThan(10_000);
-    await press(page, 'throttle-dwfm', { maxConcurrency: '40' });
+    // Pressed as it comes: the dialog holds the runbook's throttle, and confirming it breaks the herd.
+    expect(await press(page, 'throttle-dwfm')).toEqual({ maxPerSec: '', maxConcurrency: '40', restart: 'true' });
 
     await page.waitForSelector('body[data-debrief="shown"]', { timeout: 120_000 });
     await other.waitForSelector('body[data-debrief="shown"]', { timeout: 10_000 });
@@ -180,6 +206,7 @@ describe('outage-lab play (real lab, real chromium)', { timeout: 400_000 }, () =
     expect(d.outcome).toBe('recovered');
     expect(d.stages.find((s) => s.stage === 'identify')!.by).toBe('alice');
     expect(d.stages.find((s) => s.stage === 'break-herd')!.detail).toContain('throttle-dwfm by alice');
+    expect(history(game1.out).find((e) => e.type === 'operator.action' && e.action === 'throttle-dwfm')).toMatchObject({ ok: true, maxConcurrency: 40, maxPerSec: null, restarted: true });
     for (const f of ['report.md', 'report.html', 'comparison.json', 'junit.xml', 'postmortem.md', 'console-outage.png', 'console-debrief.png']) expect(existsSync(join(game1.out, f)), f).toBe(true);
     const md = readFileSync(join(game1.out, 'report.md'), 'utf8');
     expect(md.indexOf('## Debrief')).toBeLessThan(md.indexOf('## Comparison'));
@@ -293,6 +320,7 @@ describe('games nobody finishes, and what the console refuses (real lab)', { tim
     }
 
     // Blind: what typical monitoring showed, once the empty record is hurting customers.
+    await triggered(g.out);
     await page.waitForFunction(() => {
       const d = (window as unknown as { __console: { chartData(id: string): Record<string, [number, number][]> } }).__console.chartData('errors');
       return (d['DynamoDB customers']?.at(-1)?.[1] ?? 0) > 50;
@@ -334,34 +362,48 @@ describe('games nobody finishes, and what the console refuses (real lab)', { tim
     void messages;
   });
 
-  it('DNS restored from a shell (`act restore-dns --by cli`, recorded as the button records it) but DWFM never throttled: it stays collapsed and the debrief names the missing step', async () => {
-    const g = await play('no-throttle', ['--time-limit', '45s', '--linger', '1s']);
+  it('played from a shell: DNS restored (`act restore-dns --by cli`, recorded as the button records it), DWFM left collapsed, a throttle with no limit refused naming the fields, then `act throttle-dwfm` with no settings breaks the herd and the game ends recovered', async () => {
+    const g = await play('shell', ['--time-limit', '120s', '--linger', '1s']);
     const timeline = join(g.out, 'arms', 'responders', 'timeline.ndjson');
     await waitFor(() => existsSync(timeline) && readFileSync(timeline, 'utf8').includes('steady-state.verified'), 60_000, 'the lab to be ready');
     expect((await act(['start', '--by', 'facilitator'])).exitCode).toBe(0);
-    await waitFor(() => readFileSync(timeline, 'utf8').includes('"route53.record.empty"'), 30_000, 'the empty record');
+    await triggered(g.out);
     await sleep(7000); // every lease (6 s) lapses
     const r = await act(['restore-dns', '--by', 'cli']);
     expect(r.exitCode, r.stderr).toBe(0);
     const bad = await act(['throttle-dwfm', 'maxConcurrency=forty', '--by', 'cli']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('maxConcurrency');
+    // A throttle with no limit throttles nothing: refused by the CLI (exit 2) and the console (400), naming both fields.
+    const none = await act(['throttle-dwfm', 'maxPerSec=null', 'maxConcurrency=null', '--by', 'cli']);
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).toContain('maxPerSec and maxConcurrency are both null');
+    const none400 = await post(g, { act: 'throttle-dwfm', by: 'cli', maxPerSec: null, maxConcurrency: null });
+    expect(none400.status).toBe(400);
+    expect(String(none400.body.error)).toMatch(/^maxPerSec and maxConcurrency are both null: that throttles nothing/);
+    // The herd holds without a throttle: well past 5 × the capacity bound (2.5 s) after DNS, DWFM is still collapsed.
+    await sleep(16_000);
+    const valid = history(g.out).filter((e) => e.type === 'dwfm.leases.all-valid');
+    expect(valid).toEqual([]);
+    const throttle = await act(['throttle-dwfm', '--by', 'cli']);
+    expect(throttle.exitCode, throttle.stderr).toBe(0);
     const done = await g.child;
     expect(done.exitCode, String(done.stderr).slice(-2000)).toBe(0);
     const d = JSON.parse(readFileSync(join(g.out, 'debrief.json'), 'utf8')) as Debrief;
-    expect(d.outcome).toBe('collapsed');
-    expect(d.missing).toContain("break DWFM's herd: throttle DWFM and restart its hosts");
-    const herd = d.stages.find((s) => s.stage === 'break-herd')!;
-    expect(herd.status).toBe('missing');
-    expect(herd.detail).toMatch(/DWFM was never throttled or restarted: it stayed collapsed \(\d+\.\d s/);
+    expect(d.outcome, d.outcomeText).toBe('recovered');
     expect(d.stages.find((s) => s.stage === 'mitigate-dns')).toMatchObject({ status: 'done', by: 'cli' });
-    const restore = history(g.out).find((e) => e.type === 'operator.action')!;
-    expect(restore).toMatchObject({ action: 'restore-dns', ok: true, actor: 'human', by: 'cli', scripted: false, restored: 10, automationDisabled: true });
+    const herd = d.stages.find((s) => s.stage === 'break-herd')!;
+    expect(herd).toMatchObject({ status: 'done', by: 'cli' });
+    expect(herd.detail).toContain('throttle-dwfm by cli');
+    const acts = history(g.out).filter((e) => e.type === 'operator.action');
+    expect(acts.map((e) => `${e.action}:${e.by}:${e.ok}`)).toEqual(['restore-dns:cli:true', 'throttle-dwfm:cli:true']); // nothing refused reached the lab
+    expect(acts[1]).toMatchObject({ maxConcurrency: 40, maxPerSec: null, restarted: true });
+    expect(acts[0]).toMatchObject({ action: 'restore-dns', ok: true, actor: 'human', by: 'cli', scripted: false, restored: 10, automationDisabled: true });
     // The button's record (the browser game) has the same shape.
     const button = history(join(root, 'browser')).find((e) => e.type === 'operator.action' && e.action === 'restore-dns')!;
-    expect(Object.keys(restore).sort()).toEqual(Object.keys(button).sort());
+    expect(Object.keys(acts[0]!).sort()).toEqual(Object.keys(button).sort());
     const cmp = JSON.parse(readFileSync(join(g.out, 'comparison.json'), 'utf8')) as { arms: { metastable: boolean; recoveredBy: string | null }[] };
-    expect(cmp.arms[0]).toMatchObject({ metastable: true, recoveredBy: null });
+    expect(cmp.arms[0]).toMatchObject({ metastable: true, recoveredBy: 'throttle' });
     expect(livingProcessesMatching([`127.${SLOT}.`, home])).toEqual([]);
   });
 });

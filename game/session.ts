@@ -7,6 +7,7 @@
  */
 import type { HistoryEvent } from '../chaos/history.ts';
 import type { LiveControl, RunHandle } from '../chaos/run/context.ts';
+import { ConflictError } from '../lab/errors.ts';
 import { ActRequestError, parseActRequest, type GameActContext, type GamePhase } from './acts/index.ts';
 
 export interface ActResponse {
@@ -103,7 +104,13 @@ export class GameSession {
       },
       record: (type, who, fields = {}) => handle.history.record('game', type, { ...fields, actor: 'human', by: who }),
     };
-    const e = await act.run(ctx, settings, by);
+    let e: HistoryEvent;
+    try {
+      e = await act.run(ctx, settings, by);
+    } catch (err) {
+      if (err instanceof ConflictError) return { status: 409, body: { error: `${act.act} cannot be taken now: ${err.message}`, phase: this.phaseNow } };
+      throw err;
+    }
     if (e.ok === false) return { status: 502, body: { error: `${act.act} failed: ${String(e.error)}`, event: e } };
     return { status: 200, body: { ok: true, event: e } };
   }

@@ -13,6 +13,8 @@ import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComparisonSchema } from '../chaos/gameday/comparison.ts';
+import { readHistory } from '../chaos/history.ts';
+import { assertTriggered } from '../chaos/premise.ts';
 import { PROJECT_ROOT } from '../lab/paths.ts';
 import { processesWithEnv } from '../lab/proc.ts';
 import { testSettings } from '../lab/testing.ts';
@@ -179,6 +181,7 @@ describe('--on kubernetes against a real single-node cluster', { timeout: 600_00
   it('gameday --quick --on kubernetes: the arm runs as a shard and writes the reports a local game day writes', async () => {
     const out = join(root, 'gameday');
     const r = await cli(['gameday', '--quick', '--arms', 'best', '--on', 'kubernetes', '--namespace', NS, '--parallel', '1', '--no-progress', '--out', out], 400_000);
+    if (existsSync(join(out, 'arms', 'best', 'timeline.ndjson'))) assertTriggered(readHistory(join(out, 'arms', 'best', 'timeline.ndjson')), 'the arm on the cluster');
     expect(r.exitCode, r.stderr.slice(-3000)).toBe(0);
     for (const f of ['report.md', 'report.html', 'comparison.json', 'junit.xml', 'arms/best/summary.json', 'arms/best/timeline.ndjson', 'arms/best/report.md']) expect(existsSync(join(out, f)), f).toBe(true);
     const c = ComparisonSchema.parse(JSON.parse(readFileSync(join(out, 'comparison.json'), 'utf8')));

@@ -19,3 +19,11 @@ export class InputError extends UserError {
     this.name = 'InputError';
   }
 }
+
+/** A request the system understood but cannot carry out in its present state (HTTP 409): the message says why. */
+export class ConflictError extends UserError {
+  constructor(message: string) {
+    super(message, 1);
+    this.name = 'ConflictError';
+  }
+}

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AlertFigure } from '../chaos/alerts.ts';
+import { readHistory } from '../chaos/history.ts';
+import { assertTriggered } from '../chaos/premise.ts';
 import type { RunSummary } from '../chaos/run/journal.ts';
 import { PROJECT_ROOT } from '../lab/paths.ts';
 import { leftovers, testSettings } from '../lab/testing.ts';
@@ -37,6 +39,7 @@ describe('--monitoring prometheus (real Prometheus, blackbox exporter, Alertmana
   it('us-east-1: the empty-answer alert fires within two evaluations of the empty record, the typical one never; every stage in order; all resolved', async () => {
     const out = join(root, 'us-east-1');
     const r = await cli(['run', 'us-east-1', '--monitoring', 'prometheus', '--seed', '1', '--out', out, '--report', 'md,json']);
+    assertTriggered(readHistory(join(out, 'timeline.ndjson')), 'us-east-1 with monitoring');
     expect(r.exitCode, r.stderr.slice(-3000)).toBe(0);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary;
     const check = s.checks.find((c) => c.name === 'alerts-in-order')!;

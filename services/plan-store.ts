@@ -55,3 +55,23 @@ export async function setLease(redis: Redis, enactor: string, generation: number
 export async function isAutomationDisabled(redis: Redis): Promise<boolean> {
   return (await redis.get(KEYS.automationDisabled)) === '1';
 }
+
+/** The plan a record names, as an Enactor's one-time check reads it. */
+export interface ActivePlan {
+  /** The generation the record names; null when the record is operator-owned or never set. */
+  readonly generation: number | null;
+  /** False when the named plan no longer exists: the record has no addresses. */
+  readonly exists: boolean;
+}
+
+/**
+ * The Enactor's one-time check of `plan` against the regional record's active plan: passes when
+ * the plan is newer; not-newer when it is not; inconsistent when the active plan was deleted.
+ * The Enactor acts on it (services/enactor/steps.ts) and Route 53 reports the checks that pass
+ * (`route53.check.passed`), so the nemesis can see a stale apply coming before it is sent.
+ */
+export function oneTimeCheck(plan: number, active: ActivePlan): 'passes' | 'not-newer' | 'inconsistent' {
+  if (active.generation !== null && !active.exists) return 'inconsistent';
+  if (active.generation !== null && plan <= active.generation) return 'not-newer';
+  return 'passes';
+}

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ToxiproxyClient } from '../../lab/toxiproxy-client.ts';
 import type { ComponentControl } from '../../lab/runtimes/runtime.ts';
 import type { Topology } from '../../topology/topology.ts';
+import type { History } from '../history.ts';
 
 export type { ComponentControl } from '../../lab/runtimes/runtime.ts';
 
@@ -23,6 +24,8 @@ export interface FaultContext {
   readonly toxiproxy: ToxiproxyClient;
   readonly topology: Topology;
   readonly components: ComponentControl;
+  /** The run's history: a closed-loop fault watches it and records what it does (as the nemesis). */
+  readonly history: History;
 }
 
 export interface ActiveFault {
@@ -32,6 +35,8 @@ export interface ActiveFault {
 
 export interface FaultType<S extends { type: string }> {
   readonly type: S['type'];
+  /** True for a closed-loop fault that makes the outage's trigger happen (a played game's facilitator can re-arm it). */
+  readonly trigger?: boolean;
   /** Checks the description against the topology (links exist, …); returns a problem or undefined. */
   validate(spec: S, topology: Topology): string | undefined;
   /** The components the fault hits directly (for the blast radius: a slowed link's client, a killed process). */

@@ -5,17 +5,19 @@
 import { z } from 'zod';
 import type { Topology } from '../../topology/topology.ts';
 import type { FaultType } from './fault.ts';
+import { heldApply, HeldApplyFaultSchema } from './held-apply.ts';
 import { kill, KillFaultSchema } from './kill.ts';
 import { latency, LatencyFaultSchema } from './latency.ts';
 import { linkDown, LinkDownFaultSchema } from './link-down.ts';
 import { pause, PauseFaultSchema } from './pause.ts';
 import { restart, RestartFaultSchema } from './restart.ts';
 
-export const FaultSpecSchema = z.discriminatedUnion('type', [LatencyFaultSchema, LinkDownFaultSchema, KillFaultSchema, PauseFaultSchema, RestartFaultSchema]);
+export const FaultSpecSchema = z.discriminatedUnion('type', [LatencyFaultSchema, HeldApplyFaultSchema, LinkDownFaultSchema, KillFaultSchema, PauseFaultSchema, RestartFaultSchema]);
 export type FaultSpec = z.infer<typeof FaultSpecSchema>;
 
 export const FAULT_TYPES: { [K in FaultSpec['type']]: FaultType<Extract<FaultSpec, { type: K }>> } = {
   latency,
+  'held-apply': heldApply,
   'link-down': linkDown,
   kill,
   pause,

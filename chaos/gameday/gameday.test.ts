@@ -14,6 +14,8 @@ import { validateXML } from 'xmllint-wasm';
 import { PROJECT_ROOT } from '../../lab/paths.ts';
 import { livingProcessesMatching } from '../../lab/proc-scan.ts';
 import { testSettings } from '../../lab/testing.ts';
+import { readHistory } from '../history.ts';
+import { assertTriggered } from '../premise.ts';
 import { ComparisonSchema, type Comparison } from './comparison.ts';
 
 const SLOT = 208;
@@ -38,6 +40,7 @@ describe('outage-lab gameday --quick (real lab)', { timeout: 300_000 }, () => {
     const r = await execa('script', ['-qfec', cmd, '/dev/null'], { env: { ...env, COLUMNS: '120', LINES: '40' }, reject: false, timeout: 280_000 });
     wallMs = performance.now() - started;
     ptyOutput = r.stdout;
+    for (const arm of ['naive', 'full-jitter', 'best']) assertTriggered(readHistory(join(out, 'arms', arm, 'timeline.ndjson')), `arm ${arm}`);
     expect(r.exitCode, r.stdout.slice(-3000)).toBe(0);
     expect(wallMs).toBeLessThan(180_000);
     for (const f of ['report.html', 'report.md', 'comparison.json', 'junit.xml']) expect(existsSync(join(out, f)), f).toBe(true);

@@ -10,14 +10,25 @@ import { component, httpUrl } from '../../topology/topology.ts';
 import type { OperatorAction } from './action.ts';
 import { post } from './post.ts';
 
+/**
+ * The runbook's throttle, as the scripted runbook of us-east-1 and herd applies it: at most 40
+ * batches of lease writes in flight (the leases table's 40 workers: the queue cannot outgrow what
+ * it drains), DWFM restarted. These are the defaults, so the button pressed as it comes breaks the
+ * herd; a throttle with no limit at all would restart DWFM straight back into it, and is refused.
+ */
+export const RUNBOOK_THROTTLE = { maxPerSec: null, maxConcurrency: 40, restart: true } as const;
+
 const Settings = z
   .object({
-    maxPerSec: z.number().positive().nullable().default(null),
-    maxConcurrency: z.number().int().positive().nullable().default(null),
+    maxPerSec: z.number().positive().nullable().default(RUNBOOK_THROTTLE.maxPerSec),
+    maxConcurrency: z.number().int().positive().nullable().default(RUNBOOK_THROTTLE.maxConcurrency),
     /** Restart DWFM (its process or container) once the throttle is set. */
-    restart: z.boolean().default(true),
+    restart: z.boolean().default(RUNBOOK_THROTTLE.restart),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.maxPerSec !== null || s.maxConcurrency !== null, {
+    message: `maxPerSec and maxConcurrency are both null: that throttles nothing, and a restarted DWFM goes straight back into the herd; set at least one (the runbook's: maxConcurrency=${RUNBOOK_THROTTLE.maxConcurrency})`,
+  });
 
 export const throttleDwfmAction: OperatorAction<typeof Settings> = {
   action: 'throttle-dwfm',

@@ -59,6 +59,8 @@ export interface RunHandle {
   stop(why: string): void;
   /** Heals every active fault at once and cancels the ones not yet injected; the names healed. */
   haltFaults(): Promise<string[]>;
+  /** Injects the scenario's closed-loop trigger faults again (throws ConflictError when it cannot). */
+  rearmTrigger(): Promise<string[]>;
   /** Runs a runbook action from the registry now, recorded as done by a person (`actor: human`). */
   act(action: string, settings: Record<string, unknown>, by: string): Promise<HistoryEvent>;
 }

@@ -4,6 +4,8 @@ import type { HistoryEvent } from '../history.ts';
 const NOTABLE = new Set([
   'fault.injected',
   'fault.healed',
+  'fault.trigger.done',
+  'fault.trigger.gave-up',
   'route53.record.empty',
   'route53.record.restored',
   'canary.alert',
@@ -28,6 +30,10 @@ export function describeEvent(e: HistoryEvent): string {
       return `${t}  fault ${e.name} injected (${e.faultType}${e.link ? ` on ${e.link}` : e.target ? ` on ${e.target}` : ''})`;
     case 'fault.healed':
       return `${t}  fault ${e.name} healed`;
+    case 'fault.trigger.done':
+      return `${t}  fault ${e.name}: the trigger happened after ${((e.afterMs as number) / 1000).toFixed(1)} s (${e.holds} hold${e.holds === 1 ? '' : 's'} of ${e.enactor}'s apply)`;
+    case 'fault.trigger.gave-up':
+      return `${t}  fault ${e.name}: NO TRIGGER — the closed-loop trigger gave up after ${((e.afterMs as number) / 1000).toFixed(0)} s without an empty record: ${e.reason}`;
     case 'route53.record.empty':
       return `${t}  route53 committed an EMPTY record for ${e.endpoint} (${e.cause}${e.deletedPlan ? ` of plan ${e.deletedPlan}` : ''}${e.enactor ? ` by ${e.enactor}` : ''})`;
     case 'route53.record.restored':

@@ -18,7 +18,7 @@ import type { RunContext, RunOptions } from './context.ts';
 import { Steps, type RunSummary } from './journal.ts';
 import { healAll } from './phases/heal.ts';
 import { report } from './phases/report.ts';
-import { armRunEnd, haltFaults, runOperatorAction, schedule } from './phases/schedule.ts';
+import { armRunEnd, haltFaults, rearmTrigger, runOperatorAction, schedule } from './phases/schedule.ts';
 import { startLab, startObservers } from './phases/start.ts';
 import { steadyState } from './phases/steady-state.ts';
 import { teardown } from './phases/teardown.ts';
@@ -64,6 +64,7 @@ export async function runScenarioWithHistory(scenario: Scenario, opts: RunOption
       components: ctx.lab!,
       stop: (why) => ctx.stop!(why),
       haltFaults: () => haltFaults(ctx),
+      rearmTrigger: () => rearmTrigger(ctx),
       act: (action, settings, by) => runOperatorAction(ctx, action, settings, { actor: 'human', by }),
     });
     startObservers(ctx);

@@ -23,6 +23,9 @@ export function contributingCauses(sorted: readonly HistoryEvent[], r: RecoveryA
       const where = e.link ? ` on ${e.link}` : Array.isArray(e.links) ? ` on ${(e.links as string[]).join(', ')}` : e.target ? ` on ${e.target}` : '';
       add(e.t, 'scripted', `fault ${e.name} injected: ${e.faultType}${where}${e.latencyMs ? ` (${e.latencyMs} ms)` : ''}`);
     } else if (e.type === 'fault.healed') add(e.t, 'scripted', `fault ${e.name} healed`);
+    else if (e.type === 'fault.trigger.release' && e.reason === 'plan-deleted') {
+      add(e.t, 'scripted', `fault ${e.name} (closed loop) let ${e.enactor}'s apply of plan ${e.plan} through after holding it ${e.heldMs} ms, once cleanup had deleted that plan`);
+    } else if (e.type === 'fault.trigger.gave-up') add(e.t, 'scripted', `fault ${e.name}: the closed-loop trigger gave up: ${e.reason}`);
     else if (e.type === 'operator.action') {
       const human = e.actor === 'human';
       add(e.t, human ? 'human' : 'scripted', `runbook: ${e.action}${human ? ` by ${e.by}` : ''}${e.ok ? '' : ` FAILED (${e.error})`}`);

@@ -11,13 +11,14 @@ import { emergencyStopAct } from './emergency-stop.ts';
 import { endAct } from './end.ts';
 import { nameCauseAct } from './name-cause.ts';
 import { noteAct } from './note.ts';
+import { rearmTriggerAct } from './rearm-trigger.ts';
 import { RUNBOOK_ACTS } from './runbook.ts';
 import { startAct } from './start.ts';
 
 export type { GameAct, GameActContext, GamePhase, Role } from './act.ts';
 export { GAME_PHASES } from './act.ts';
 
-export const GAME_ACTS: readonly GameAct[] = [startAct, endAct, emergencyStopAct, declareAct, nameCauseAct, noteAct, ...RUNBOOK_ACTS] as unknown as GameAct[];
+export const GAME_ACTS: readonly GameAct[] = [startAct, endAct, emergencyStopAct, rearmTriggerAct, declareAct, nameCauseAct, noteAct, ...RUNBOOK_ACTS] as unknown as GameAct[];
 export const ACT_NAMES = GAME_ACTS.map((a) => a.act);
 
 /** Who acts: a name people recognise in the debrief. */
@@ -41,9 +42,10 @@ export function parseActRequest(body: unknown): ActRequest {
   const s = act.settings.safeParse(settings);
   if (!s.success) {
     const issues = s.error.issues.map((i) => {
-      const path = i.path.join('.') || '(settings)';
-      const msg = i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')} for ${act.act}; its fields are ${Object.keys(act.settings.shape).join(', ') || 'none'}` : i.message;
-      return i.code === 'unrecognized_keys' ? msg : `${path}: ${msg}`;
+      const path = i.path.join('.');
+      if (i.code === 'unrecognized_keys') return `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')} for ${act.act}; its fields are ${Object.keys(act.settings.shape).join(', ') || 'none'}`;
+      // A rule over several fields (no path) names them in its message.
+      return path ? `${path}: ${i.message}` : i.message;
     });
     throw new ActRequestError(issues.join('; '));
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CAUSE_IDS, causeChoice } from '../causes.ts';
 import type { GameAct } from './act.ts';
 
-const Settings = z.object({ cause: z.enum(CAUSE_IDS) }).strict();
+const Settings = z.object({ cause: z.enum(CAUSE_IDS, { error: `choose one of the causes: ${CAUSE_IDS.join(', ')}` }) }).strict();
 
 export const nameCauseAct: GameAct<typeof Settings> = {
   act: 'name-cause',

@@ -8,6 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { readHistory } from '../../chaos/history.ts';
+import { assertTriggered } from '../../chaos/premise.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { sleep } from '../proc.ts';
 import { leftovers, testSettings } from '../testing.ts';
@@ -87,7 +89,9 @@ describe('runtimes (real Docker engine, real processes)', { timeout: 180_000 }, 
 
   it('docker: the DNS race empties the record and the canary catches it, as in the local runtime', async () => {
     const out = mkdtempSync(join(tmpdir(), 'dns-race-docker-'));
-    const r = await cli(['run', 'dns-race', '--runtime', 'docker', '--seed', '1', '--set', 'safeguards=off', '--out', out, '--json'], 90_000);
+    // The race is the premise here: closed-loop, and asserted before what follows from it.
+    const r = await cli(['run', 'dns-race', '--runtime', 'docker', '--seed', '1', '--set', 'safeguards=off', '--set', 'faults.0.type=held-apply', '--out', out, '--json'], 90_000);
+    assertTriggered(readHistory(join(out, 'timeline.ndjson')), 'dns-race in docker');
     expect(r.exitCode, r.stderr.slice(-1500)).toBe(1);
     const s = JSON.parse(r.stdout);
     expect(s.runtime).toBe('docker');

@@ -36,7 +36,7 @@ await runService((ctx) => {
   const cp: ControlPlane = {
     newestPlan: () => newestPlan(redis),
     lease: (enactor, generation) => setLease(redis, enactor, generation, ctx.config.leaseTtlMs),
-    activePlan: (endpoint) => call('GET', `/v1/records/${encodeURIComponent(endpoint)}`),
+    activePlan: (endpoint, check) => call('GET', `/v1/records/${encodeURIComponent(endpoint)}${check ? `?enactor=${encodeURIComponent(check.enactor)}&plan=${check.plan}` : ''}`),
     apply: async (endpoint, generation, opts) =>
       (await call<{ result: 'applied' | 'stale' }>('POST', `/v1/records/${encodeURIComponent(endpoint)}/apply`, { generation, ...opts })).result,
     listPlans: () => listPlans(redis),

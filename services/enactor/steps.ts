@@ -16,12 +16,9 @@
  * a lease on).
  */
 
-export interface ActivePlan {
-  /** The generation the record names; null when the record is operator-owned or never set. */
-  readonly generation: number | null;
-  /** False when the named plan no longer exists: the record has no addresses. */
-  readonly exists: boolean;
-}
+import { oneTimeCheck, type ActivePlan } from '../plan-store.ts';
+
+export type { ActivePlan } from '../plan-store.ts';
 
 export type ApplyResult = 'applied' | 'stale';
 export type DeleteResult = 'deleted' | 'active' | 'leased' | 'gone';
@@ -32,7 +29,8 @@ export interface ControlPlane {
   newestPlan(): Promise<number | undefined>;
   /** Sets (or with null clears) this Enactor's lease on a plan. */
   lease(enactor: string, generation: number | null): Promise<void>;
-  activePlan(endpoint: string): Promise<ActivePlan>;
+  /** Reads the plan a record names; `check` says who reads it for which plan (the one-time check). */
+  activePlan(endpoint: string, check?: { readonly enactor: string; readonly plan: number }): Promise<ActivePlan>;
   apply(endpoint: string, generation: number, opts: { fence: boolean; enactor: string }): Promise<ApplyResult>;
   listPlans(): Promise<number[]>;
   deletePlan(generation: number, opts: { guard: boolean; enactor: string }): Promise<DeleteResult>;
@@ -95,13 +93,14 @@ export async function step(cfg: EnactorConfig, state: EnactorState, cp: ControlP
       return go({ phase: 'check', plan: state.plan });
     case 'check': {
       // The one-time freshness check: made once, before a possibly long apply.
-      const active = await cp.activePlan(cfg.endpoints[0]!);
-      if (active.generation !== null && !active.exists) {
+      const active = await cp.activePlan(cfg.endpoints[0]!, { enactor: cfg.id, plan: state.plan });
+      const verdict = oneTimeCheck(state.plan, active);
+      if (verdict === 'inconsistent') {
         const reason = `active plan ${active.generation} of ${cfg.endpoints[0]} no longer exists: inconsistent state, refusing to apply`;
         return go(endRound(cfg, state.plan), [{ type: 'enactor.apply.failed', plan: state.plan, reason, active: active.generation }], true);
       }
-      if (active.generation !== null && state.plan <= active.generation) {
-        return go(endRound(cfg, state.plan), [{ type: 'enactor.skip.not-newer', plan: state.plan, active: active.generation }], true);
+      if (verdict === 'not-newer') {
+        return go(endRound(cfg, state.plan), [{ type: 'enactor.skip.not-newer', plan: state.plan, active: active.generation! }], true);
       }
       return go({ phase: 'apply', plan: state.plan, index: 0 }, [{ type: 'enactor.round.start', plan: state.plan }]);
     }

@@ -12,7 +12,7 @@ import { endpointNames } from '../../topology/topology.ts';
 import { nowMs } from '../common/events.ts';
 import { HttpError, parseBody } from '../common/http.ts';
 import { runService } from '../common/service.ts';
-import { KEYS } from '../plan-store.ts';
+import { KEYS, oneTimeCheck } from '../plan-store.ts';
 import { RecordSets, type RecordChange } from './records.ts';
 
 const ApplyBody = z.object({ generation: z.number().int().min(1), fence: z.boolean(), enactor: z.string().min(1) }).strict();
@@ -107,7 +107,19 @@ await runService(async (ctx) => {
       {
         method: 'GET',
         path: /^\/v1\/records\/([^/]+)$/,
-        handler: (c) => ({ status: 200, body: records.view(endpointParam(c.params[0]!)) }),
+        handler: (c) => {
+          const view = records.view(endpointParam(c.params[0]!));
+          // An Enactor's one-time check says who reads and for which plan: a check that passes is
+          // reported (the Enactor will apply that plan once this answer reaches it), so a nemesis
+          // can see a stale apply coming while the answer is still on its way.
+          const q = new URL(c.req.url ?? '/', 'http://x').searchParams;
+          const enactor = q.get('enactor');
+          const plan = Number(q.get('plan'));
+          if (enactor && Number.isInteger(plan) && plan > 0 && oneTimeCheck(plan, view) === 'passes') {
+            ctx.events.publish('route53.check.passed', { endpoint: view.endpoint, enactor, plan, active: view.generation }, c.receivedAt);
+          }
+          return { status: 200, body: view };
+        },
       },
       {
         method: 'POST',

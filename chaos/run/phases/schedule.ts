@@ -3,6 +3,7 @@
  * the stop conditions; resolves when the run stops. Faults are events in the same history as
  * everything else, with start and end markers.
  */
+import { ConflictError } from '../../../lab/errors.ts';
 import { nowMs } from '../../../services/common/events.ts';
 import { faultType, type FaultSpec } from '../../faults/index.ts';
 import type { HistoryEvent } from '../../history.ts';
@@ -110,7 +111,7 @@ async function inject(ctx: RunContext, f: FaultSpec): Promise<void> {
   const r = ctx.steps.start(`inject ${f.name}`);
   try {
     const type = faultType(f);
-    const active = await type.inject({ toxiproxy: ctx.lab!.toxiproxy, topology: ctx.topology, components: ctx.lab! }, f);
+    const active = await type.inject({ toxiproxy: ctx.lab!.toxiproxy, topology: ctx.topology, components: ctx.lab!, history: h }, f);
     ctx.activeFaults.set(f.name, active);
     const { type: faultKind, ...details } = f;
     h.record('nemesis', 'fault.injected', { ...details, faultType: faultKind, affects: type.affects(f, ctx.topology) });
@@ -165,6 +166,28 @@ export async function runOperatorAction(ctx: RunContext, action: string, setting
     ctx.steps.end(r, 'failed', { error: (err as Error).message });
     return h.record('operator', 'operator.action', { action, ok: false, ...marks, ...settings, error: (err as Error).message });
   }
+}
+
+/**
+ * Re-arms the outage's trigger when it did not happen (a played game that would otherwise end
+ * "no trigger"): every closed-loop trigger fault of the scenario is healed and injected again,
+ * with a fresh time to give up. Refused (ConflictError) once the record has gone empty, after an
+ * emergency stop, or when the scenario has no such fault. Returns the faults re-armed.
+ */
+export async function rearmTrigger(ctx: RunContext): Promise<string[]> {
+  const h = ctx.history!;
+  const empty = h.events.find((e) => e.type === 'route53.record.empty' && e.regional === true);
+  if (empty) throw new ConflictError(`the trigger already happened: the regional record went empty at ${(empty.t / 1000).toFixed(1)} s`);
+  if (ctx.faultsHalted) throw new ConflictError('the emergency stop halted every fault: nothing is injected any more');
+  const triggers = ctx.scenario.faults.filter((f) => faultType(f).trigger === true);
+  if (!triggers.length) throw new ConflictError(`scenario ${ctx.scenario.name} has no closed-loop trigger fault to re-arm`);
+  const notYet = triggers.filter((f) => !h.events.some((e) => e.type === 'fault.injected' && e.name === f.name));
+  if (notYet.length) throw new ConflictError(`the trigger is not armed yet: ${notYet.map((f) => `${f.name} is injected ${(f.atMs / 1000).toFixed(0)} s into the game`).join('; ')}`);
+  for (const f of triggers) {
+    await heal(ctx, f.name);
+    await inject(ctx, f);
+  }
+  return triggers.map((f) => f.name);
 }
 
 /** Heals every active fault now and stops the schedule injecting more (an emergency stop). */
