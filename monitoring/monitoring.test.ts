@@ -55,6 +55,8 @@ describe('--monitoring prometheus (real Prometheus, blackbox exporter, Alertmana
         '\n',
     );
     for (const a of s.alerts.alerts) if (a.firings > 0) expect(a.resolved, a.alertname).toBe(true);
+    // The pager holds through the collapse (keep_firing_for): one page for the leases, not one per missed scrape.
+    expect(alert(s, 'DWFMLeasesLapsing').firings).toBe(1);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('## Time to alert');
     expect(md).toMatch(/\| DynamoDBResolutionFailing \| typical \| 1 \| never \(silent\) \|/);

@@ -80,7 +80,7 @@ describe('monitoring configuration (real promtool, amtool, blackbox exporter)', 
     }
   });
 
-  it('fails on a rule file with a typo', async () => {
+  it('fails on a rule file with a typo, and on rules that do not hold their page', async () => {
     const broken = mkdtempSync(join(tmpdir(), 'rules-typo-'));
     try {
       copyFileSync(join(RULES_DIR, 'outage-lab.rules.test.yml'), join(broken, 'outage-lab.rules.test.yml'));
@@ -93,6 +93,12 @@ describe('monitoring configuration (real promtool, amtool, blackbox exporter)', 
       writeFileSync(join(broken, 'outage-lab.rules.yml'), readFileSync(join(RULES_DIR, 'outage-lab.rules.yml'), 'utf8').replace('max(dwfm_leases_lapsed) > 0', 'max(dwfm_leases_lapsed > 0'));
       const c = await execa(promtool(), ['check', 'rules', join(broken, 'outage-lab.rules.yml')], { reject: false });
       expect(c.exitCode).not.toBe(0);
+      // Without keep_firing_for the page flaps: the missed-scrape and flicker cases fail.
+      writeFileSync(join(broken, 'outage-lab.rules.yml'), readFileSync(join(RULES_DIR, 'outage-lab.rules.yml'), 'utf8').replace(/^ +keep_firing_for: .*\n/gm, ''));
+      const flap = await execa(promtool(), ['test', 'rules', join(broken, 'outage-lab.rules.test.yml')], { reject: false });
+      expect(flap.exitCode).not.toBe(0);
+      expect(flap.stdout + flap.stderr).toContain('leases lapsing through missed scrapes');
+      expect(flap.stdout + flap.stderr).toContain('customer error rate flickering');
     } finally {
       rmSync(broken, { recursive: true, force: true });
     }
