@@ -7,8 +7,8 @@
  *   dns, monitoring (configuration rendered from the topology: Corefile and zones, Prometheus)
  *   services (the stand-ins; each one its own app: only services/common and the shared
  *            protocol modules at services/ are shared, never another service's folder)
- *   loadtests (the load generators)
  *   lab (runtimes, tools, Toxiproxy: starting and stopping a lab)
+ *   loadtests (the load generators)
  *   chaos (the experiment pipeline)
  *   game, then console (a played game, then its console)
  *   kubernetes (runs chaos's campaigns as Jobs)
@@ -16,7 +16,7 @@
  *
  * Tests may import across layers (they exercise the whole), but not create cycles.
  */
-const LAYERS = ['core', 'topology', 'dns|monitoring', 'services', 'loadtests', 'lab', 'chaos', 'game', 'console', 'kubernetes', 'cli|bin|scripts'];
+const LAYERS = ['core', 'topology', 'dns|monitoring', 'services', 'lab', 'loadtests', 'chaos', 'game', 'console', 'kubernetes', 'cli|bin|scripts'];
 
 const above = (i) => `^(${LAYERS.slice(i + 1).join('|')})/`;
 

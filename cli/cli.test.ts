@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../lab/paths.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 import { isFree } from '../lab/ports.ts';
 import { sleep } from '../lab/proc.ts';
 import { livingProcessesMatching } from '../lab/proc-scan.ts';

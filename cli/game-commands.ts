@@ -1,9 +1,9 @@
 /** `play`, `act` and `replay`: the game day people play, acts from a shell, and the replay of a finished game. */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InputError, UserError } from '../lab/errors.ts';
+import { InputError, UserError } from '../core/errors.ts';
 import { labContext } from '../lab/lab.ts';
-import { PROJECT_ROOT } from '../lab/paths.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 import { log } from './lab-commands.ts';
 import { MONITORING_HELP, monitoringOption, parseDuration, portOption } from './options.ts';
 import { abortOnSignals } from './signals.ts';
@@ -27,7 +27,7 @@ export function registerGameCommands(program: Command): void {
     .option('--runtime <name>', 'local (child processes) or docker (host-network containers)', 'local')
     .option('--monitoring <prometheus|off>', MONITORING_HELP, 'prometheus')
     .action(async (scenario: string, o: { blind?: boolean; port?: string; timeLimit: string; quick?: boolean; linger: string; out?: string; report: string; set: string[]; seed: string; runtime: string; monitoring: string }) => {
-      const [{ playGame }, { reportersByName }, { parseRuntimeName }] = await Promise.all([import('../game/play.ts'), import('../chaos/reporters/index.ts'), import('../lab/runtimes/index.ts')]);
+      const [{ playGame }, { reportersByName }, { parseRuntimeName }] = await Promise.all([import('../console/play.ts'), import('../chaos/reporters/index.ts'), import('../lab/runtimes/index.ts')]);
       if (!/^\d+$/.test(o.seed)) throw new InputError(`--seed ${o.seed}: expected a whole number`);
       const reportsDir = join(PROJECT_ROOT, 'reports');
       const outDir = resolve(o.out ?? join(reportsDir, `play-${new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')}`));
@@ -71,7 +71,7 @@ export function registerGameCommands(program: Command): void {
       const [{ GAME_ACTS, actFields }, { readGameFile }, { parseSetValue }, { SECRET_HEADER }, { request }] = await Promise.all([
         import('../game/acts/index.ts'),
         import('../game/game-file.ts'),
-        import('../chaos/scenario.ts'),
+        import('../chaos/experiment/scenario.ts'),
         import('../console/server.ts'),
         import('undici'),
       ]);
@@ -119,7 +119,7 @@ export function registerGameCommands(program: Command): void {
     .option('--port <n>', "the console's port on 127.0.0.1 (default 8600 + the lab slot; 0: any free port)")
     .option('--linger <duration>', 'how long the console stays up after the replay (Ctrl-C closes it sooner)', '10m')
     .action(async (folder: string, o: { speed: string; arm?: string; port?: string; linger: string }) => {
-      const { replay } = await import('../game/replay.ts');
+      const { replay } = await import('../console/replay.ts');
       const speed = Number(o.speed);
       if (!/^\d+(\.\d+)?$/.test(o.speed) || speed <= 0 || speed > 1000) throw new InputError(`--speed ${o.speed}: expected a number above 0, at most 1000`);
       const { signal, dispose } = abortOnSignals(log);

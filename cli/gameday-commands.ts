@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../lab/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { labContext } from '../lab/lab.ts';
-import { PROJECT_ROOT } from '../lab/paths.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 import { log } from './lab-commands.ts';
 import { addOnKubernetesOptions, onKubernetes, type OnFlags } from './kubernetes-options.ts';
 import { MONITORING_HELP, monitoringOption, portOption } from './options.ts';
@@ -49,8 +49,8 @@ export function registerGamedayCommands(program: Command): void {
     .option('--port <n>', "the console's port (default 8600 + the lab slot; 0: any free port)");
   addOnKubernetesOptions(gameday).action(async (o: OnFlags & { arms?: string; quick?: boolean; out?: string; baseline?: string; report: string; set: string[]; seed: string; runtime: string; load: string; progress: boolean; monitoring: string; console?: boolean; port?: string }) => {
       const [{ runGameday }, { DEFAULT_ARMS }, { reportersByName }, { ProgressReporter }, { parseRuntimeName }] = await Promise.all([
-        import('../chaos/gameday/gameday.ts'),
-        import('../chaos/gameday/arms.ts'),
+        import('../chaos/campaigns/gameday/gameday.ts'),
+        import('../chaos/campaigns/gameday/arms.ts'),
         import('../chaos/reporters/index.ts'),
         import('../chaos/reporters/progress.ts'),
         import('../lab/runtimes/index.ts'),
@@ -74,7 +74,7 @@ export function registerGamedayCommands(program: Command): void {
         if (unsupported.length) throw new InputError(`${unsupported.join(', ')}: not with --on kubernetes (each arm's lab runs in its own pod, from the runner image)`);
       }
       if (k8s && o.manifests) {
-        const [{ manifests, shardsOf }, { manifestsYaml }, { armScenario, resolveArms }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/gameday/gameday.ts')]);
+        const [{ manifests, shardsOf }, { manifestsYaml }, { armScenario, resolveArms }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/campaigns/gameday/gameday.ts')]);
         const planned = resolveArms(arms).map((arm) => ({ arm, scenario: armScenario(arm, { quick, sets: o.set }), outDir: '', expectedMs: arm.expectedMs[quick ? 'quick' : 'full'] }));
         process.stdout.write(manifestsYaml(manifests(k8s, 'gameday', shardsOf.gameday(planned, Number(o.seed)))));
         dispose();
@@ -100,7 +100,7 @@ export function registerGamedayCommands(program: Command): void {
           log: say,
           ...(k8s
             ? {
-                executor: (await import('../kubernetes/jobs/executors.ts')).gamedayOnKubernetes(k8s, { seed: Number(o.seed), reporters, armLine: (await import('../chaos/gameday/gameday.ts')).armLine }),
+                executor: (await import('../kubernetes/jobs/executors.ts')).gamedayOnKubernetes(k8s, { seed: Number(o.seed), reporters, armLine: (await import('../chaos/campaigns/gameday/gameday.ts')).armLine }),
                 where: `on Kubernetes (${k8s.target.namespace}, ${k8s.parallel} at a time)`,
               }
             : {}),
@@ -140,7 +140,7 @@ export function registerGamedayCommands(program: Command): void {
     .requiredOption('--baseline <file>', 'the comparison.json to hold it to')
     .option('--json', 'print the gate result as JSON')
     .action(async (file: string, o: { baseline: string; json?: boolean }) => {
-      const { gate, readBaseline, TOLERANCES } = await import('../chaos/gameday/gate.ts');
+      const { gate, readBaseline, TOLERANCES } = await import('../chaos/campaigns/gameday/gate.ts');
       if (!existsSync(file)) throw new InputError(`${file} does not exist: give the comparison.json of a game day (reports/latest/comparison.json)`);
       const current = readBaseline(file);
       const result = gate(current, readBaseline(o.baseline), o.baseline);
@@ -161,7 +161,7 @@ export function registerReportCommands(program: Command): void {
     .argument('<folder>', 'a run folder (timeline.ndjson, summary.json) or a game day folder (comparison.json, arms/)')
     .option('--report <list>', 'files to write: md, html, json, junit', 'md,html,json,junit')
     .action(async (folder: string, o: { report: string }) => {
-      const [{ reanalyse }, { reportersByName }] = await Promise.all([import('../chaos/reanalyse.ts'), import('../chaos/reporters/index.ts')]);
+      const [{ reanalyse }, { reportersByName }] = await Promise.all([import('../chaos/campaigns/report.ts'), import('../chaos/reporters/index.ts')]);
       if (!existsSync(folder)) throw new InputError(`${folder} does not exist: give a run or game day folder`);
       const r = await reanalyse(resolve(folder), reportersByName(o.report));
       process.stdout.write(`${r.files.map((f) => `  ${f}`).join('\n')}\n`);

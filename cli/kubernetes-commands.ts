@@ -1,6 +1,6 @@
 /** `cluster up|down|status` (the lab's own single-node Kubernetes) and `k8s shard|manifests`. */
 import type { Command } from 'commander';
-import { InputError } from '../lab/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { labContext } from '../lab/lab.ts';
 import { log } from './lab-commands.ts';
 import { abortOnSignals } from './signals.ts';

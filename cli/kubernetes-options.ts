@@ -4,7 +4,7 @@
  * error naming the flag, checked before anything starts.
  */
 import type { Command } from 'commander';
-import { InputError } from '../lab/errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { LabContext } from '../lab/lab.ts';
 
 export interface OnFlags {

@@ -62,7 +62,7 @@ export function registerLabCommands(program: Command): void {
       try {
         const lab = await Lab.start(settings, { log, signal, runtime, topology });
         if (topology.monitoring) {
-          const { waitScraping } = await import('../monitoring/scraping.ts');
+          const { waitScraping } = await import('../chaos/observe/prometheus-scraping.ts');
           log(`Prometheus scrapes its targets after ${await waitScraping(topology, 20_000, signal)} ms more`);
         }
         const info = await lab.info();
@@ -135,7 +135,7 @@ export function registerImageCommands(program: Command): void {
     .description('write compose/ (compose.yaml and its run folder) from the topology, for `docker compose up` users')
     .option('--check', 'exit 1 if compose/ differs from what the topology gives, writing nothing')
     .action(async (o: { check?: boolean }) => {
-      const [{ renderCompose }, { PROJECT_ROOT }, fs, path] = await Promise.all([import('../topology/compose.ts'), import('../lab/paths.ts'), import('node:fs'), import('node:path')]);
+      const [{ renderCompose }, { PROJECT_ROOT }, fs, path] = await Promise.all([import('../lab/runtimes/compose.ts'), import('../core/paths.ts'), import('node:fs'), import('node:path')]);
       const dir = path.join(PROJECT_ROOT, 'compose');
       const stale: string[] = [];
       for (const f of renderCompose()) {

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../lab/errors.ts';
+import { UserError } from '../core/errors.ts';
 import { registerImageCommands, registerLabCommands } from './lab-commands.ts';
 import { registerGameCommands } from './game-commands.ts';
 import { registerKubernetesCommands } from './kubernetes-commands.ts';

@@ -1,5 +1,5 @@
 /** Flag values the commands share, each parsed with an input error naming the flag and the fix. */
-import { InputError } from '../lab/errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /** "90s", "10m", "1500ms", "1h" → ms. */
 export function parseDuration(flag: string, raw: string, maxMs = 3_600_000): number {

@@ -1,19 +1,19 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../lab/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { labContext, labStatus } from '../lab/lab.ts';
-import { PROJECT_ROOT } from '../lab/paths.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 import { table } from './table.ts';
 
 // The commands below load what they need when they run, so `up`/`down`/`status` start fast.
 const chaos = {
   markdown: () => import('../chaos/reporters/markdown.ts'),
   reporters: () => import('../chaos/reporters/index.ts'),
-  operator: () => import('../chaos/operator/index.ts'),
-  runner: () => import('../chaos/runner.ts'),
-  scenario: () => import('../chaos/scenario.ts'),
-  bench: () => import('../chaos/bench-recovery.ts'),
-  benchTrigger: () => import('../chaos/bench-trigger.ts'),
+  operator: () => import('../chaos/experiment/operator/index.ts'),
+  runner: () => import('../chaos/run/runner.ts'),
+  scenario: () => import('../chaos/experiment/scenario.ts'),
+  bench: () => import('../chaos/campaigns/bench/recovery.ts'),
+  benchTrigger: () => import('../chaos/campaigns/bench/trigger.ts'),
   modelCheck: () => import('../services/enactor/model-check.ts'),
   runtimes: () => import('../lab/runtimes/index.ts'),
 };

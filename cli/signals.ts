@@ -1,4 +1,4 @@
-import { UserError } from '../lab/errors.ts';
+import { UserError } from '../core/errors.ts';
 
 /**
  * Turns the first SIGINT/SIGTERM into an abort of the given work (so its `finally` heals faults

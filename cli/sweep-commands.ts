@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../lab/errors.ts';
+import { InputError } from '../core/errors.ts';
 import { labContext } from '../lab/lab.ts';
-import { PROJECT_ROOT } from '../lab/paths.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 import { log } from './lab-commands.ts';
 import { addOnKubernetesOptions, onKubernetes, type OnFlags } from './kubernetes-options.ts';
 import { abortOnSignals } from './signals.ts';
@@ -23,9 +23,9 @@ export function registerSweepCommands(program: Command): void {
     .option('--runtime <name>', 'local or docker', 'local');
   addOnKubernetesOptions(sweep).action(async (name: string, o: OnFlags & { grid: string[]; repeat?: string; metric?: string; set: string[]; quick?: boolean; out?: string; runtime: string }) => {
       const [{ parseGrid, cells }, { runSweep }, { renderSweepMarkdown, renderSweepHtml }, { parseRuntimeName }, fs] = await Promise.all([
-        import('../chaos/sweep/grid.ts'),
-        import('../chaos/sweep/sweep.ts'),
-        import('../chaos/sweep/render.ts'),
+        import('../chaos/campaigns/sweep/grid.ts'),
+        import('../chaos/campaigns/sweep/sweep.ts'),
+        import('../chaos/campaigns/sweep/render.ts'),
         import('../lab/runtimes/index.ts'),
         import('node:fs'),
       ]);
@@ -42,7 +42,7 @@ export function registerSweepCommands(program: Command): void {
         const k8s = await onKubernetes(o, lab, log, signal);
         if (k8s && runtime !== 'local') throw new InputError('--runtime: a shard runs its lab with the local runtime inside its pod; leave --runtime out with --on kubernetes');
         if (k8s && o.manifests) {
-          const [{ manifests, shardsOf }, { manifestsYaml }, { planSweep }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/sweep/sweep.ts')]);
+          const [{ manifests, shardsOf }, { manifestsYaml }, { planSweep }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/campaigns/sweep/sweep.ts')]);
           process.stdout.write(manifestsYaml(manifests(k8s, 'sweep', shardsOf.sweep(planSweep({ scenario: name, grid, repeat, sets, quick, outDir: '/tmp/outage-lab-sweep' })))));
           return;
         }

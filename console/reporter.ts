@@ -3,9 +3,9 @@
  * progress display, it turns each into console messages (view.ts) and streams them to every
  * browser (stream.ts). It never acts on the run: acts come back through the game session.
  */
-import type { HistoryEvent } from '../chaos/history.ts';
+import type { HistoryEvent } from '../chaos/history/history.ts';
 import type { LiveRun, Reporter } from '../chaos/reporters/reporter.ts';
-import { ModelConfigSchema } from '../lab/model-config.ts';
+import { ModelConfigSchema } from '../core/model-config.ts';
 import { ConsoleStream } from './stream.ts';
 import { ConsoleView } from './view.ts';
 

@@ -15,7 +15,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { UserError } from '../lab/errors.ts';
+import { UserError } from '../core/errors.ts';
 import type { ConsoleStream } from './stream.ts';
 
 export const SECRET_HEADER = 'x-outage-lab-secret';

@@ -3,13 +3,15 @@
  * and what it shows instead is what typical monitoring showed.
  */
 import { describe, expect, it } from 'vitest';
-import type { HistoryEvent } from '../chaos/history.ts';
-import { DEFAULT_MODEL_CONFIG } from '../lab/model-config.ts';
+import type { EventType } from '../core/events.ts';
+import { event } from '../chaos/history/testing.ts';
+import type { HistoryEvent } from '../chaos/history/history.ts';
+import { DEFAULT_MODEL_CONFIG } from '../core/model-config.ts';
 import { ConsoleView, type ConsoleMessage } from './view.ts';
 
 const T0 = 1_800_000_000_000;
 let t = 0;
-const ev = (type: string, fields: Record<string, unknown> = {}): HistoryEvent => ({ ts: T0 + (t += 100), t, source: 'test', type, ...fields });
+const ev = (type: EventType, fields: Record<string, unknown> = {}): HistoryEvent => event((t += 100), type, fields, T0 + t);
 
 function history(): HistoryEvent[] {
   t = 0;

@@ -11,13 +11,14 @@
  * are made here, on the server: what is hidden never reaches a browser.
  */
 import { blastMapSvg } from '../chaos/reporters/html/blast-map.ts';
-import type { HistoryEvent } from '../chaos/history.ts';
-import { analyseRecovery } from '../chaos/recovery.ts';
+import type { EventType, HistoryEvent } from '../core/events.ts';
+import { handle } from './handlers.ts';
+import { analyseRecovery } from '../chaos/analysis/recovery.ts';
 import { blastRadius, type BlastRadius } from '../chaos/story/blast-radius.ts';
-import { endReason } from '../game/debrief.ts';
-import type { ModelConfig } from '../lab/model-config.ts';
+import type { ModelConfig } from '../core/model-config.ts';
 
-export type FeedKind = 'human' | 'system' | 'fault' | 'alert' | 'game' | 'note';
+export type { FeedKind } from './handlers.ts';
+import type { FeedKind } from './handlers.ts';
 
 export type ConsoleMessage =
   | { readonly k: 'pt'; readonly ts: number; readonly c: string; readonly s: string; readonly y: number }
@@ -82,8 +83,6 @@ export function blindBlastRadius(b: BlastRadius): BlastRadius {
   };
 }
 
-type Samples = Record<string, Record<string, number>>;
-
 export interface ConsoleViewOptions {
   readonly blind: boolean;
   readonly model: ModelConfig;
@@ -113,162 +112,30 @@ export class ConsoleView {
     const out: ConsoleMessage[] = [];
     const ts = e.ts;
     const blind = this.o.blind;
-    const feed = (kind: FeedKind, text: string, by?: string) => out.push({ k: 'feed', ts, kind, text, ...(by ? { by } : {}) });
-    const pt = (c: string, s: string, y: number) => out.push({ k: 'pt', ts, c, s, y: Math.round(y * 10) / 10 });
-    const mark = (kind: 'human' | 'scripted' | 'milestone', label: string) => out.push({ k: 'mark', ts, kind, label });
-
     if (e.type !== 'canary' && this.canarySecond !== null && Math.floor(ts / 1000) > this.canarySecond) out.push(...this.flushCanary());
-    switch (e.type) {
-      case 'canary': {
+    const pt = (c: string, s: string, y: number) => out.push({ k: 'pt', ts, c, s, y: Math.round(y * 10) / 10 });
+    handle(e, {
+      blind,
+      feed: (kind, text, by) => out.push({ k: 'feed', ts, kind, text, ...(by ? { by } : {}) }),
+      pt,
+      mark: (kind, label) => out.push({ k: 'mark', ts, kind, label }),
+      window: (id, label, open) => out.push({ k: 'window', ts, id, label, open }),
+      state: (phase, reason) => out.push({ k: 'state', ts, phase, ...(reason === undefined ? {} : { reason }) }),
+      page: (alertname, firing, summary) => out.push({ k: 'page', ts, alertname, firing, summary }),
+      canary: (outcome) => {
         const second = Math.floor(ts / 1000);
         if (this.canarySecond !== null && second > this.canarySecond) out.push(...this.flushCanary());
         this.canarySecond = second;
         this.canaryLastTs = ts;
-        const key = blind ? (e.outcome === 'ok' || e.outcome === 'empty' ? BLIND_DNS.ok : BLIND_DNS.fail) : String(e.outcome);
+        const key = blind ? (outcome === 'ok' || outcome === 'empty' ? BLIND_DNS.ok : BLIND_DNS.fail) : outcome;
         this.canaryCounts[key] = (this.canaryCounts[key] ?? 0) + 1;
-        break;
-      }
-      case 'load.second':
-      case 'nlb.second':
-      case 'launch.second': {
-        const sent = e.sent as number;
-        if (sent > 0) {
-          const okShare = (e.ok as number) / sent;
-          if (e.type === 'launch.second') pt('launches', 'launches', okShare * 100);
-          else pt('errors', e.type === 'load.second' ? 'DynamoDB customers' : 'service behind the NLB', (1 - okShare) * 100);
-        }
-        if (e.type === 'load.second') {
-          const byKind: Record<string, number> = Object.fromEntries(consoleCharts(blind, this.o.dnsName)[1]!.series.map((s) => [s, 0]));
-          for (const [raw, n] of Object.entries((e.errors as Record<string, number> | undefined) ?? {})) byKind[errorKind(raw, blind)] = (byKind[errorKind(raw, blind)] ?? 0) + n;
-          for (const [kind, n] of Object.entries(byKind)) pt('ddb-errors', kind, n);
-        }
-        break;
-      }
-      case 'metrics': {
-        const m = e.services as Samples | undefined;
-        if (m?.dwfm?.dwfm_leases_valid !== undefined) pt('leases', 'valid', m.dwfm.dwfm_leases_valid);
-        if (m?.netmgr?.netmgr_backlog !== undefined) pt('backlog', 'backlog', m.netmgr.netmgr_backlog);
-        if (m?.nlb?.nlb_targets_in_service !== undefined) pt('nlb', 'in service', m.nlb.nlb_targets_in_service);
-        break;
-      }
-      case 'run.phase':
-        out.push({ k: 'state', ts, phase: e.phase === 'faults' ? 'running' : e.phase === 'warmup' ? 'warming-up' : String(e.phase) });
-        break;
-      case 'steady-state.verified':
-        out.push({ k: 'state', ts, phase: 'ready' });
-        feed('game', 'steady state verified: the lab is ready');
-        break;
-      case 'steady-state.failed':
-        out.push({ k: 'state', ts, phase: 'aborted', reason: String(e.detail) });
-        feed('game', `steady state did not hold: ${e.detail}`);
-        break;
-      case 'run.stop':
-        out.push({ k: 'state', ts, phase: 'ended', reason: endReason(String(e.reason)) });
-        feed('game', `game over: ${endReason(String(e.reason))}`);
-        break;
-      case 'game.started':
-        feed('game', `${e.by} started the game`, String(e.by));
-        mark('human', `start (${e.by})`);
-        break;
-      case 'game.ended':
-        feed('game', `${e.by} ended the game${e.reason ? `: ${e.reason}` : ''}`, String(e.by));
-        break;
-      case 'game.emergency-stop':
-        feed('human', `${e.by}: EMERGENCY STOP${blind ? '' : ` (healed ${(e.healed as string[]).join(', ') || 'nothing'})`}`, String(e.by));
-        mark('human', `emergency stop (${e.by})`);
-        break;
-      case 'game.declared':
-        feed('human', `${e.by} declared the incident (${e.severity})${e.summary ? `: ${e.summary}` : ''}`, String(e.by));
-        mark('human', `declared (${e.by})`);
-        break;
-      case 'game.cause-named':
-        feed('human', `${e.by} named the cause: ${e.label}`, String(e.by));
-        mark('human', `cause named (${e.by})`);
-        break;
-      case 'game.note':
-        feed('note', String(e.text), String(e.by));
-        break;
-      case 'operator.action': {
-        const who = e.actor === 'human' ? String(e.by) : 'scripted runbook';
-        const result = e.ok ? resultText(e) : `FAILED: ${e.error}`;
-        feed(e.actor === 'human' ? 'human' : 'system', `${who}: ${e.action} — ${result}`, e.actor === 'human' ? String(e.by) : undefined);
-        mark(e.actor === 'human' ? 'human' : 'scripted', `${e.action} (${who})`);
-        break;
-      }
-      case 'fault.injected':
-        if (!blind) {
-          feed('fault', `fault ${e.name} injected: ${e.faultType}${e.link ? ` on ${e.link}` : ''}${e.latencyMs ? ` (${e.latencyMs} ms)` : ''}`);
-          out.push({ k: 'window', ts, id: String(e.name), label: `fault ${e.name}`, open: true });
-        }
-        break;
-      case 'fault.healed':
-        if (!blind) {
-          feed('fault', `fault ${e.name} healed`);
-          out.push({ k: 'window', ts, id: String(e.name), label: `fault ${e.name}`, open: false });
-        }
-        break;
-      case 'fault.trigger.gave-up': {
-        const after = `${Math.round(Number(e.afterMs) / 1000)} s`;
-        feed('game', blind ? `NO TRIGGER: the outage did not start within ${after}. Facilitator: re-arm the trigger, or end the game.` : `NO TRIGGER: the closed-loop trigger gave up after ${after} (${e.reason}). Facilitator: re-arm the trigger, or end the game.`);
-        break;
-      }
-      case 'fault.trigger.done':
-        if (!blind) feed('fault', `trigger: ${e.enactor}'s stale apply let through once its plan was deleted (${e.holds} hold${e.holds === 1 ? '' : 's'})`);
-        break;
-      case 'game.trigger-rearmed':
-        feed('game', `${e.by} re-armed the trigger`, String(e.by));
-        mark('human', `trigger re-armed (${e.by})`);
-        break;
-      case 'route53.record.empty':
-        if (!blind && e.regional === true) {
-          feed('system', `Route 53 committed an EMPTY regional record (${e.enactor}, plan ${e.generation ?? e.deletedPlan})`);
-          mark('milestone', 'dns.empty');
-        }
-        break;
-      case 'route53.record.restored':
-        if (!blind && e.regional === true) feed('system', 'the regional record has addresses again');
-        break;
-      case 'canary.alert':
-        if (!blind) feed('alert', `lab canary (lesson 03) ALERT: ${e.outcome} answer for ${e.name}`);
-        break;
-      case 'canary.recovered':
-        if (!blind) feed('alert', 'lab canary recovered: answers have addresses again');
-        break;
-      case 'alert.firing':
-      case 'alert.resolved':
-        // Blind: the pager of the day had no lesson-03 rule.
-        if (blind && e.monitoring === 'lesson-03') break;
-        feed('alert', `${e.type === 'alert.firing' ? 'PAGE' : 'resolved'}: ${e.alertname}${e.summary ? ` — ${e.summary}` : ''}`);
-        out.push({ k: 'page', ts, alertname: String(e.alertname), firing: e.type === 'alert.firing', summary: String(e.summary ?? '') });
-        break;
-      case 'dwfm.leases.lapsing':
-        if (!blind) feed('system', 'DWFM leases lapsing: RunInstances answers "insufficient capacity"');
-        break;
-      case 'dwfm.leases.all-valid':
-        feed('system', 'DWFM: every lease valid again');
-        break;
-      case 'dwfm.throttle':
-        feed('system', `DWFM throttled: ${e.maxConcurrency ? `${e.maxConcurrency} batches in flight` : ''}${e.maxPerSec ? ` ${e.maxPerSec} leases/s` : ''}`);
-        break;
-      case 'dwfm.restarted':
-        feed('system', 'DWFM restarted');
-        break;
-      case 'netmgr.backlog.building':
-        feed('system', 'network backlog building');
-        break;
-      case 'netmgr.backlog.drained':
-        feed('system', 'network backlog drained');
-        break;
-      case 'nlb.target.removed':
-        feed('system', `NLB removed target ${e.target} (${e.inService} in service)`);
-        break;
-      case 'nlb.health-checks':
-        feed('system', `NLB health checks: automatic failover ${e.automaticFailover ? 'on' : 'off'}${e.readded ? `, ${e.readded} targets back in service` : ''}`);
-        break;
-      case 'route53.automation':
-        feed('system', `DNS automation ${e.enabled ? 'enabled' : 'disabled'}`);
-        break;
-    }
+      },
+      clientErrors: (errors) => {
+        const byKind: Record<string, number> = Object.fromEntries(consoleCharts(blind, this.o.dnsName)[1]!.series.map((s) => [s, 0]));
+        for (const [raw, n] of Object.entries(errors)) byKind[errorKind(raw, blind)] = (byKind[errorKind(raw, blind)] ?? 0) + n;
+        for (const [kind, n] of Object.entries(byKind)) pt('ddb-errors', kind, n);
+      },
+    });
     if (IMPAIRING.has(e.type)) this.mapDirty = true;
     if (ts >= this.nextMapAt && this.mapDirty) {
       this.nextMapAt = ts + (this.o.mapEveryMs ?? 2000);
@@ -302,7 +169,7 @@ export class ConsoleView {
 }
 
 /** Events that can change the blast radius (the map is redrawn only after one of them). */
-const IMPAIRING = new Set([
+const IMPAIRING = new Set<EventType>([
   'fault.injected',
   'fault.healed',
   'route53.record.empty',
@@ -318,20 +185,3 @@ const IMPAIRING = new Set([
   'nlb.target.readded',
   'metrics',
 ]);
-
-function resultText(e: HistoryEvent): string {
-  switch (e.action) {
-    case 'restore-dns':
-      return `restored ${e.restored} records to ${(e.addresses as string[] | undefined)?.join(', ')}; automation ${e.automationDisabled ? 'disabled' : 'on'}`;
-    case 'throttle-dwfm':
-      return `throttled${e.maxConcurrency ? ` to ${e.maxConcurrency} batches in flight` : ''}${e.maxPerSec ? ` to ${e.maxPerSec} leases/s` : ''}${e.restarted ? ', DWFM restarted' : ''}`;
-    case 'restart':
-      return `${e.component} restarted in ${e.restartMs} ms`;
-    case 'disable-dns-automation':
-      return 'DNS automation disabled';
-    case 'nlb-health-checks':
-      return `automatic failover ${e.automaticFailover ? 'on' : 'off'}, ${e.readded} targets back in service`;
-    default:
-      return 'done';
-  }
-}

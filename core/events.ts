@@ -11,12 +11,14 @@
  * the event and the field. Fields added after the first histories were measured are optional.
  */
 import { z } from 'zod';
+import { DNS_OUTCOMES } from './dns-outcome.ts';
 
 const num = z.number();
 const str = z.string();
 const bool = z.boolean();
 const maybeNum = num.nullable();
 const ev = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape);
+
 
 /** A second of one load generator's results (customers, RunInstances, NLB traffic). */
 const loadSecond = ev({
@@ -62,14 +64,14 @@ const alert = ev({
 
 export const EVENTS = {
   // ── the run (source: runner) ─────────────────────────────────────────────────────────────
-  'run.start': ev({ scenario: str, seed: num, model: z.unknown().optional(), runtime: str.optional(), labStartupMs: num.optional(), monitoring: bool.optional() }),
+  'run.start': ev({ scenario: str, seed: num, model: z.unknown().optional(), runtime: str.optional(), labStartupMs: num.optional(), monitoring: bool.optional(), recordTtlMs: num.optional() }),
   'run.phase': ev({ phase: z.enum(['warmup', 'steady-state', 'faults']) }),
   'run.stop': ev({ reason: str }),
   'run.end': ev({ status: str }),
   'run.error': ev({ error: str }),
   'steady-state.verified': ev({ detail: str }),
   'steady-state.failed': ev({ detail: str }),
-  'monitoring.rules': ev({ rules: z.array(ev({ alertname: str, stage: num.optional(), phase: str.optional(), monitoring: str.optional(), since: str.optional() })) }),
+  'monitoring.rules': ev({ rules: z.array(z.object({ alertname: str, stage: num.optional(), phase: str.optional(), monitoring: str.optional(), since: str.optional(), summary: str.optional() })) }),
   'monitoring.scraping': ev({ waitedMs: num }),
   'monitoring.quiet': ev({ quiet: bool, firing: num }),
 
@@ -121,8 +123,8 @@ export const EVENTS = {
 
   // ── observers (sources: canary, load, scraper, checker, alertmanager) ────────────────────
   /** One answer of the DNS canary (ok, empty, nxdomain, servfail, timeout, refused). */
-  canary: ev({ outcome: str, addresses: num, ms: num.optional() }),
-  'canary.alert': ev({ outcome: str, name: str }),
+  canary: ev({ outcome: z.enum(DNS_OUTCOMES), addresses: num, ms: num.optional() }),
+  'canary.alert': ev({ outcome: z.enum(DNS_OUTCOMES), name: str }),
   'canary.recovered': ev({ name: str }),
   'load.second': loadSecond,
   'launch.second': loadSecond,
@@ -157,7 +159,7 @@ export const EVENTS = {
   // ── DWFM, the Network Manager, the NLB ───────────────────────────────────────────────────
   'dwfm.leases.lapsing': ev({ lapsed: num }),
   'dwfm.leases.all-valid': ev({ needed: num, attempts: num.optional(), itemsSent: num.optional(), episodeMs: num.optional(), strategy: str.optional() }),
-  'dwfm.restarted': ev({ valid: num, droplets: num, throttle: ev({ maxPerSec: maybeNum, maxConcurrency: maybeNum }).nullable().optional() }),
+  'dwfm.restarted': ev({ valid: num, droplets: num, throttle: z.object({ maxPerSec: maybeNum, maxConcurrency: maybeNum }).nullable().optional() }),
   'dwfm.throttle': ev({ maxPerSec: maybeNum, maxConcurrency: maybeNum, by: str.optional(), resetConnections: bool.optional() }),
   'netmgr.backlog.building': ev({ backlog: num }),
   'netmgr.backlog.drained': ev({}),
@@ -177,12 +179,18 @@ export const EVENTS = {
   'game.note': ev({ ...human, text: str }),
 } as const;
 
-export type EventType = keyof typeof EVENTS;
-export const EVENT_TYPES = Object.keys(EVENTS) as EventType[];
+export { nowMs } from './clock.ts';
 
-/** An event's own fields (what its publisher passes). */
-export type EventFields<T extends EventType> = z.input<(typeof EVENTS)[T]>;
-type Read<T extends EventType> = z.output<(typeof EVENTS)[T]>;
+export type EventType = keyof typeof EVENTS;
+const EVENT_TYPES_LIST = Object.keys(EVENTS) as EventType[];
+export const EVENT_TYPES: readonly EventType[] = EVENT_TYPES_LIST;
+
+/** A schema's listed fields, without the loose object's index signature (so a field not listed is a type error to read). */
+type Listed<O> = { [K in keyof O as string extends K ? never : number extends K ? never : K]: O[K] };
+
+/** An event's own fields (what its publisher passes, and what a reader gets). */
+export type EventFields<T extends EventType> = Listed<z.output<(typeof EVENTS)[T]>>;
+type Read<T extends EventType> = EventFields<T>;
 
 interface Envelope<T extends EventType> {
   /** Epoch milliseconds (fractional), taken where the event happened. */
@@ -201,6 +209,29 @@ export type HistoryEventOf<T extends EventType> = LabEventOf<T> & { readonly t: 
 export type HistoryEvent = { [T in EventType]: HistoryEventOf<T> }[EventType];
 
 export const isEventType = (type: string): type is EventType => Object.hasOwn(EVENTS, type);
+
+/** The three load generators' per-second events. */
+export const LOAD_SECOND_TYPES = ['load.second', 'launch.second', 'nlb.second'] as const satisfies readonly EventType[];
+export type LoadSecondType = (typeof LOAD_SECOND_TYPES)[number];
+
+/** The events people's acts record in a played game (each marked actor: human, by). */
+export const GAME_EVENT_TYPES = EVENT_TYPES_LIST.filter((t): t is Extract<EventType, `game.${string}`> => t.startsWith('game.'));
+
+/** A type guard for events of the given types: `events.filter(is('fault.injected'))` is typed. */
+export function is<T extends EventType>(...types: T[]) {
+  return <E extends { readonly type: string }>(e: E): e is Extract<E, { type: T }> => (types as readonly string[]).includes(e.type);
+}
+
+/** Who did it, when a person did it (a played game's acts and runbook actions marked human); else undefined. */
+export function byHuman(e: LabEvent): string | undefined {
+  if (e.type === 'operator.action') return e.actor === 'human' ? (e.by ?? '') : undefined;
+  return e.type.startsWith('game.') && 'by' in e && typeof e.by === 'string' ? e.by : undefined;
+}
+
+/** A field named at run time (a scenario's `match: {regional: true}`), unknown until the caller checks it. */
+export function fieldOf(e: LabEvent, name: string): unknown {
+  return Reflect.get(e, name);
+}
 
 /** The events of one type, typed. */
 export function ofType<T extends EventType, E extends { type: string }>(events: readonly E[], type: T): Extract<E, { type: T }>[] {

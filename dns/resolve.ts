@@ -1,9 +1,8 @@
 import { promises as dnsPromises } from 'node:dns';
 
-/** How one DNS lookup of the endpoint went. "empty" is NOERROR with no addresses: the incident. */
-export type DnsOutcome = 'ok' | 'empty' | 'nxdomain' | 'servfail' | 'timeout' | 'refused' | 'error';
+import type { DnsOutcome } from '../core/dns-outcome.ts';
 
-export const DNS_OUTCOMES: readonly DnsOutcome[] = ['ok', 'empty', 'nxdomain', 'servfail', 'timeout', 'refused', 'error'];
+export { DNS_OUTCOMES, type DnsOutcome } from '../core/dns-outcome.ts';
 
 export interface DnsAnswer {
   readonly outcome: DnsOutcome;

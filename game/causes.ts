@@ -3,7 +3,8 @@
  * whether it was the trigger of this run: the debrief marks a named cause right or wrong from the
  * history alone, never from what the scenario says it injected.
  */
-import type { HistoryEvent } from '../chaos/history.ts';
+import type { HistoryEvent } from '../chaos/history/history.ts';
+import { is } from '../core/events.ts';
 
 export interface CauseChoice {
   readonly id: string;
@@ -13,7 +14,7 @@ export interface CauseChoice {
 }
 
 const faultOn = (events: readonly HistoryEvent[], component: string, types: readonly string[]) =>
-  events.some((e) => e.type === 'fault.injected' && types.includes(String(e.faultType)) && Array.isArray(e.affects) && (e.affects as string[]).includes(component));
+  events.filter(is('fault.injected')).some((e) => types.includes(e.faultType) && e.affects.includes(component));
 
 export const CAUSES: readonly CauseChoice[] = [
   {
@@ -29,7 +30,7 @@ export const CAUSES: readonly CauseChoice[] = [
   {
     id: 'network-partition',
     label: 'the network between the clients and DynamoDB is cut',
-    holds: (ev) => ev.some((e) => e.type === 'fault.injected' && e.faultType === 'link-down' && Array.isArray(e.links) && (e.links as string[]).some((l) => l.startsWith('dynamodb'))),
+    holds: (ev) => ev.filter(is('fault.injected')).some((e) => e.faultType === 'link-down' && (e.links ?? []).some((l) => l.startsWith('dynamodb'))),
   },
   {
     id: 'dynamodb-servers-down',

@@ -6,27 +6,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { analyse } from '../chaos/analysis.ts';
-import type { HistoryEvent } from '../chaos/history.ts';
-import type { RunSummary } from '../chaos/run/journal.ts';
-import { PROJECT_ROOT } from '../lab/paths.ts';
+import { readHistory, type HistoryEvent } from '../chaos/history/history.ts';
+import { journalOf, type RunSummary } from '../chaos/run/journal.ts';
+import { summarise } from '../chaos/run/phases/analyse.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 import { computeDebrief, type Debrief } from './debrief.ts';
 import { PlayMetaSchema } from './game-report.ts';
 
 const dir = join(PROJECT_ROOT, 'testdata', 'game-collapsed');
 const meta = PlayMetaSchema.parse(JSON.parse(readFileSync(join(dir, 'play.json'), 'utf8')));
 const stored = JSON.parse(readFileSync(join(dir, 'arms', 'responders', 'summary.json'), 'utf8')) as RunSummary;
-const recorded: HistoryEvent[] = gunzipSync(readFileSync(join(dir, 'arms', 'responders', 'timeline.ndjson.gz')))
-  .toString('utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => JSON.parse(l) as HistoryEvent);
+const recorded: HistoryEvent[] = readHistory(join(dir, 'arms', 'responders', 'timeline.ndjson.gz'));
 
 function debrief(events: readonly HistoryEvent[]): Debrief {
   const sorted = [...events].sort((a, b) => a.t - b.t);
-  const summary: RunSummary = { ...stored, ...analyse(sorted, stored.config.checks ?? [], { ttlMs: 1000, model: stored.config.model }) };
+  const summary: RunSummary = summarise(journalOf(stored), sorted);
   return computeDebrief(sorted, summary, { scenario: meta.scenario, blind: meta.blind, minutesPerRunSecond: meta.minutesPerRunSecond, scaleNote: meta.scaleNote, best: null });
 }
 

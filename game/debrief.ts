@@ -9,12 +9,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ComparisonSchema } from '../chaos/gameday/comparison.ts';
-import type { HistoryEvent } from '../chaos/history.ts';
-import { isDwfmRescue } from '../chaos/recovery.ts';
+import { ComparisonSchema } from '../chaos/campaigns/gameday/comparison.ts';
+import { byHuman, is, type HistoryEvent, type HistoryEventOf } from '../core/events.ts';
+import { isDwfmRescue } from '../chaos/analysis/recovery.ts';
 import type { RunSummary } from '../chaos/run/journal.ts';
 import { INCIDENT } from '../chaos/story/incident.ts';
-import { PROJECT_ROOT } from '../lab/paths.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 import { CAUSES, causeChoice } from './causes.ts';
 
 export type StageName = 'detect' | 'identify' | 'mitigate-dns' | 'break-herd' | 'recover';
@@ -119,27 +119,27 @@ export function measuredBest(quick: boolean, root = PROJECT_ROOT): BestReference
 }
 
 const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const human = (e: HistoryEvent) => e.actor === 'human';
+const human = (e: HistoryEvent) => byHuman(e) !== undefined;
 
 /** What a history event says, for the debrief's timeline (undefined: not worth a line). */
 function timelineLine(e: HistoryEvent, r: RunSummary): Omit<TimelineEntry, 'atMs' | 'ts'> | undefined {
   switch (e.type) {
     case 'game.started':
-      return { who: 'human', by: String(e.by), what: 'started the game' };
+      return { who: 'human', by: e.by, what: 'started the game' };
     case 'game.ended':
-      return { who: 'human', by: String(e.by), what: `ended the game${e.reason ? `: ${e.reason}` : ''}` };
+      return { who: 'human', by: e.by, what: `ended the game${e.reason ? `: ${e.reason}` : ''}` };
     case 'game.emergency-stop':
-      return { who: 'human', by: String(e.by), what: `emergency stop (healed ${(e.healed as string[]).join(', ') || 'nothing'})` };
+      return { who: 'human', by: e.by, what: `emergency stop (healed ${e.healed.join(', ') || 'nothing'})` };
     case 'game.trigger-rearmed':
-      return { who: 'human', by: String(e.by), what: `re-armed the trigger (${(e.faults as string[]).join(', ')})` };
+      return { who: 'human', by: e.by, what: `re-armed the trigger (${e.faults.join(', ')})` };
     case 'fault.trigger.gave-up':
       return { who: 'fault', what: `NO TRIGGER: the closed-loop trigger ${e.name} gave up: ${e.reason}` };
     case 'game.declared':
-      return { who: 'human', by: String(e.by), what: `declared the incident (${e.severity})${e.summary ? `: ${e.summary}` : ''}` };
+      return { who: 'human', by: e.by, what: `declared the incident (${e.severity})${e.summary ? `: ${e.summary}` : ''}` };
     case 'game.cause-named':
-      return { who: 'human', by: String(e.by), what: `named the cause: ${e.label}` };
+      return { who: 'human', by: e.by, what: `named the cause: ${e.label}` };
     case 'operator.action':
-      return human(e) ? { who: 'human', by: String(e.by), what: `runbook ${e.action}${e.ok ? rescueSettings(e) : ` FAILED: ${e.error}`}` } : { who: 'system', what: `scripted runbook ${e.action}${rescueSettings(e)}` };
+      return e.actor === 'human' ? { who: 'human', by: e.by ?? '', what: `runbook ${e.action}${e.ok ? rescueSettings(e) : ` FAILED: ${e.error}`}` } : { who: 'system', what: `scripted runbook ${e.action}${rescueSettings(e)}` };
     case 'fault.injected':
       return { who: 'fault', what: `fault ${e.name}: ${e.faultType}${e.link ? ` on ${e.link}` : ''}${e.latencyMs ? ` (${e.latencyMs} ms)` : ''}` };
     case 'fault.healed':
@@ -161,14 +161,14 @@ function timelineLine(e: HistoryEvent, r: RunSummary): Omit<TimelineEntry, 'atMs
     case 'alert.firing':
       return { who: 'system', what: `alert ${e.alertname} firing` };
     case 'run.stop':
-      return { who: 'system', what: `game over: ${endReason(String(e.reason))}` };
+      return { who: 'system', what: `game over: ${endReason(e.reason)}` };
     default:
       return undefined;
   }
 }
 
 /** What a rescue set, for a debrief that must say why it did not break the herd. */
-function rescueSettings(e: HistoryEvent): string {
+function rescueSettings(e: HistoryEventOf<'operator.action'>): string {
   if (e.action !== 'throttle-dwfm') return '';
   const limits = [e.maxConcurrency != null ? `${e.maxConcurrency} batches in flight` : null, e.maxPerSec != null ? `${e.maxPerSec} leases/s` : null].filter(Boolean);
   const set = limits.length ? `set ${limits.join(' and ')}` : 'set no limit at all (maxPerSec and maxConcurrency both null)';
@@ -192,14 +192,14 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
   const stage = (s: Omit<DebriefStage, 'tookMs' | 'incidentMin'>): DebriefStage => ({ ...s, tookMs: took(s.atMs), incidentMin: incidentMin(took(s.atMs)) });
 
   const declared = sorted.find((e) => e.type === 'game.declared');
-  const named = sorted.filter((e) => e.type === 'game.cause-named').map((e) => ({ atMs: e.t, by: String(e.by), cause: String(e.cause), label: causeChoice(String(e.cause))?.label ?? String(e.cause), right: causeChoice(String(e.cause))?.holds(sorted) ?? false }));
+  const named = sorted.filter(is('game.cause-named')).map((e) => ({ atMs: e.t, by: e.by, cause: e.cause, label: causeChoice(e.cause)?.label ?? e.cause, right: causeChoice(e.cause)?.holds(sorted) ?? false }));
   const rightCause = named.find((n) => n.right);
   const rightLabel = CAUSES.find((c) => c.holds(sorted))?.label ?? null;
   const emptyAt = r.dns.emptyAtMs;
   const restoredAt = r.dns.restoredAtMs;
-  const restorer = restoredAt === null ? undefined : [...sorted].reverse().find((e) => e.type === 'operator.action' && e.action === 'restore-dns' && e.ok === true && e.t <= restoredAt + 50);
+  const restorer = restoredAt === null ? undefined : sorted.filter(is('operator.action')).reverse().find((e) => e.action === 'restore-dns' && e.ok && e.t <= restoredAt + 50);
   const allValidAt = r.leases.reestablishMs !== null && r.herd.reachableAtMs !== null ? r.herd.reachableAtMs + r.leases.reestablishMs : null;
-  const rescues = sorted.filter((e) => isDwfmRescue(e) && (r.herd.reachableAtMs === null || e.t >= r.herd.reachableAtMs - 60_000));
+  const rescues = sorted.filter(isDwfmRescue).filter((e) => r.herd.reachableAtMs === null || e.t >= r.herd.reachableAtMs - 60_000);
   const rescue = allValidAt === null ? undefined : [...rescues].reverse().find((e) => e.t <= allValidAt);
   const recoveredAt = r.recovery.ttrMs !== null && r.herd.reachableAtMs !== null ? r.herd.reachableAtMs + r.recovery.ttrMs : null;
 
@@ -211,7 +211,7 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
       atMs: declared?.t ?? null,
       awsMin: INCIDENT.detectedMin,
       awsWhat: 'monitoring detected the spike in DynamoDB API errors at 11:48 PM PDT',
-      by: declared ? String(declared.by) : null,
+      by: declared ? declared.by : null,
       detail: declared ? `declared ${declared.severity} by ${declared.by}` : 'nobody declared the incident',
     }),
     stage({
@@ -235,8 +235,8 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
       atMs: restoredAt,
       awsMin: INCIDENT.dnsRestoredMin,
       awsWhat: 'DNS restored, DynamoDB recovering (2:25 AM)',
-      by: restorer && human(restorer) ? String(restorer.by) : null,
-      detail: restoredAt !== null ? `restored${restorer ? ` by ${human(restorer) ? restorer.by : 'the scripted runbook'}` : ''}; the record had been empty ${s1(restoredAt - (emptyAt ?? restoredAt))}` : emptyAt === null ? 'the record never went empty' : 'the record stayed empty until the end',
+      by: restorer ? (byHuman(restorer) ?? null) : null,
+      detail: restoredAt !== null ? `restored${restorer ? ` by ${byHuman(restorer) ?? 'the scripted runbook'}` : ''}; the record had been empty ${s1(restoredAt - (emptyAt ?? restoredAt))}` : emptyAt === null ? 'the record never went empty' : 'the record stayed empty until the end',
     }),
     stage({
       stage: 'break-herd',
@@ -245,11 +245,11 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
       atMs: allValidAt === null ? null : rescue ? rescue.t : allValidAt,
       awsMin: INCIDENT.leasesRecoveredMin,
       awsWhat: 'DWFM throttled and restarted by hand; EC2 state changes recovering (T+~5 h)',
-      by: rescue && human(rescue) ? String(rescue.by) : null,
+      by: rescue ? (byHuman(rescue) ?? null) : null,
       detail:
         allValidAt !== null
           ? rescue
-            ? `${rescue.action}${rescue.component ? ` ${rescue.component}` : ''} by ${human(rescue) ? rescue.by : 'the scripted runbook'}; every lease back ${s1(allValidAt - rescue.t)} later`
+            ? `${rescue.action}${rescue.component ? ` ${rescue.component}` : ''} by ${byHuman(rescue) ?? 'the scripted runbook'}; every lease back ${s1(allValidAt - rescue.t)} later`
             : `not needed: every lease came back by itself ${s1(allValidAt - (r.herd.reachableAtMs ?? allValidAt))} after DNS`
           : restoredAt === null
             ? 'DNS was never restored, so the herd never began'
@@ -270,7 +270,7 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
   ];
 
   const stop = sorted.find((e) => e.type === 'run.stop');
-  const endedBecause = stop ? endReason(String(stop.reason)) : null;
+  const endedBecause = stop ? endReason(stop.reason) : null;
   let outcome: GameOutcome;
   let outcomeText: string;
   if (!started) {
@@ -278,11 +278,11 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
     outcomeText = `The game was never started${endedBecause ? ` (${endedBecause})` : ''}.`;
   } else if (emptyAt === null && !sorted.some((e) => e.type === 'fault.injected' && e.faultType === 'link-down')) {
     outcome = 'no-trigger';
-    const gaveUp = sorted.filter((e) => e.type === 'fault.trigger.gave-up').at(-1);
+    const gaveUp = sorted.filter(is('fault.trigger.gave-up')).at(-1);
     const rearmed = sorted.filter((e) => e.type === 'game.trigger-rearmed').length;
     outcomeText =
       `No trigger: the outage never started — the DNS race did not empty the record, so there was nothing to respond to (${endedBecause}).` +
-      (gaveUp ? ` The closed-loop trigger gave up after ${s1(Number(gaveUp.afterMs))}: ${gaveUp.reason}.` : '') +
+      (gaveUp ? ` The closed-loop trigger gave up after ${s1(gaveUp.afterMs)}: ${gaveUp.reason}.` : '') +
       (rearmed ? ` The facilitator re-armed it ${rearmed} time${rearmed === 1 ? '' : 's'}.` : ' Next time the facilitator can re-arm it ("Re-arm the trigger", or `outage-lab act rearm-trigger`) instead of ending the session.');
   } else if (restoredAt === null && emptyAt !== null) {
     outcome = 'unmitigated';
@@ -311,8 +311,8 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
     const line = timelineLine(e, r);
     if (line) timeline.push({ atMs: Math.round(e.t), ts: Math.round(e.ts), ...line });
   }
-  const players = [...new Set(sorted.filter((e) => human(e) && typeof e.by === 'string').map((e) => String(e.by)))];
-  const notes = sorted.filter((e) => e.type === 'game.note').map((e) => ({ atMs: Math.round(e.t), ts: Math.round(e.ts), by: String(e.by), text: String(e.text) }));
+  const players = [...new Set(sorted.flatMap((e) => byHuman(e) ?? []))];
+  const notes = sorted.filter(is('game.note')).map((e) => ({ atMs: Math.round(e.t), ts: Math.round(e.ts), by: e.by, text: e.text }));
 
   let best: Debrief['best'] = null;
   if (o.best) {

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../lab/errors.ts';
+import { UserError } from '../core/errors.ts';
 
 const GameFileSchema = z.object({ origin: z.string(), secret: z.string(), pid: z.number().int(), outDir: z.string(), startedAt: z.string() }).strict();
 export type GameFile = z.infer<typeof GameFileSchema>;

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { compare } from '../chaos/gameday/comparison.ts';
+import { compare } from '../chaos/campaigns/gameday/comparison.ts';
 import type { ArmInfo, GamedayReport, Reporter, ReportSection, RunResult } from '../chaos/reporters/reporter.ts';
 import { computeDebrief, measuredBest, type Debrief } from './debrief.ts';
 import { DEBRIEF_CSS, debriefHtml, debriefMarkdown, postmortemMarkdown } from './debrief-render.ts';

@@ -5,9 +5,9 @@
  * schema (400 naming the field), refused when the game cannot take it now (409 with the reason),
  * otherwise carried out and recorded in the history as done by that person.
  */
-import type { HistoryEvent } from '../chaos/history.ts';
+import type { EventFields, HistoryEvent } from '../core/events.ts';
 import type { LiveControl, RunHandle } from '../chaos/run/context.ts';
-import { ConflictError } from '../lab/errors.ts';
+import { ConflictError } from '../core/errors.ts';
 import { ActRequestError, parseActRequest, type GameActContext, type GamePhase } from './acts/index.ts';
 
 export interface ActResponse {
@@ -102,7 +102,7 @@ export class GameSession {
         this.set('running');
         this.begin();
       },
-      record: (type, who, fields = {}) => handle.history.record('game', type, { ...fields, actor: 'human', by: who }),
+      record: (type, who, fields) => handle.history.record('game', type, { ...fields, actor: 'human', by: who } as EventFields<typeof type>),
     };
     let e: HistoryEvent;
     try {
@@ -111,7 +111,7 @@ export class GameSession {
       if (err instanceof ConflictError) return { status: 409, body: { error: `${act.act} cannot be taken now: ${err.message}`, phase: this.phaseNow } };
       throw err;
     }
-    if (e.ok === false) return { status: 502, body: { error: `${act.act} failed: ${String(e.error)}`, event: e } };
+    if (e.type === 'operator.action' && !e.ok) return { status: 502, body: { error: `${act.act} failed: ${e.error}`, event: e } };
     return { status: 200, body: { ok: true, event: e } };
   }
 }

@@ -1,7 +1,7 @@
 import { createConnection } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
-import { UserError } from './errors.ts';
+import { UserError } from '../core/errors.ts';
 import { sleep } from './proc.ts';
 import type { ReadyProbe } from './runtimes/runtime.ts';
 import { ToxiproxyClient } from './toxiproxy-client.ts';

@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { PROJECT_ROOT } from './paths.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 
-export const SOURCE_DIRS = ['services', 'lab', 'topology', 'dns', 'chaos', 'loadtests'];
+export const SOURCE_DIRS = ['core', 'services', 'lab', 'topology', 'dns', 'monitoring', 'chaos', 'loadtests'];
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

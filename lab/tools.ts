@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { UserError } from './errors.ts';
+import { UserError } from '../core/errors.ts';
 import { buildTopology } from '../topology/topology.ts';
-import { PROJECT_ROOT, toolsDir } from './paths.ts';
+import { PROJECT_ROOT, toolsDir } from '../core/paths.ts';
 import { ensureServiceBundles } from './service-bundles.ts';
 
 export type ProgramName =

@@ -3,7 +3,7 @@
  * arrival rate, every call resolving the endpoint through CoreDNS. Each second's outcome becomes
  * a `load.second` event; every acknowledged write is kept so a checker can read it back.
  */
-import type { Random } from '../lab/random.ts';
+import type { Random } from '../core/random.ts';
 import type { CallOutcome, DynamoClient } from '../services/common/dynamodb-client.ts';
 import { OpenModelGenerator } from './open-model.ts';
 import { SecondAggregator, type SecondStats } from './second-stats.ts';

@@ -9,8 +9,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../lab/errors.ts';
-import { PROJECT_ROOT } from '../lab/paths.ts';
+import { InputError } from '../core/errors.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 import { findOnPath } from '../lab/tools.ts';
 
 export const LOAD_GENERATORS = ['builtin', 'k6'] as const;

@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { PROJECT_ROOT } from '../lab/paths.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 import { component, hostPort, type Topology } from '../topology/topology.ts';
 
 export const SCRAPE_INTERVAL = '500ms';

@@ -11,9 +11,10 @@ import { execa } from 'execa';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveProgram } from '../lab/tools.ts';
-import { processSpecs, runLayout } from '../topology/processes.ts';
+import { processSpecs } from '../lab/processes.ts';
+import { runLayout } from '../topology/layout.ts';
 import { buildTopology } from '../topology/topology.ts';
-import { shippedRules } from './exporter.ts';
+import { shippedRules } from '../chaos/observe/harness-exporter.ts';
 import { RULES_DIR } from './render.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'monitoring-config-'));

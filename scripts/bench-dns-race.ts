@@ -7,10 +7,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { abortOnSignals } from '../cli/signals.ts';
 import { table } from '../cli/table.ts';
-import { runScenario, type RunSummary } from '../chaos/runner.ts';
-import { loadScenario } from '../chaos/scenario.ts';
+import { runScenario, type RunSummary } from '../chaos/run/runner.ts';
+import { loadScenario } from '../chaos/experiment/scenario.ts';
 import { labContext } from '../lab/lab.ts';
-import { PROJECT_ROOT } from '../lab/paths.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);

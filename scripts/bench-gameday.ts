@@ -11,8 +11,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { chromium } from 'playwright-core';
-import { ComparisonSchema, type Comparison } from '../chaos/gameday/comparison.ts';
-import { PROJECT_ROOT } from '../lab/paths.ts';
+import { ComparisonSchema, type Comparison } from '../chaos/campaigns/gameday/comparison.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
 
 declare const window: { __console: { state: { latencies: number[] } } };
 

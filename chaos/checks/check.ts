@@ -5,9 +5,9 @@
  * list and its validation derive from the registry.
  */
 import type { z } from 'zod';
-import type { ModelConfig } from '../../lab/model-config.ts';
-import type { AnalysisFigures } from '../analysis.ts';
-import type { HistoryEvent } from '../history.ts';
+import type { ModelConfig } from '../../core/model-config.ts';
+import type { AnalysisFigures } from '../analysis/figures.ts';
+import type { HistoryEvent } from '../history/history.ts';
 
 export interface CheckInput {
   /** The whole history, sorted by time. */

@@ -3,17 +3,19 @@
  * pass (pure logic over synthetic histories; the real runs are in chaos/*.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { ModelConfigSchema, type ModelConfig } from '../../lab/model-config.ts';
-import { analyseFigures } from '../analysis.ts';
-import type { HistoryEvent } from '../history.ts';
+import type { EventType } from '../../core/events.ts';
+import { event } from '../history/testing.ts';
+import { ModelConfigSchema, type ModelConfig } from '../../core/model-config.ts';
+import { analyseFigures } from '../analysis/analyse.ts';
+import type { HistoryEvent } from '../history/history.ts';
 import { CHECK_NAMES, CheckSpecSchema, evaluateChecks } from './index.ts';
 import { INCIDENT_MILESTONES } from './milestones-in-order.ts';
-import { shippedRules } from '../../monitoring/exporter.ts';
+import { shippedRules } from '../observe/harness-exporter.ts';
 
 // M = 4000 leases, C = 4000 ops/s → bound 1 s; metastable above 5 s of collapse.
 const MODEL = ModelConfigSchema.parse({ dwfm: { droplets: 4000 }, nlb: { targets: 24 } });
 let seq = 0;
-const ev = (t: number, type: string, fields: Record<string, unknown> = {}): HistoryEvent => ({ ts: seq++, source: 'test', type, t, ...fields });
+const ev = (t: number, type: EventType, fields: Record<string, unknown> = {}): HistoryEvent => event(t, type, fields, seq++);
 const round = (t: number, reestablished: number, lapsed: number, wasted = 0) =>
   ev(t, 'metrics', {
     services: {

@@ -3,7 +3,7 @@
  * incident's order (chaos/milestones.ts): a missing milestone fails, a pair out of order fails.
  */
 import { z } from 'zod';
-import { MILESTONE_NAMES, milestoneProblems } from '../milestones.ts';
+import { MILESTONE_NAMES, milestoneProblems } from '../analysis/milestones.ts';
 import { fail, pass, type Check } from './check.ts';
 
 /** The whole arc of us-east-1: what must happen when the lab reproduces the incident end to end. */

@@ -1,5 +1,5 @@
 /** Small formatting helpers shared by the text reporters. */
-import type { ArmFigures } from '../gameday/comparison.ts';
+import type { ArmFigures } from '../campaigns/gameday/comparison.ts';
 
 export const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${Math.round(v).toLocaleString('en-US')} ms`);
 export const secs = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${(v / 1000).toFixed(1)} s`);

@@ -2,7 +2,7 @@
  * The file reporters, registered by name (`--report md,html,json,junit`); the live progress
  * display is a reporter too (progress.ts), added by the commands that show it.
  */
-import { InputError } from '../../lab/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { htmlReporter } from './html.ts';
 import { jsonReporter } from './json.ts';
 import { junitReporter } from './junit.ts';

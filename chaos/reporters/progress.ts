@@ -5,7 +5,7 @@
  * same status as one plain line every few seconds.
  */
 import { createLogUpdate } from 'log-update';
-import type { HistoryEvent } from '../history.ts';
+import type { HistoryEvent } from '../history/history.ts';
 import type { LiveRun, Reporter } from './reporter.ts';
 
 type Samples = Record<string, Record<string, number>>;
@@ -72,13 +72,13 @@ export class ProgressReporter implements Reporter {
     const s = this.state;
     switch (e.type) {
       case 'run.phase':
-        s.phase = String(e.phase);
+        s.phase = e.phase;
         break;
       case 'run.stop':
         s.phase = `stopping (${e.reason})`;
         break;
       case 'canary':
-        s.canary = String(e.outcome);
+        s.canary = e.outcome;
         break;
       case 'canary.alert':
         s.alerting = true;
@@ -87,14 +87,14 @@ export class ProgressReporter implements Reporter {
         s.alerting = false;
         break;
       case 'load.second':
-        if ((e.sent as number) > 0) s.errorRate = 1 - (e.ok as number) / (e.sent as number);
+        if (e.sent > 0) s.errorRate = 1 - e.ok / e.sent;
         break;
       case 'metrics': {
-        const m = e.services as Samples | undefined;
-        s.valid = m?.dwfm?.dwfm_leases_valid ?? s.valid;
-        s.droplets = m?.dwfm?.dwfm_droplets ?? s.droplets;
-        s.backlog = m?.netmgr?.netmgr_backlog ?? s.backlog;
-        s.nlb = m?.nlb?.nlb_targets_in_service ?? s.nlb;
+        const m = e.services;
+        s.valid = m.dwfm?.dwfm_leases_valid ?? s.valid;
+        s.droplets = m.dwfm?.dwfm_droplets ?? s.droplets;
+        s.backlog = m.netmgr?.netmgr_backlog ?? s.backlog;
+        s.nlb = m.nlb?.nlb_targets_in_service ?? s.nlb;
         break;
       }
     }

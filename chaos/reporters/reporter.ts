@@ -4,11 +4,11 @@
  * registered by name in index.ts (`--report md,html,json,junit`); live displays are reporters
  * too, fed every history event as it happens. Data flows one way: reporters read, never decide.
  */
-import type { HistoryEvent } from '../history.ts';
-import type { Comparison } from '../gameday/comparison.ts';
-import type { GateResult } from '../gameday/gate.ts';
+import type { HistoryEvent } from '../history/history.ts';
+import type { Comparison } from '../campaigns/gameday/comparison.ts';
+import type { GateResult } from '../campaigns/gameday/gate.ts';
 import type { RunSummary } from '../run/journal.ts';
-import type { Scenario } from '../scenario.ts';
+import type { Scenario } from '../experiment/scenario.ts';
 
 /** A run while it goes, as live reporters see it. */
 export interface LiveRun {
@@ -20,25 +20,8 @@ export interface LiveRun {
   readonly startedAt: number;
 }
 
-export interface RunResult {
-  /** The arm's name in a game day, else the scenario's. */
-  readonly name: string;
-  readonly summary: RunSummary;
-  /** The run's whole history, sorted by time. */
-  readonly events: readonly HistoryEvent[];
-  readonly outDir: string;
-  /** Files the reporters wrote into outDir. */
-  readonly files: string[];
-}
-
-export interface ArmInfo {
-  readonly name: string;
-  readonly description: string;
-  /** What the arm must show: the outage reproduced (collapse), a recovery (recover), or nothing: people play it (respond). */
-  readonly expect: 'collapse' | 'recover' | 'respond';
-  /** Whether the runbook's throttle is scripted in this arm. */
-  readonly throttleScripted: boolean;
-}
+export type { ArmInfo, RunResult } from '../run/result.ts';
+import type { ArmInfo, RunResult } from '../run/result.ts';
 
 /** A part another capability adds to a game day's reports (a played game's debrief), shown first. */
 export interface ReportSection {

@@ -1,19 +1,19 @@
 /** What the phases of one run share: the inputs, and what each phase started for the next. */
 import type { LabContext, Lab } from '../../lab/lab.ts';
-import type { ModelConfig } from '../../lab/model-config.ts';
+import type { ModelConfig } from '../../core/model-config.ts';
 import type { RuntimeName } from '../../lab/runtimes/index.ts';
 import type { CustomerLoad } from '../../loadtests/customers.ts';
 import type { LoadGenerator } from '../../loadtests/k6.ts';
 import type { DynamoClient } from '../../services/common/dynamodb-client.ts';
 import type { Topology } from '../../topology/topology.ts';
-import type { DnsCanary } from '../canary.ts';
-import type { EventTail } from '../event-tail.ts';
-import type { ActiveFault, ComponentControl } from '../faults/fault.ts';
-import type { History, HistoryEvent } from '../history.ts';
-import type { MetricsScraper } from '../metrics-scraper.ts';
-import type { HarnessExporter } from '../../monitoring/exporter.ts';
+import type { DnsCanary } from '../observe/canary.ts';
+import type { EventTail } from '../observe/event-tail.ts';
+import type { ActiveFault, ComponentControl } from '../experiment/faults/fault.ts';
+import type { History, HistoryEvent } from '../history/history.ts';
+import type { MetricsScraper } from '../observe/metrics-scraper.ts';
+import type { HarnessExporter } from '../observe/harness-exporter.ts';
 import type { Reporter } from '../reporters/reporter.ts';
-import type { Scenario } from '../scenario.ts';
+import type { Scenario } from '../experiment/scenario.ts';
 import type { RunStatus, Steps } from './journal.ts';
 
 export interface RunOptions {

@@ -3,10 +3,10 @@
  * status set. It is kept apart from the analysis (what it means): a RunSummary is a journal plus
  * the analysis computed from the run's history.
  */
-import type { ModelConfig } from '../../lab/model-config.ts';
+import type { ModelConfig } from '../../core/model-config.ts';
 import { nowMs } from '../../services/common/events.ts';
-import type { Analysis } from '../analysis.ts';
-import type { Scenario } from '../scenario.ts';
+import type { Analysis } from '../analysis/index.ts';
+import type { Scenario } from '../experiment/scenario.ts';
 
 export type RunStatus = 'completed' | 'failed' | 'aborted' | 'interrupted';
 
@@ -41,6 +41,11 @@ export interface Journal {
 }
 
 export interface RunSummary extends Journal, Analysis {}
+
+/** The journal part of a stored summary (what happened), without what the analysis said. */
+export function journalOf(s: RunSummary): Journal {
+  return { scenario: s.scenario, seed: s.seed, status: s.status, startedAt: s.startedAt, durationMs: s.durationMs, runtime: s.runtime, config: s.config, steps: s.steps, outDir: s.outDir };
+}
 
 /** Step records with epoch-ms times while the run goes; `relativeTo` turns them into run times. */
 export class Steps {

@@ -1,5 +1,5 @@
 /** The one-line log of notable history events that `run` prints while it goes. */
-import type { HistoryEvent } from '../history.ts';
+import type { HistoryEvent } from '../history/history.ts';
 
 const NOTABLE = new Set([
   'fault.injected',
@@ -21,7 +21,8 @@ const NOTABLE = new Set([
   'run.phase',
 ]);
 
-export const isNotable = (e: HistoryEvent): boolean => NOTABLE.has(e.type) && e.regional !== false;
+/** Notable, and for a record change only the regional record's. */
+export const isNotable = (e: HistoryEvent): boolean => NOTABLE.has(e.type) && !((e.type === 'route53.record.empty' || e.type === 'route53.record.restored') && !e.regional);
 
 export function describeEvent(e: HistoryEvent): string {
   const t = `${(e.t / 1000).toFixed(2).padStart(6)} s`;
@@ -31,9 +32,9 @@ export function describeEvent(e: HistoryEvent): string {
     case 'fault.healed':
       return `${t}  fault ${e.name} healed`;
     case 'fault.trigger.done':
-      return `${t}  fault ${e.name}: the trigger happened after ${((e.afterMs as number) / 1000).toFixed(1)} s (${e.holds} hold${e.holds === 1 ? '' : 's'} of ${e.enactor}'s apply)`;
+      return `${t}  fault ${e.name}: the trigger happened after ${(e.afterMs / 1000).toFixed(1)} s (${e.holds} hold${e.holds === 1 ? '' : 's'} of ${e.enactor}'s apply)`;
     case 'fault.trigger.gave-up':
-      return `${t}  fault ${e.name}: NO TRIGGER — the closed-loop trigger gave up after ${((e.afterMs as number) / 1000).toFixed(0)} s without an empty record: ${e.reason}`;
+      return `${t}  fault ${e.name}: NO TRIGGER — the closed-loop trigger gave up after ${(e.afterMs / 1000).toFixed(0)} s without an empty record: ${e.reason}`;
     case 'route53.record.empty':
       return `${t}  route53 committed an EMPTY record for ${e.endpoint} (${e.cause}${e.deletedPlan ? ` of plan ${e.deletedPlan}` : ''}${e.enactor ? ` by ${e.enactor}` : ''})`;
     case 'route53.record.restored':
@@ -47,12 +48,17 @@ export function describeEvent(e: HistoryEvent): string {
     case 'game.started':
     case 'game.ended':
     case 'game.emergency-stop':
+      return `${t}  ${e.by}: ${e.type.slice(5)}`;
     case 'game.declared':
+      return `${t}  ${e.by}: declared ${e.severity}`;
     case 'game.cause-named':
-      return `${t}  ${e.by}: ${e.type.slice(5)}${e.cause ? ` ${e.cause}` : ''}${e.severity ? ` ${e.severity}` : ''}`;
+      return `${t}  ${e.by}: cause-named ${e.cause}`;
     case 'run.phase':
       return `${t}  phase: ${e.phase}`;
+    case 'steady-state.verified':
+    case 'steady-state.failed':
+      return `${t}  ${e.type}: ${e.detail}`;
     default:
-      return `${t}  ${e.type}${e.detail ? `: ${e.detail}` : ''}`;
+      return `${t}  ${e.type}`;
   }
 }

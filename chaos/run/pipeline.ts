@@ -9,13 +9,13 @@
  * aborted | interrupted.
  */
 import { buildTopology } from '../../topology/topology.ts';
-import { analyse } from '../analysis.ts';
-import type { HistoryEvent } from '../history.ts';
+import type { HistoryEvent } from '../history/history.ts';
 import { DEFAULT_RUN_REPORTERS } from '../reporters/index.ts';
 import type { LiveRun, RunResult } from '../reporters/reporter.ts';
-import type { Scenario } from '../scenario.ts';
+import type { Scenario } from '../experiment/scenario.ts';
 import type { RunContext, RunOptions } from './context.ts';
-import { Steps, type RunSummary } from './journal.ts';
+import { Steps, type Journal, type RunSummary } from './journal.ts';
+import { summarise } from './phases/analyse.ts';
 import { healAll } from './phases/heal.ts';
 import { report } from './phases/report.ts';
 import { armRunEnd, haltFaults, rearmTrigger, runOperatorAction, schedule } from './phases/schedule.ts';
@@ -89,19 +89,16 @@ export async function runScenarioWithHistory(scenario: Scenario, opts: RunOption
 
   const history = ctx.history!;
   const events = [...history.events].sort((a, b) => a.t - b.t);
-  const analysis = analyse(events, scenario.checks, { ttlMs: topology.recordTtlSeconds * 1000, model });
-  const summary: RunSummary = {
+  const journal: Journal = {
     scenario: scenario.name,
     seed: opts.seed,
     status: ctx.status,
     startedAt: ctx.wallStart.toISOString(),
-    durationMs: Math.round((events.at(-1)?.t ?? 0)),
+    durationMs: Math.round(events.at(-1)?.t ?? 0),
     runtime: ctx.lab?.runtimeName ?? opts.runtime ?? 'local',
     config: { model, load: scenario.load, faults: scenario.faults, operator: scenario.operator, stop: scenario.stop, checks: scenario.checks },
-    ...analysis,
-    verdict: ctx.status === 'completed' ? analysis.verdict : 'fail',
     steps: ctx.steps.relativeTo(history.startedAt),
     outDir: opts.outDir,
   };
-  return report(reporters, summary, events, live.name);
+  return report(reporters, summarise(journal, events), events, live.name);
 }

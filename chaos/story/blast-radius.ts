@@ -5,8 +5,8 @@
  * where they name it, else from the topology's dependency graph). Reporters draw it as a map.
  */
 import { buildTopology } from '../../topology/topology.ts';
-import type { HistoryEvent } from '../history.ts';
-import type { RecoveryAnalysis } from '../recovery.ts';
+import { is, type HistoryEvent, type HistoryEventOf, type LoadSecondType } from '../../core/events.ts';
+import type { RecoveryAnalysis } from '../analysis/recovery.ts';
 
 export interface Impairment {
   readonly component: string;
@@ -24,11 +24,9 @@ export interface BlastRadius {
   readonly impaired: readonly Impairment[];
 }
 
-type Samples = Record<string, Record<string, number>>;
-
 /** [first, last + 1 s] of the seconds of a load type whose error share was above 1 %. */
-function badSeconds(sorted: readonly HistoryEvent[], type: string): { from: number; to: number } | null {
-  const bad = sorted.filter((e) => e.type === type && (e.sent as number) > 0 && (e.ok as number) / (e.sent as number) < 0.99);
+function badSeconds(sorted: readonly HistoryEvent[], type: LoadSecondType): { from: number; to: number } | null {
+  const bad = sorted.filter(is(type)).filter((e) => e.sent > 0 && e.ok / e.sent < 0.99);
   return bad.length ? { from: bad[0]!.t - 1000, to: bad.at(-1)!.t } : null;
 }
 
@@ -48,19 +46,20 @@ export function blastRadius(sorted: readonly HistoryEvent[], r: RecoveryAnalysis
   const add = (i: Impairment) => {
     if (!at(i.component)) impaired.push({ ...i, fromMs: Math.round(i.fromMs), toMs: i.toMs === null ? null : Math.round(i.toMs) });
   };
-  const healedAt = (name: unknown) => sorted.find((e) => e.type === 'fault.healed' && e.name === name)?.t ?? null;
+  const healedAt = (name: string) => sorted.filter(is('fault.healed')).find((e) => e.name === name)?.t ?? null;
 
   // Scripted: whatever a fault hit directly (a slowed or cut client, a killed or paused process).
-  for (const f of sorted.filter((e) => e.type === 'fault.injected')) {
-    for (const c of (Array.isArray(f.affects) ? f.affects : []) as string[]) {
+  const injected = sorted.filter(is('fault.injected'));
+  for (const f of injected) {
+    for (const c of f.affects) {
       if (!nodes.some((n) => n.name === c)) continue;
       add({ component: c, origin: 'scripted', fromMs: f.t, toMs: healedAt(f.name), what: `${f.faultType} (fault ${f.name})`, causes: [`fault:${f.name}`] });
     }
   }
-  const cutFaults = sorted.filter((e) => e.type === 'fault.injected' && Array.isArray(e.affects) && (e.affects as string[]).includes('clients'));
+  const cutFaults = injected.filter((e) => e.affects.includes('clients'));
 
-  const empty = sorted.find((e) => e.type === 'route53.record.empty' && e.regional === true);
-  const restored = empty ? sorted.find((e) => e.type === 'route53.record.restored' && e.regional === true && e.t >= empty.t) : undefined;
+  const empty = sorted.filter(is('route53.record.empty')).find((e) => e.regional);
+  const restored = empty ? sorted.filter(is('route53.record.restored')).find((e) => e.regional && e.t >= empty.t) : undefined;
   if (empty) {
     const slowed = impaired.filter((i) => i.origin === 'scripted' && i.component.startsWith('enactor')).map((i) => i.component);
     add({
@@ -69,15 +68,15 @@ export function blastRadius(sorted: readonly HistoryEvent[], r: RecoveryAnalysis
       fromMs: empty.t,
       toMs: restored?.t ?? null,
       what: `committed an empty regional record (${empty.cause === 'plan-deleted' ? `cleanup deleted plan ${empty.deletedPlan}` : `stale apply of deleted plan ${empty.generation}`})`,
-      causes: [...new Set([String(empty.enactor), ...slowed])],
+      causes: [...new Set([...(empty.enactor ? [empty.enactor] : []), ...slowed])],
     });
-    const stuck = sorted.filter((e) => e.type === 'enactor.apply.failed' && e.t >= empty.t);
-    for (const enactor of new Set(stuck.map((e) => String(e.enactor ?? e.source)))) {
-      const mine = stuck.filter((e) => (e.enactor ?? e.source) === enactor);
+    const stuck = sorted.filter(is('enactor.apply.failed')).filter((e) => e.t >= empty.t);
+    for (const enactor of new Set(stuck.map((e) => e.source))) {
+      const mine = stuck.filter((e) => e.source === enactor);
       add({ component: enactor, origin: 'emergent', fromMs: mine[0]!.t, toMs: mine.at(-1)!.t, what: 'cannot apply plans: the active plan is gone', causes: ['route53'] });
     }
   }
-  const canaryBad = sorted.filter((e) => e.type === 'canary' && e.outcome !== 'ok');
+  const canaryBad = sorted.filter(is('canary')).filter((e) => e.outcome !== 'ok');
   if (canaryBad.length) {
     add({ component: 'coredns', origin: 'emergent', fromMs: canaryBad[0]!.t, toMs: canaryBad.at(-1)!.t, what: `answered ${canaryBad[0]!.outcome} for the regional endpoint`, causes: at('route53') ? ['route53'] : [] });
   }
@@ -98,8 +97,8 @@ export function blastRadius(sorted: readonly HistoryEvent[], r: RecoveryAnalysis
     const drained = sorted.find((e) => e.type === 'netmgr.backlog.drained' && e.t >= last.t);
     add({ component: 'netmgr', origin: 'emergent', fromMs: last.t, toMs: drained?.t ?? null, what: `backlog of network changes (peak ${r.network.maxBacklog})`, causes: ['dwfm'] });
   }
-  const rounds = sorted.filter((e) => e.type === 'metrics' && (e.services as Samples | undefined)?.fleet?.fleet_targets_connected !== undefined);
-  const disconnected = rounds.filter((e) => (e.services as Samples).fleet!.fleet_targets_connected! < nlbTargets);
+  const connected = (e: HistoryEventOf<'metrics'>) => e.services.fleet?.fleet_targets_connected;
+  const disconnected = sorted.filter(is('metrics')).filter((e) => (connected(e) ?? nlbTargets) < nlbTargets);
   if (disconnected.length) {
     add({ component: 'fleet', origin: 'emergent', fromMs: disconnected[0]!.t, toMs: disconnected.at(-1)!.t + 1000, what: 'instances without network connectivity', causes: at('netmgr') ? ['netmgr'] : [] });
   }

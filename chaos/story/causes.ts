@@ -3,8 +3,8 @@
  * step a person took in a played game (human), beside what the system did by itself (emergent),
  * so no report presents a rescue — scripted or human — as a recovery.
  */
-import type { HistoryEvent } from '../history.ts';
-import type { RecoveryAnalysis } from '../recovery.ts';
+import { is, type HistoryEvent } from '../../core/events.ts';
+import type { RecoveryAnalysis } from '../analysis/recovery.ts';
 
 export interface Cause {
   readonly atMs: number;
@@ -20,7 +20,7 @@ export function contributingCauses(sorted: readonly HistoryEvent[], r: RecoveryA
   };
   for (const e of sorted) {
     if (e.type === 'fault.injected') {
-      const where = e.link ? ` on ${e.link}` : Array.isArray(e.links) ? ` on ${(e.links as string[]).join(', ')}` : e.target ? ` on ${e.target}` : '';
+      const where = e.link ? ` on ${e.link}` : e.links ? ` on ${e.links.join(', ')}` : e.target ? ` on ${e.target}` : '';
       add(e.t, 'scripted', `fault ${e.name} injected: ${e.faultType}${where}${e.latencyMs ? ` (${e.latencyMs} ms)` : ''}`);
     } else if (e.type === 'fault.healed') add(e.t, 'scripted', `fault ${e.name} healed`);
     else if (e.type === 'fault.trigger.release' && e.reason === 'plan-deleted') {
@@ -29,14 +29,14 @@ export function contributingCauses(sorted: readonly HistoryEvent[], r: RecoveryA
     else if (e.type === 'operator.action') {
       const human = e.actor === 'human';
       add(e.t, human ? 'human' : 'scripted', `runbook: ${e.action}${human ? ` by ${e.by}` : ''}${e.ok ? '' : ` FAILED (${e.error})`}`);
-    } else if (e.type === 'game.emergency-stop') add(e.t, 'human', `emergency stop by ${e.by}: ${(e.healed as string[]).length ? `healed ${(e.healed as string[]).join(', ')}` : 'no fault was active'}`);
+    } else if (e.type === 'game.emergency-stop') add(e.t, 'human', `emergency stop by ${e.by}: ${e.healed.length ? `healed ${e.healed.join(', ')}` : 'no fault was active'}`);
   }
   const first = (pred: (e: HistoryEvent) => boolean) => sorted.find(pred);
-  const empty = first((e) => e.type === 'route53.record.empty' && e.regional === true);
+  const empty = sorted.filter(is('route53.record.empty')).find((e) => e.regional);
   if (empty) {
     const how = empty.cause === 'plan-deleted' ? `${empty.enactor}'s cleanup deleted plan ${empty.deletedPlan}, the one the record named` : `${empty.enactor} applied plan ${empty.generation}, already deleted by cleanup`;
     add(empty.t, 'emergent', `Route 53 committed an EMPTY regional record: ${how}`);
-    const stuck = first((e) => e.type === 'enactor.apply.failed' && e.t >= empty.t);
+    const stuck = sorted.filter(is('enactor.apply.failed')).find((e) => e.t >= empty.t);
     add(stuck?.t, 'emergent', `Enactors can no longer apply plans (${stuck?.reason ?? 'inconsistent state'})`);
   }
   const lapsing = first((e) => e.type === 'dwfm.leases.lapsing');

@@ -4,9 +4,9 @@
  * trigger's: the regional record was empty for 157 minutes in the incident and for
  * `triggerMs` here, so one run second stands for 157 min / triggerMs.
  */
-import type { HistoryEvent } from '../history.ts';
-import { triggerWindow } from '../milestones.ts';
-import type { RecoveryAnalysis } from '../recovery.ts';
+import type { HistoryEvent } from '../history/history.ts';
+import { triggerWindow } from '../analysis/milestones.ts';
+import type { RecoveryAnalysis } from '../analysis/recovery.ts';
 import { INCIDENT, MINUTES_PER_YEAR, SLA_TIERS } from './incident.ts';
 
 export interface ErrorBudget {

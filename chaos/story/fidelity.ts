@@ -3,7 +3,7 @@
  * incident's 14 hours. Stages end at milestones the history shows; a stage that did not happen
  * in the run has no share.
  */
-import type { Milestone } from '../milestones.ts';
+import type { Milestone } from '../analysis/milestones.ts';
 import { INCIDENT } from './incident.ts';
 
 export interface FidelityRow {

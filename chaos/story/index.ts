@@ -1,7 +1,7 @@
 /** What a run's history says about the incident's lessons: causes, blast radius, budget, fidelity. */
-import type { ModelConfig } from '../../lab/model-config.ts';
-import type { HistoryEvent } from '../history.ts';
-import type { RecoveryAnalysis } from '../recovery.ts';
+import type { ModelConfig } from '../../core/model-config.ts';
+import type { HistoryEvent } from '../history/history.ts';
+import type { RecoveryAnalysis } from '../analysis/recovery.ts';
 import { blastRadius, type BlastRadius } from './blast-radius.ts';
 import { contributingCauses, type Cause } from './causes.ts';
 import { errorBudget, type ErrorBudget } from './error-budget.ts';

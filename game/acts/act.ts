@@ -6,7 +6,9 @@
  * takes the same names, so a new act (or a new runbook action) is one new file.
  */
 import type { z } from 'zod';
-import type { HistoryEvent } from '../../chaos/history.ts';
+import type { EventFields, EventType, HistoryEvent, HistoryEventOf } from '../../core/events.ts';
+
+export type GameEventType = Extract<EventType, `game.${string}`>;
 import type { RunHandle } from '../../chaos/run/context.ts';
 
 /** starting: the lab is coming up; warming-up: steady state not verified yet; ready: waiting for the facilitator; running: the faults are on; ended: the run stopped; over: the debrief is ready; aborted: steady state never held. */
@@ -20,7 +22,7 @@ export interface GameActContext {
   /** Lets the faults begin (the facilitator's start). */
   startGame(by: string): void;
   /** Records a person's event in the history, marked human with who did it. */
-  record(type: string, by: string, fields?: Record<string, unknown>): HistoryEvent;
+  record<T extends GameEventType>(type: T, by: string, fields: Omit<EventFields<T>, 'actor' | 'by'>): HistoryEventOf<T>;
 }
 
 export interface GameAct<S extends z.ZodObject = z.ZodObject> {

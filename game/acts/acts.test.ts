@@ -1,6 +1,6 @@
 /** Requests to act (pure logic): every bad one is refused with the field and the fix. */
 import { describe, expect, it } from 'vitest';
-import { OPERATOR_ACTIONS } from '../../chaos/operator/index.ts';
+import { OPERATOR_ACTIONS } from '../../chaos/experiment/operator/index.ts';
 import { ACT_NAMES, parseActRequest } from './index.ts';
 
 describe('acts', () => {

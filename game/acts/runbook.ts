@@ -3,7 +3,7 @@
  * game runs, after a confirmation, and they are recorded as done by that person. Derived from the
  * operator registry, so a new runbook action is a new button without new console code.
  */
-import { OPERATOR_ACTIONS, type OperatorAction } from '../../chaos/operator/index.ts';
+import { OPERATOR_ACTIONS, type OperatorAction } from '../../chaos/experiment/operator/index.ts';
 import type { GameAct } from './act.ts';
 
 const LABELS: Record<string, string> = {

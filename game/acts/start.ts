@@ -13,7 +13,7 @@ export const startAct: GameAct<typeof Settings> = {
   confirm: "Start the game? The scenario's faults are injected now.",
   phases: ['ready'],
   async run(ctx, _s, by) {
-    const e = ctx.record('game.started', by);
+    const e = ctx.record('game.started', by, {});
     ctx.startGame(by);
     return e;
   },

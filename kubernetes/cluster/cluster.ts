@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { Agent, request } from 'undici';
-import { UserError } from '../../lab/errors.ts';
+import { UserError } from '../../core/errors.ts';
 import { isFree } from '../../lab/ports.ts';
 import { isSameProcessAlive, processesWithEnv, processStartTicks, sleep } from '../../lab/proc.ts';
 import { signalGroup, startProcess, stopProcess } from '../../lab/runtimes/local.ts';

@@ -15,8 +15,8 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { execa } from 'execa';
-import { UserError } from '../../lab/errors.ts';
-import { PROJECT_ROOT } from '../../lab/paths.ts';
+import { UserError } from '../../core/errors.ts';
+import { PROJECT_ROOT } from '../../core/paths.ts';
 import { buildImage, imageExists, plan, rootfsOf, tree, type ImagePlan } from '../../lab/runtimes/docker-images.ts';
 import { IN_IMAGE } from '../../lab/runtimes/image-names.ts';
 import { ensureServiceBundles, sourcesHash } from '../../lab/service-bundles.ts';
@@ -25,7 +25,7 @@ import { buildTopology } from '../../topology/topology.ts';
 import { RUNNER } from '../runner.ts';
 
 /** Everything the CLI is made of: its bundle is rebuilt when one of these changes. */
-const CLI_SOURCES = ['cli', 'chaos', 'game', 'console', 'monitoring', 'kubernetes', 'lab', 'topology', 'dns', 'services', 'loadtests'];
+const CLI_SOURCES = ['core', 'cli', 'chaos', 'game', 'console', 'monitoring', 'kubernetes', 'lab', 'topology', 'dns', 'services', 'loadtests'];
 
 /** The CLI as one ESM file (dependencies included; what only the harness side uses stays out). */
 export async function ensureCliBundle(): Promise<string> {

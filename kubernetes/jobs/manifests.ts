@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../../lab/errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { RUNNER } from '../runner.ts';
 
 export const LABEL = { app: 'app.kubernetes.io/name', kind: 'outage-lab.io/kind', run: 'outage-lab.io/run', owner: 'outage-lab.io/owner' } as const;

@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../../lab/errors.ts';
+import { UserError } from '../../core/errors.ts';
 import { sleep } from '../../lab/proc.ts';
 import { jobManifest, jobName, LABEL, namespaceManifest, type JobSpec } from './manifests.ts';
 import { decodeResult } from './results.ts';

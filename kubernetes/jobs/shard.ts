@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { jsonReporter } from '../../chaos/reporters/json.ts';
 import { runScenarioWithHistory } from '../../chaos/run/pipeline.ts';
-import type { Scenario } from '../../chaos/scenario.ts';
-import { InputError } from '../../lab/errors.ts';
+import type { Scenario } from '../../chaos/experiment/scenario.ts';
+import { InputError } from '../../core/errors.ts';
 import type { LabContext } from '../../lab/lab.ts';
 import { encodeResult } from './results.ts';
 

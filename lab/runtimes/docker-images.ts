@@ -15,8 +15,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type Docker from 'dockerode';
-import { UserError } from '../errors.ts';
-import { PROJECT_ROOT } from '../paths.ts';
+import { UserError } from '../../core/errors.ts';
+import { PROJECT_ROOT } from '../../core/paths.ts';
 import { resolveProgram, type LabProgram } from '../tools.ts';
 import { APP_DIR, IN_IMAGE, type ImageName } from './image-names.ts';
 

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import Docker from 'dockerode';
-import { UserError } from '../errors.ts';
+import { UserError } from '../../core/errors.ts';
 import { sleep } from '../proc.ts';
 import { APP_DIR, ensureImages, imageFor, IN_IMAGE, type ImageName } from './docker-images.ts';
 import { LABEL_COMPONENT, LABEL_LAB, LABEL_RUN, type LabLabels, type ProcessSignal, type ProcessSpec, type Runtime, type StartedComponent } from './runtime.ts';

@@ -1,5 +1,5 @@
 /** The runtimes, chosen by name (`--runtime local|docker`); a factory builds the one a lab uses. */
-import { InputError } from '../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import { LocalRuntime } from './local.ts';
 import type { Runtime } from './runtime.ts';
 

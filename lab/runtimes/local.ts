@@ -7,8 +7,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.ts';
-import { PROJECT_ROOT } from '../paths.ts';
+import { UserError } from '../../core/errors.ts';
+import { PROJECT_ROOT } from '../../core/paths.ts';
 import { bundlePath } from '../service-bundles.ts';
 import { isSameProcessAlive, processCpuSeconds, processesWithEnv, processStartTicks, sleep } from '../proc.ts';
 import type { LabLabels, ProcessSignal, ProcessSpec, Runtime, StartedComponent } from './runtime.ts';

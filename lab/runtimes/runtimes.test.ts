@@ -8,9 +8,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { readHistory } from '../../chaos/history.ts';
-import { assertTriggered } from '../../chaos/premise.ts';
-import { PROJECT_ROOT } from '../paths.ts';
+import { readHistory } from '../../chaos/history/history.ts';
+import { assertTriggered } from '../../chaos/history/premise.ts';
+import { PROJECT_ROOT } from '../../core/paths.ts';
 import { sleep } from '../proc.ts';
 import { leftovers, testSettings } from '../testing.ts';
 

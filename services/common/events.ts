@@ -1,23 +1,17 @@
 /**
  * Service events for the run history. Every service appends notable events to one Redis stream;
  * the runner tails it into the run's timeline.ndjson. Timestamps are taken where the event
- * happened (epoch ms with sub-ms precision), not when the runner read it.
+ * happened (epoch ms with sub-ms precision), not when the runner read it. The event types and
+ * their fields are the catalogue's (core/events.ts).
  */
 import type { Redis } from 'ioredis';
+import { nowMs } from '../../core/clock.ts';
+import type { EventFields, EventType } from '../../core/events.ts';
 
 export const EVENTS_STREAM = 'lab:events';
 
-export interface LabEvent {
-  /** Epoch milliseconds (fractional). */
-  readonly ts: number;
-  /** Who emitted it: a service name, "runner", "canary", "load", "nemesis", "operator". */
-  readonly source: string;
-  /** Dotted kind, e.g. "route53.record.empty", "fault.injected". */
-  readonly type: string;
-  readonly [field: string]: unknown;
-}
-
-export const nowMs = (): number => performance.timeOrigin + performance.now();
+export { nowMs } from '../../core/clock.ts';
+export type { LabEvent } from '../../core/events.ts';
 
 export class EventPublisher {
   constructor(
@@ -26,10 +20,9 @@ export class EventPublisher {
     private readonly onError: (err: Error) => void = () => {},
   ) {}
 
-  /** Appends an event; never throws (a lost event must not break the service). */
-  publish(type: string, fields: Record<string, unknown> = {}, ts = nowMs()): LabEvent {
-    const event: LabEvent = { ts, ...fields, source: this.source, type };
+  /** Appends an event of the catalogue with its fields; never throws (a lost event must not break the service). */
+  publish<T extends EventType>(type: T, fields: EventFields<T>, ts = nowMs()): void {
+    const event = { ts, ...fields, source: this.source, type };
     this.redis.xadd(EVENTS_STREAM, '*', 'e', JSON.stringify(event)).catch(this.onError);
-    return event;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../lab/random.ts';
+import { seededRandom } from '../../core/random.ts';
 import type { CallOutcome } from '../common/dynamodb-client.ts';
 import { LeaseTable, type LeaseSettings } from './leases.ts';
 

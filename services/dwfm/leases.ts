@@ -5,7 +5,7 @@
  * strategy, concurrency limit, retry budget and the runbook's manual throttle. Typed arrays keep
  * 100,000 droplets cheap to scan.
  */
-import type { Random } from '../../lab/random.ts';
+import type { Random } from '../../core/random.ts';
 import { NOT_ON_WIRE, type CallOutcome } from '../common/dynamodb-client.ts';
 import { AimdLimit, backoffMs, TokenBucket, type BackoffSettings, type StrategyName } from './strategies.ts';
 

@@ -11,19 +11,18 @@ import { request } from 'undici';
 import { z } from 'zod';
 import { labResolver } from '../../dns/resolve.ts';
 import { TtlDnsCache } from '../../dns/ttl-cache.ts';
-import { seededRandom } from '../../lab/random.ts';
+import { seededRandom } from '../../core/random.ts';
 import { component, hostPort, httpUrl } from '../../topology/topology.ts';
 import { DynamoClient } from '../common/dynamodb-client.ts';
 import { dwfmSdkSettings } from './sdk-client.ts';
 import { nowMs } from '../common/events.ts';
 import { HttpError, parseBody } from '../common/http.ts';
 import { runService } from '../common/service.ts';
-import { itemRedisKey } from '../dynamodb/tables.ts';
 import { LeaseTable, seedExpiry } from './leases.ts';
 
 export const LEASE_TABLE = 'leases';
-/** Where the stand-in keeps lease i (its item key for pk "droplet-<i>"): DWFM seeds and reads its fleet there directly. */
-const LEASE_ITEM_PREFIX = itemRedisKey({ name: LEASE_TABLE, hashKey: 'pk', hashType: 'S', createdAt: 0 }, { S: 'droplet-' });
+/** Lease i is the item pk "droplet-<i>" of the leases table. */
+const LEASE_KEY = { name: 'pk', prefix: 'droplet-' } as const;
 /** Set once the fleet's leases were seeded: a DWFM that finds it was restarted. */
 const SEEDED_KEY = 'dwfm:seeded';
 /** The runbook's throttle, kept across restarts (as the operators' throttle outlived the hosts they restarted). */
@@ -121,27 +120,25 @@ await runService(async (ctx) => {
   if (cfg.throttle) table.setThrottle(cfg.throttle);
 
   const store = ctx.redis('seed');
+  // The DynamoDB stand-in's set-up API (outside its capacity model): where DWFM's fleet of leases is written at start and read back after a restart.
+  const ddbAdmin = `${httpUrl(ctx.topology.dynamodb.frontends[0]!)}/_lab/sequence`;
+  const sequence = async (body: unknown): Promise<unknown> => {
+    const res = await request(ddbAdmin, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), headersTimeout: 120_000, bodyTimeout: 120_000 });
+    const json = await res.body.json();
+    if (res.statusCode !== 200) throw new Error(`DynamoDB's set-up API: HTTP ${res.statusCode} ${JSON.stringify(json)}`);
+    return json;
+  };
   if ((await store.get(SEEDED_KEY)) === null) {
     // The fleet was running before the experiment: every lease starts valid as in a steady
     // state (renewals spread over the period, see LeaseTable.seed), written once at start
-    // straight into Redis (outside the capacity model), 20,000 per script so Redis keeps
-    // answering everyone else in between. A million leases take a few seconds to write, longer
+    // through the DynamoDB stand-in's set-up API (outside its capacity model; it writes 20,000
+    // per script so Redis keeps answering everyone else). A million leases take a few seconds, longer
     // than the second a lease outlives its renewal: the table's steady state starts when the
     // writes are done (the stored expiries are that much earlier: safe for a restart to read).
     const seedAt = nowMs();
-    for (let from = 0; from < cfg.droplets; from += 20_000) {
-      // Each lease the item DynamoDB's PutItem would store: {pk: S, holder: S, expiresAt: N}.
-      await store.eval(
-        "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) - 1 do local e = tonumber(ARGV[4]) + i * tonumber(ARGV[5]) " +
-          "redis.call('SET', ARGV[3] .. i, '{\"pk\":{\"S\":\"droplet-' .. i .. '\"},\"holder\":{\"S\":\"dwfm\"},\"expiresAt\":{\"N\":\"' .. string.format('%.3f', e) .. '\"}}') end return 1",
-        0,
-        from,
-        Math.min(cfg.droplets, from + 20_000),
-        LEASE_ITEM_PREFIX,
-        seedExpiry(cfg, seedAt, 0), // lease i: lease 0's expiry + i × R / M
-        cfg.renewPeriodMs / cfg.droplets,
-      );
-    }
+    // Each lease the item DynamoDB's PutItem would store: {pk: S, holder: S, expiresAt: N}; lease i
+    // expires lease 0's expiry + i × R / M. Written by the stand-in's own set-up API.
+    await sequence({ op: 'put', table: LEASE_TABLE, key: LEASE_KEY, from: 0, to: cfg.droplets, item: { holder: { S: 'dwfm' } }, number: { name: 'expiresAt', start: seedExpiry(cfg, seedAt, 0), step: cfg.renewPeriodMs / cfg.droplets } });
     const steadyFrom = nowMs();
     await store.set(SEEDED_KEY, String(steadyFrom));
     table.seed(steadyFrom);
@@ -149,19 +146,8 @@ await runService(async (ctx) => {
     // A restart (the runbook's "restart DWFM hosts", or a fault): DWFM reads its leases back from
     // the table (a scan outside the capacity model), so a lease whose write landed after DWFM had
     // stopped waiting for it counts as held again. Lapsed ones are re-established as usual.
-    const expires = new Float64Array(cfg.droplets);
-    const CHUNK = 10_000;
-    for (let from = 0; from < cfg.droplets; from += CHUNK) {
-      const to = Math.min(cfg.droplets, from + CHUNK) - 1;
-      const values = (await store.eval(
-        "local out = {} for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do out[#out + 1] = redis.call('GET', ARGV[3] .. i) or '' end return out",
-        0,
-        from,
-        to,
-        LEASE_ITEM_PREFIX,
-      )) as string[];
-      values.forEach((v, k) => (expires[from + k] = v ? Number((JSON.parse(v) as { expiresAt?: { N?: string } }).expiresAt?.N ?? 0) : 0));
-    }
+    const { values } = (await sequence({ op: 'get', table: LEASE_TABLE, key: LEASE_KEY, from: 0, to: cfg.droplets, attribute: 'expiresAt' })) as { values: number[] };
+    const expires = Float64Array.from(values);
     table.restore(expires, nowMs());
     const saved = await store.get(THROTTLE_KEY);
     if (saved) table.setThrottle(JSON.parse(saved) as { maxPerSec: number | null; maxConcurrency: number | null });

@@ -5,7 +5,7 @@
  * settings each figure came from.
  */
 import sdkPackage from '@aws-sdk/client-dynamodb/package.json' with { type: 'json' };
-import type { DwfmSettings } from '../../lab/model-config.ts';
+import type { DwfmSettings } from '../../core/model-config.ts';
 import type { SdkSettings } from '../common/dynamodb-client.ts';
 
 export const SDK_VERSION: string = sdkPackage.version;

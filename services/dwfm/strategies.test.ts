@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../lab/random.ts';
+import { seededRandom } from '../../core/random.ts';
 import { AimdLimit, backoffMs, TokenBucket, type StrategyName } from './strategies.ts';
 
 const s = { baseMs: 100, capMs: 5000, fastFailRetryMs: 500 };

@@ -4,7 +4,7 @@
  * attempt number, the previous delay and a seeded random source, so they are unit-testable and
  * every run is reproducible from its seed.
  */
-import type { Random } from '../../lab/random.ts';
+import type { Random } from '../../core/random.ts';
 
 export const STRATEGIES = ['naive', 'exponential', 'full-jitter', 'equal-jitter', 'decorrelated-jitter'] as const;
 export type StrategyName = (typeof STRATEGIES)[number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DynamodbSettingsSchema } from '../../lab/model-config.ts';
+import { DynamodbSettingsSchema } from '../../core/model-config.ts';
 import { nowMs } from '../common/events.ts';
 import { CapacityModel } from './capacity.ts';
 

@@ -4,7 +4,7 @@
  * N / serviceTime however coarse Node's timers are. A request whose client deadline has passed is
  * still served (wasted work, the fuel of congestive collapse) unless `dropExpired` is on.
  */
-import type { DynamodbSettings } from '../../lab/model-config.ts';
+import type { DynamodbSettings } from '../../core/model-config.ts';
 
 export interface WorkItem<T> {
   readonly enqueuedAt: number;

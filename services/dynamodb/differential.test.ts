@@ -10,7 +10,7 @@ import { execa, type ResultPromise } from 'execa';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../lab/lab.ts';
-import { seededRandom } from '../../lab/random.ts';
+import { seededRandom } from '../../core/random.ts';
 import { startTestLab } from '../../lab/testing.ts';
 import { resolveProgram } from '../../lab/tools.ts';
 import { component } from '../../topology/topology.ts';

@@ -9,7 +9,7 @@
  * deliberately does not (legacy parameters, sort keys, capacity and throttling) is not drawn.
  */
 import { BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Random } from '../../lab/random.ts';
+import type { Random } from '../../core/random.ts';
 
 type Av = AttributeValue;
 type Item = Record<string, Av>;

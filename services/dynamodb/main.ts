@@ -10,15 +10,17 @@
  * `x-client-deadline` passes (the lab's own loops stop waiting without hanging up) — stays queued
  * and is still served: wasted work, the fuel of the collapse, unless `dropExpired` is on; `queueLimit` (items) refuses what does not fit with
  * ProvisionedThroughputExceededException, or returns a batch's rest as UnprocessedItems.
+ * `POST /_lab/sequence` (sequences.ts) loads or reads a fleet's items for the lab's set-up.
  */
 import { Counter, Gauge } from 'prom-client';
-import { dynamodbCapacityPerSec } from '../../lab/model-config-file.ts';
+import { dynamodbCapacityPerSec } from '../../core/model-config-file.ts';
 import { nowMs } from '../common/events.ts';
 import { runService } from '../common/service.ts';
 import type { Capacity } from './api.ts';
 import { CapacityModel, type Deadline } from './capacity.ts';
 import { DynamoError } from './errors.ts';
 import { protocolHandler, sendJson } from './protocol.ts';
+import { SEQUENCE_PATH, sequenceRoute } from './sequences.ts';
 import { Tables } from './tables.ts';
 
 /** The tables the lab's clients use: the customers' and DWFM's leases. */
@@ -29,7 +31,8 @@ export const LAB_TABLES = [
 
 await runService(async (ctx) => {
   const settings = ctx.config.dynamodb;
-  const tables = new Tables(ctx.redis('items'));
+  const itemStore = ctx.redis('items');
+  const tables = new Tables(itemStore);
   for (const t of LAB_TABLES) await tables.ensure(t);
   const models = new Map<string, CapacityModel<unknown>>();
   const modelFor = (table: string) => {
@@ -88,6 +91,7 @@ await runService(async (ctx) => {
     return true;
   };
 
+  const sequences = sequenceRoute(itemStore, tables);
   const handle = protocolHandler({
     tables,
     region: 'us-east-1',
@@ -108,6 +112,11 @@ await runService(async (ctx) => {
         return true;
       }
       if (req.method !== 'POST') return false;
+      // The lab's own set-up (a fleet's items already in place), outside the protocol and the capacity model.
+      if (req.url === SEQUENCE_PATH) {
+        sequences(req, res);
+        return true;
+      }
       void handle(req, res, nowMs).catch((err: Error) => sendJson(res, 500, DynamoError.internal(err.message).body()));
       return true;
     },

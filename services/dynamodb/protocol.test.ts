@@ -9,7 +9,7 @@ import { BatchWriteItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCom
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../lab/lab.ts';
-import { ModelConfigSchema } from '../../lab/model-config.ts';
+import { ModelConfigSchema } from '../../core/model-config.ts';
 import { Lab as LabClass } from '../../lab/lab.ts';
 import { testSettings } from '../../lab/testing.ts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';

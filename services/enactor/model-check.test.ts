@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryControlPlane, type MemoryState } from '../route53/memory-control-plane.ts';
+import { MemoryControlPlane, type MemoryState } from '../memory-control-plane.ts';
 import type { ApplyResult } from './steps.ts';
 import { checkEnactors, type CheckOptions } from './model-check.ts';
 

@@ -16,7 +16,7 @@
  * then the cleanup of the now-active plan (AWS's summary), or the cleanup then the stale apply of
  * the deleted plan (the incident report); the shortest trace of each is kept.
  */
-import { MemoryControlPlane, type Effect, type MemoryState } from '../route53/memory-control-plane.ts';
+import { MemoryControlPlane, type Effect, type MemoryState } from '../memory-control-plane.ts';
 import { START, step, type EnactorConfig, type EnactorState } from './steps.ts';
 
 export const PROPERTIES = [

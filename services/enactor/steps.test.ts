@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryControlPlane, type MemoryState } from '../route53/memory-control-plane.ts';
+import { MemoryControlPlane, type MemoryState } from '../memory-control-plane.ts';
 import { START, step, type EnactorConfig, type EnactorEvent, type EnactorState } from './steps.ts';
 
 const endpoints = ['regional', 'other'];

@@ -16,25 +16,10 @@
  * a lease on).
  */
 
-import { oneTimeCheck, type ActivePlan } from '../plan-store.ts';
+import type { ControlPlane } from '../control-plane.ts';
+import { oneTimeCheck } from '../plan-store.ts';
 
-export type { ActivePlan } from '../plan-store.ts';
-
-export type ApplyResult = 'applied' | 'stale';
-export type DeleteResult = 'deleted' | 'active' | 'leased' | 'gone';
-
-/** What an Enactor needs from the plan store and Route 53; each method is one round trip. */
-export interface ControlPlane {
-  /** The newest plan's generation; undefined when there is none or DNS automation is disabled. */
-  newestPlan(): Promise<number | undefined>;
-  /** Sets (or with null clears) this Enactor's lease on a plan. */
-  lease(enactor: string, generation: number | null): Promise<void>;
-  /** Reads the plan a record names; `check` says who reads it for which plan (the one-time check). */
-  activePlan(endpoint: string, check?: { readonly enactor: string; readonly plan: number }): Promise<ActivePlan>;
-  apply(endpoint: string, generation: number, opts: { fence: boolean; enactor: string }): Promise<ApplyResult>;
-  listPlans(): Promise<number[]>;
-  deletePlan(generation: number, opts: { guard: boolean; enactor: string }): Promise<DeleteResult>;
-}
+export type { ActivePlan, ApplyResult, ControlPlane, DeleteResult } from '../control-plane.ts';
 
 export interface EnactorConfig {
   readonly id: string;

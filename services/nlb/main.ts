@@ -11,7 +11,7 @@
 import { Counter, Gauge } from 'prom-client';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
-import { NlbSettingsSchema } from '../../lab/model-config.ts';
+import { NlbSettingsSchema } from '../../core/model-config.ts';
 import { component, httpUrl } from '../../topology/topology.ts';
 import { nowMs } from '../common/events.ts';
 import { parseBody } from '../common/http.ts';

@@ -1,8 +1,8 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parsePrometheus } from '../../chaos/metrics-scraper.ts';
+import { parsePrometheus } from '../../chaos/observe/metrics-scraper.ts';
 import { Lab } from '../../lab/lab.ts';
-import { ModelConfigSchema } from '../../lab/model-config.ts';
+import { ModelConfigSchema } from '../../core/model-config.ts';
 import { sleep } from '../../lab/proc.ts';
 import { testSettings } from '../../lab/testing.ts';
 import { component, httpUrl } from '../../topology/topology.ts';

@@ -6,11 +6,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '../../lab/lab.ts';
-import { seededRandom } from '../../lab/random.ts';
+import { seededRandom } from '../../core/random.ts';
 import { startTestLab } from '../../lab/testing.ts';
 import { component } from '../../topology/topology.ts';
 import { compare, DIFF_ENDPOINTS, DIFF_LEASE_TTL_MS, randomSequence, shrink, type Clock, type Implementation } from './differential.ts';
-import { MemoryControlPlane } from './memory-control-plane.ts';
+import { MemoryControlPlane } from '../memory-control-plane.ts';
 import { RedisControlPlane } from './redis-control-plane.ts';
 
 const SLOT = 211;

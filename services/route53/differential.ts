@@ -5,8 +5,8 @@
  * against MemoryControlPlane and RedisControlPlane; every result and the final state must be
  * identical. A mismatch is shrunk to a minimal sequence that still shows it.
  */
-import type { Random } from '../../lab/random.ts';
-import { AutomationDisabledError, type Route53ControlPlane } from './control-plane.ts';
+import type { Random } from '../../core/random.ts';
+import { AutomationDisabledError, type Route53ControlPlane } from '../control-plane.ts';
 
 export type Op =
   | { readonly op: 'publish' }

@@ -7,7 +7,7 @@
 import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
 import { labZoneFile } from '../../dns/lab-zone.ts';
-import { runLayout } from '../../topology/processes.ts';
+import { runLayout } from '../../topology/layout.ts';
 import { endpointNames } from '../../topology/topology.ts';
 import { nowMs } from '../common/events.ts';
 import { HttpError, parseBody } from '../common/http.ts';
@@ -167,7 +167,7 @@ await runService(async (ctx) => {
           const list = await records.restore(addresses, body.disableAutomation);
           const ts = nowMs();
           changes.inc({ kind: 'restore', result: 'applied' });
-          ctx.events.publish('route53.operator.restore-dns', { addresses, automationDisabled: body.disableAutomation, by: body.by }, ts);
+          ctx.events.publish('route53.operator.restore-dns', { addresses: [...addresses], automationDisabled: body.disableAutomation, by: body.by }, ts);
           committed(list, { cause: 'operator-restore', by: body.by }, ts);
           return { status: 200, body: { restored: list.length, addresses, automationDisabled: body.disableAutomation } };
         },

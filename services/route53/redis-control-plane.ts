@@ -4,9 +4,9 @@
  * test holds MemoryControlPlane (the model checker's) to this, call for call.
  */
 import type { Redis } from 'ioredis';
-import type { ActivePlan, ApplyResult, DeleteResult } from '../enactor/steps.ts';
+import type { ActivePlan, ApplyResult, DeleteResult } from '../control-plane.ts';
 import { KEYS, listPlans, newestPlan, setLease, writePlan } from '../plan-store.ts';
-import { AutomationDisabledError, type ControlPlaneSnapshot, type RecordTarget, type Route53ControlPlane } from './control-plane.ts';
+import { AutomationDisabledError, type ControlPlaneSnapshot, type RecordTarget, type Route53ControlPlane } from '../control-plane.ts';
 import { RecordSets } from './records.ts';
 
 export class RedisControlPlane implements Route53ControlPlane {

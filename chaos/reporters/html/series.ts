@@ -5,7 +5,7 @@
  * outage takes a different time in each.
  */
 import { DNS_OUTCOMES } from '../../../dns/resolve.ts';
-import type { HistoryEvent } from '../../history.ts';
+import { GAME_EVENT_TYPES, is, type HistoryEvent } from '../../../core/events.ts';
 import type { RunResult } from '../reporter.ts';
 
 export interface Mark {
@@ -46,7 +46,7 @@ export function armSeries(run: RunResult): ArmSeries {
     if (e.type !== 'canary') continue;
     const b = Math.floor((e.t - zeroMs) / 1000);
     const row = canaryBuckets.get(b) ?? {};
-    row[e.outcome as string] = (row[e.outcome as string] ?? 0) + 1;
+    row[e.outcome] = (row[e.outcome] ?? 0) + 1;
     canaryBuckets.set(b, row);
   }
   const seen = DNS_OUTCOMES.filter((o) => [...canaryBuckets.values()].some((r) => r[o]));
@@ -55,8 +55,9 @@ export function armSeries(run: RunResult): ArmSeries {
   for (const o of seen) canary[o] = buckets.slice(0, -1).map((b) => [b + 1, canaryBuckets.get(b)![o] ?? 0]);
 
   const customerErrorRate: [number, number][] = ev
-    .filter((e) => e.type === 'load.second' && (e.sent as number) > 0)
-    .map((e) => [x(e.t), Math.round((1 - (e.ok as number) / (e.sent as number)) * 1000) / 10]);
+    .filter(is('load.second'))
+    .filter((e) => e.sent > 0)
+    .map((e) => [x(e.t), Math.round((1 - e.ok / e.sent) * 1000) / 10]);
   const s = run.summary.herd.series;
   const pick = (f: (p: (typeof s)[number]) => number | null): [number, number][] =>
     s.flatMap((p) => {
@@ -65,11 +66,11 @@ export function armSeries(run: RunResult): ArmSeries {
     });
 
   const faults = ev
-    .filter((e) => e.type === 'fault.injected')
-    .map((e) => ({ from: x(e.t), to: x(ev.find((h) => h.type === 'fault.healed' && h.name === e.name)?.t ?? end), label: `fault ${e.name}` }));
+    .filter(is('fault.injected'))
+    .map((e) => ({ from: x(e.t), to: x(ev.filter(is('fault.healed')).find((h) => h.name === e.name)?.t ?? end), label: `fault ${e.name}` }));
   const marks: Mark[] = [
-    ...ev.filter((e) => e.type === 'operator.action').map((e) => (e.actor === 'human' ? { t: x(e.t), label: `${e.action} (${e.by})`, kind: 'human' as const } : { t: x(e.t), label: `${e.action} (scripted)`, kind: 'operator' as const })),
-    ...ev.filter((e) => e.type.startsWith('game.') && e.actor === 'human' && e.type !== 'game.note').map((e) => ({ t: x(e.t), label: `${e.type.slice(5)} (${e.by})`, kind: 'human' as const })),
+    ...ev.filter(is('operator.action')).map((e) => (e.actor === 'human' ? { t: x(e.t), label: `${e.action} (${e.by})`, kind: 'human' as const } : { t: x(e.t), label: `${e.action} (scripted)`, kind: 'operator' as const })),
+    ...ev.filter(is(...GAME_EVENT_TYPES)).filter((e) => e.type !== 'game.note').map((e) => ({ t: x(e.t), label: `${e.type.slice(5)} (${e.by})`, kind: 'human' as const })),
     ...run.summary.recovery.milestones.filter((m) => m.name !== 'fault.injected').map((m) => ({ t: x(m.atMs), label: m.name, kind: 'milestone' as const })),
   ];
   return {

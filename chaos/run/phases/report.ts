@@ -1,5 +1,5 @@
 /** Phase 8: every reporter writes its files from the summary and the history. */
-import type { HistoryEvent } from '../../history.ts';
+import type { HistoryEvent } from '../../history/history.ts';
 import type { Reporter, RunResult } from '../../reporters/reporter.ts';
 import type { RunSummary } from '../journal.ts';
 

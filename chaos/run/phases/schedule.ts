@@ -3,15 +3,16 @@
  * the stop conditions; resolves when the run stops. Faults are events in the same history as
  * everything else, with start and end markers.
  */
-import { ConflictError } from '../../../lab/errors.ts';
+import { ConflictError } from '../../../core/errors.ts';
+import { fieldOf } from '../../../core/events.ts';
 import { nowMs } from '../../../services/common/events.ts';
-import { faultType, type FaultSpec } from '../../faults/index.ts';
-import type { HistoryEvent } from '../../history.ts';
-import { operatorAction } from '../../operator/index.ts';
-import type { OperatorActionSpec } from '../../scenario.ts';
+import { faultType, type FaultSpec } from '../../experiment/faults/index.ts';
+import type { HistoryEvent } from '../../history/history.ts';
+import { operatorAction } from '../../experiment/operator/index.ts';
+import type { OperatorActionSpec } from '../../experiment/scenario.ts';
 import type { RunContext } from '../context.ts';
 
-const matches = (e: HistoryEvent, type: string, match: Record<string, unknown>) => e.type === type && Object.entries(match).every(([k, v]) => e[k] === v);
+const matches = (e: HistoryEvent, type: string, match: Record<string, unknown>) => e.type === type && Object.entries(match).every(([k, v]) => fieldOf(e, k) === v);
 
 /**
  * Arms the run's end: the max duration and an interrupt now, the stop conditions once faults

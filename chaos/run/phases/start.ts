@@ -4,18 +4,18 @@ import { Redis } from 'ioredis';
 import { labResolver } from '../../../dns/resolve.ts';
 import { TtlDnsCache } from '../../../dns/ttl-cache.ts';
 import { endpoints, Lab } from '../../../lab/lab.ts';
-import { seededRandom } from '../../../lab/random.ts';
+import { seededRandom } from '../../../core/random.ts';
 import { CustomerLoad } from '../../../loadtests/customers.ts';
 import { HttpLoad } from '../../../loadtests/http-load.ts';
 import { K6Load } from '../../../loadtests/k6.ts';
 import { DynamoClient } from '../../../services/common/dynamodb-client.ts';
 import { nowMs } from '../../../services/common/events.ts';
 import { component, hostPort, httpUrl } from '../../../topology/topology.ts';
-import { DnsCanary } from '../../canary.ts';
-import { EventTail } from '../../event-tail.ts';
-import { History, type HistoryEvent } from '../../history.ts';
-import { MetricsScraper } from '../../metrics-scraper.ts';
-import { HarnessExporter } from '../../../monitoring/exporter.ts';
+import { DnsCanary } from '../../observe/canary.ts';
+import { EventTail } from '../../observe/event-tail.ts';
+import { History, type HistoryEvent } from '../../history/history.ts';
+import { MetricsScraper } from '../../observe/metrics-scraper.ts';
+import { HarnessExporter } from '../../observe/harness-exporter.ts';
 import type { RunContext } from '../context.ts';
 
 export async function startLab(ctx: RunContext, onEvent: (e: HistoryEvent) => void): Promise<void> {
@@ -34,7 +34,7 @@ export async function startLab(ctx: RunContext, onEvent: (e: HistoryEvent) => vo
   ctx.history = new History(join(opts.outDir, 'timeline.ndjson'), nowMs());
   ctx.history.onEvent(onEvent);
   ctx.steps.end(s);
-  ctx.history.record('runner', 'run.start', { scenario: scenario.name, seed: opts.seed, model: ctx.model, runtime: ctx.lab.runtimeName, labStartupMs: Math.round(s.endMs! - s.startMs), monitoring: topology.monitoring });
+  ctx.history.record('runner', 'run.start', { scenario: scenario.name, seed: opts.seed, model: ctx.model, recordTtlMs: topology.recordTtlSeconds * 1000, runtime: ctx.lab.runtimeName, labStartupMs: Math.round(s.endMs! - s.startMs), monitoring: topology.monitoring });
   if (topology.monitoring) {
     // Prometheus scrapes it and Alertmanager posts to it from now on (both retry until it answers).
     ctx.observers.exporter = new HarnessExporter(topology.harness.exporter, ctx.history);

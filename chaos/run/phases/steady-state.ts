@@ -1,7 +1,8 @@
 /** Phase 3: warm up, then the steady-state hypothesis must hold before any fault (else: aborted). */
-import { waitScraping } from '../../../monitoring/scraping.ts';
+import { waitScraping } from '../../observe/prometheus-scraping.ts';
 import { nowMs } from '../../../services/common/events.ts';
 import type { RunContext } from '../context.ts';
+import { is } from '../../../core/events.ts';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -24,11 +25,12 @@ export async function steadyState(ctx: RunContext): Promise<boolean> {
   }
   const verify = ctx.steps.start('verify-steady-state');
   const since = h.events.filter((e) => e.t >= verifyFrom);
-  const canaryAll = since.filter((e) => e.type === 'canary').length;
-  const canaryBad = since.filter((e) => e.type === 'canary' && e.outcome !== 'ok').length;
-  const load = since.filter((e) => e.type === 'load.second');
-  const sent = load.reduce((a, e) => a + (e.sent as number), 0);
-  const ok = load.reduce((a, e) => a + (e.ok as number), 0);
+  const canary = since.filter(is('canary'));
+  const canaryAll = canary.length;
+  const canaryBad = canary.filter((e) => e.outcome !== 'ok').length;
+  const load = since.filter(is('load.second'));
+  const sent = load.reduce((a, e) => a + e.sent, 0);
+  const ok = load.reduce((a, e) => a + e.ok, 0);
   const errorRate = sent ? (sent - ok) / sent : 0;
   const detail = `canary ${canaryAll - canaryBad}/${canaryAll} ok, customer error rate ${(errorRate * 100).toFixed(2)} % of ${sent}`;
   if (canaryBad > 0 || canaryAll === 0 || errorRate > ss.maxCustomerErrorRate) {

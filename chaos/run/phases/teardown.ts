@@ -1,5 +1,5 @@
 /** Phase 6 (always): stop the load and observers, read back every acknowledged write, stop the lab. */
-import { checkWrites } from '../../writes-check.ts';
+import { checkWrites } from '../../observe/writes-check.ts';
 import type { RunContext } from '../context.ts';
 
 /** How long a run with monitoring waits, once it is over, for its alerts to resolve. */

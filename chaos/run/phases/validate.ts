@@ -1,11 +1,11 @@
 /** Phase 1: everything is checked before anything starts; an error names the field and the fix. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../../lab/errors.ts';
-import { ModelConfigSchema, type ModelConfig } from '../../../lab/model-config.ts';
+import { InputError } from '../../../core/errors.ts';
+import { ModelConfigSchema, type ModelConfig } from '../../../core/model-config.ts';
 import type { Topology } from '../../../topology/topology.ts';
-import { validateFaults } from '../../faults/index.ts';
-import type { Scenario } from '../../scenario.ts';
+import { validateFaults } from '../../experiment/faults/index.ts';
+import type { Scenario } from '../../experiment/scenario.ts';
 
 /** Checks the scenario against the topology; throws an InputError naming the field. */
 export function validateScenario(scenario: Scenario, topology: Topology): void {

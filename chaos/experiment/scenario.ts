@@ -1,0 +1,238 @@
+/**
+ * Scenarios are YAML files validated with a schema before anything starts: the model settings,
+ * the load, the steady-state hypothesis, the fault schedule, operator (runbook) actions, stop
+ * conditions and checks. `--set key=value` overrides any field by its dotted path (a bare key
+ * means `settings.<key>`), and the result is validated again, so an error always names the field.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { EVENT_TYPES, type EventType } from '../../core/events.ts';
+import { InputError } from '../../core/errors.ts';
+import { ModelConfigSchema } from '../../core/model-config.ts';
+import { PROJECT_ROOT } from '../../core/paths.ts';
+import { CheckSpecSchema } from '../checks/index.ts';
+import { FaultSpecSchema } from './faults/index.ts';
+import { OPERATOR_ACTIONS } from './operator/index.ts';
+
+const ms = (max = 3_600_000) => z.number().int().min(0).max(max);
+
+/** An event type of the catalogue (core/events.ts): a misspelt one would wait forever, so it is refused. */
+const EventName = z.enum(EVENT_TYPES as [EventType, ...EventType[]], { error: (i) => `${JSON.stringify(i.input)} is not an event of the history; events are listed in core/events.ts (e.g. canary.alert, route53.record.restored, dwfm.leases.all-valid)` });
+const Match = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+const Trigger = z.union([
+  z.object({ atMs: ms(), unlessEvent: EventName.optional() }).strict(),
+  z
+    .object({
+      afterEvent: EventName,
+      /** Only events whose fields equal these, e.g. { regional: true }. */
+      match: Match.default({}),
+      delayMs: ms().default(0),
+      /** Skip the action if an event of this type happened first (e.g. the fleet recovered on its own). */
+      unlessEvent: EventName.optional(),
+    })
+    .strict(),
+]);
+
+type TriggerSpec = z.infer<typeof Trigger>;
+
+/** One entry of `operator:` — an action from the registry (chaos/operator/), its settings and when. */
+export interface OperatorActionSpec {
+  readonly action: string;
+  readonly when: TriggerSpec;
+  readonly [setting: string]: unknown;
+}
+
+export const OperatorActionSchema = z.discriminatedUnion(
+  'action',
+  OPERATOR_ACTIONS.map((a) => z.object({ action: z.literal(a.action), when: Trigger, ...a.settings.shape }).strict()) as unknown as [z.ZodObject, ...z.ZodObject[]],
+) as unknown as z.ZodType<OperatorActionSpec>;
+
+export const CustomerLoadSchema = z
+  .object({
+    /** Arrivals per second (open model: arrivals do not wait for earlier requests). */
+    ratePerSec: z.number().min(0).max(10_000).default(50),
+    /** Share of requests that are writes (the rest read back acknowledged writes). */
+    writeRatio: z.number().min(0).max(1).default(0.5),
+    /** How long a customer waits for an answer. */
+    timeoutMs: ms(60_000).default(1000),
+    /** Cap on outstanding requests; arrivals beyond it are counted as dropped by the generator. */
+    maxInFlight: z.number().int().min(1).max(100_000).default(2000),
+  })
+  .strict();
+
+const HttpLoadSchema = z
+  .object({
+    ratePerSec: z.number().min(0).max(10_000),
+    timeoutMs: ms(60_000).default(2000),
+    maxInFlight: z.number().int().min(1).max(100_000).default(2000),
+  })
+  .strict();
+
+export const ScenarioSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and dashes'),
+    description: z.string().default(''),
+    settings: ModelConfigSchema.partial().default({}),
+    load: z
+      .object({
+        customers: CustomerLoadSchema.default(CustomerLoadSchema.parse({})),
+        /** RunInstances calls on DWFM (launch.second events). */
+        launches: HttpLoadSchema.nullable().default(null),
+        /** Customer requests through the NLB (nlb.second events). */
+        nlb: HttpLoadSchema.nullable().default(null),
+      })
+      .strict()
+      .default({ customers: CustomerLoadSchema.parse({}), launches: null, nlb: null }),
+    steadyState: z
+      .object({
+        /** Let every component settle before observing anything. */
+        warmupMs: ms(600_000).default(2000),
+        /** The hypothesis must hold for this long before faults start. */
+        verifyForMs: ms(600_000).default(2000),
+        /** Largest share of customer requests that may fail while the hypothesis holds. */
+        maxCustomerErrorRate: z.number().min(0).max(1).default(0.01),
+      })
+      .strict()
+      .default({ warmupMs: 2000, verifyForMs: 2000, maxCustomerErrorRate: 0.01 }),
+    faults: z.array(FaultSpecSchema).default([]),
+    operator: z.array(OperatorActionSchema).default([]),
+    stop: z
+      .object({
+        /** The run never lasts longer than this. */
+        maxDurationMs: ms().default(60_000),
+        /** End early this long after the first event of any of these types. */
+        afterEvents: z
+          .array(
+            z.union([
+              z
+                .object({
+                  event: EventName,
+                  delayMs: ms().default(0),
+                  /** Only events whose fields equal these, e.g. { enactor: enactor1 }. */
+                  match: Match.default({}),
+                  /** Only once an event of this type has happened, e.g. the backlog drained after every lease is back. */
+                  after: EventName.optional(),
+                })
+                .strict(),
+              z
+                .object({
+                  /** End once every one of these has happened (in any order)… */
+                  allOf: z.array(EventName).min(1),
+                  /** …and no window from one event to another is open, e.g. a network backlog building until it drains. */
+                  notDuring: z.array(z.object({ from: EventName, until: EventName }).strict()).default([]),
+                  delayMs: ms().default(0),
+                })
+                .strict(),
+            ]),
+          )
+          .default([]),
+      })
+      .strict()
+      .default({ maxDurationMs: 60_000, afterEvents: [] }),
+    checks: z.array(CheckSpecSchema).default([]),
+    /** `--set` assignments applied first under --quick (the same experiment, scaled down). */
+    quick: z.array(z.string().regex(/^[^=]+=.*$/, 'each entry is key=value, as --set takes')).default([]),
+  })
+  .strict();
+
+export type Scenario = z.infer<typeof ScenarioSchema>;
+
+export const SCENARIO_DIR = join(PROJECT_ROOT, 'chaos', 'scenarios');
+
+/** A scenario name ("dns-race") or a path to a YAML file. */
+export function scenarioPath(nameOrPath: string): string {
+  if (nameOrPath.endsWith('.yaml') || nameOrPath.endsWith('.yml') || nameOrPath.includes('/')) return nameOrPath;
+  return join(SCENARIO_DIR, `${nameOrPath}.yaml`);
+}
+
+/**
+ * A union that no branch matched says only "Invalid input"; the branch that got furthest (fewest
+ * problems, none of them an unknown field) says what is wrong, with the path from the union down.
+ */
+function deepest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || !issue.errors.length) return issue;
+  const score = (branch: readonly z.core.$ZodIssue[]) => branch.length + branch.filter((i) => i.code === 'unrecognized_keys' || i.code === 'invalid_type').length * 10;
+  const best = [...issue.errors].sort((a, b) => score(a) - score(b))[0]!;
+  if (!best.length) return issue;
+  const inner = deepest(best[0]!);
+  return { ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue;
+}
+
+function describeIssues(file: string, error: z.ZodError): string {
+  const first = deepest(error.issues[0]!);
+  const path = first.path.join('.') || '(top level)';
+  let fix = first.message;
+  if (first.code === 'unrecognized_keys') fix = `unknown field ${first.keys.map((k) => `"${k}"`).join(', ')}: remove it or check its spelling`;
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
+  return `${file}: ${path}: ${fix}${more}`;
+}
+
+/** Parses "a.b=c" values: numbers, booleans and null as such, JSON for [..] and {..}, else strings. */
+export function parseSetValue(raw: string): unknown {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (raw === 'null') return null;
+  if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  if (/^[[{]/.test(raw)) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw new InputError(`--set value ${raw} looks like JSON but does not parse: quote it properly`);
+    }
+  }
+  return raw;
+}
+
+const SETTING_KEYS = new Set(Object.keys(ModelConfigSchema.shape));
+
+/** Applies one --set override to a raw (not yet validated) scenario document. */
+export function applySet(doc: Record<string, unknown>, assignment: string): void {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new InputError(`--set ${assignment}: expected key=value, e.g. --set safeguards=on`);
+  let path = assignment.slice(0, eq).split('.');
+  const value = parseSetValue(assignment.slice(eq + 1));
+  if (SETTING_KEYS.has(path[0]!)) path = ['settings', ...path];
+  const top = path[0]!;
+  if (!(top in ScenarioSchema.shape)) {
+    throw new InputError(
+      `--set ${assignment}: unknown setting "${path.join('.')}"; settings are ${[...SETTING_KEYS].join(', ')} (or a scenario path such as faults.0.latencyMs)`,
+    );
+  }
+  let node: Record<string, unknown> | unknown[] = doc;
+  for (const [i, part] of path.slice(0, -1).entries()) {
+    const key: string | number = Array.isArray(node) ? Number(part) : part;
+    let child = (node as Record<string | number, unknown>)[key];
+    if (child === undefined || child === null) {
+      child = /^\d+$/.test(path[i + 1]!) ? [] : {};
+      (node as Record<string | number, unknown>)[key] = child;
+    }
+    if (typeof child !== 'object') throw new InputError(`--set ${assignment}: ${path.slice(0, i + 1).join('.')} is not an object`);
+    node = child as Record<string, unknown>;
+  }
+  const last = path.at(-1)!;
+  (node as Record<string | number, unknown>)[Array.isArray(node) ? Number(last) : last] = value;
+}
+
+/** Reads, overrides and validates a scenario; any problem is an InputError naming the field. With `quick`, its `quick:` sets apply before `sets`. */
+export function loadScenario(nameOrPath: string, sets: readonly string[] = [], opts: { quick?: boolean } = {}): Scenario {
+  const file = scenarioPath(nameOrPath);
+  if (!existsSync(file)) {
+    throw new InputError(`scenario ${nameOrPath} not found (looked for ${file}): give a shipped name such as dns-race, or a path to a .yaml file`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    if (err instanceof YAMLParseError) throw new InputError(`${file}: not valid YAML: ${err.message.split('\n')[0]}`);
+    throw err;
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(`${file}: expected a mapping with name, settings, faults, …`);
+  const quick = opts.quick ? (doc as { quick?: unknown }).quick : undefined;
+  if (quick !== undefined && !(Array.isArray(quick) && quick.every((q) => typeof q === 'string'))) throw new InputError(`${file}: quick: a list of key=value assignments`);
+  for (const s of [...((quick as string[] | undefined) ?? []), ...sets]) applySet(doc as Record<string, unknown>, s);
+  const r = ScenarioSchema.safeParse(doc);
+  if (!r.success) throw new InputError(describeIssues(sets.length ? `${file} (with --set)` : file, r.error));
+  return r.data;
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../core/paths.ts';
+import { testSettings } from '../../lab/testing.ts';
+
+const SLOT = 205;
+const BIN = join(PROJECT_ROOT, 'bin', 'outage-lab.js');
+// The herd scaled down for the suite: M = 10,000 leases at C = 4,000 ops/s (bound 2.5 s); every
+// renewal falls due in the 7 s outage (R = 5 s), so every lease lapses (from 1 s in, the last
+// about 6 s in); the runbook throttles 14 s after DynamoDB is back (> 5 × M / C).
+const SCALED = [
+  'dwfm.droplets=10000',
+  'dwfm.leaseTtlMs=6000',
+  'dwfm.renewPeriodMs=5000',
+  'faults.0.durationMs=7000',
+  'operator.0.when.delayMs=14000',
+];
+const sets = (xs: string[]) => xs.flatMap((x) => ['--set', x]);
+
+describe('the thundering herd (real lab, scaled down)', { timeout: 150_000 }, () => {
+  it('naive DWFM collapses metastably after DynamoDB returns and recovers only once the runbook throttles it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'herd-'));
+    const r = await execa(process.execPath, [BIN, 'run', 'herd', '--seed', '1', '--out', out, '--json', ...sets([...SCALED, 'dwfm.strategy=naive'])], {
+      env: testSettings(SLOT).env,
+      reject: false,
+      timeout: 150_000,
+    });
+    expect(r.exitCode, r.stderr).toBe(1); // not-metastable fails
+    const s = JSON.parse(r.stdout);
+    expect(s.capacityBoundMs).toBe(2500);
+    expect(s.metastable).toBe(true);
+    expect(s.leases).toMatchObject({ total: 10000, strategy: 'naive', recoveredAfterThrottle: true });
+    expect(s.leases.reestablishMs).toBeGreaterThan(5 * s.capacityBoundMs);
+    expect(s.leases.amplification).toBeGreaterThan(3);
+    // The collapse: after DynamoDB is back the leases table is busy with work nobody waits for.
+    const during = s.herd.series.filter((p: { t: number }) => p.t > s.herd.reachableAtMs + 2000 && p.t < s.herd.reachableAtMs + 12000);
+    expect(during.every((p: { goodput: number }) => p.goodput < 0.1 * s.herd.capacityPerSec)).toBe(true);
+    expect(during.reduce((a: number, p: { wastedItems: number }) => a + p.wastedItems, 0)).toBeGreaterThan(5 * s.herd.capacityPerSec);
+    expect(s.herd.wasted.share).toBeGreaterThan(0.5);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/metastable \| YES/);
+  });
+
+  it('bench recovery measures a concurrency-limited DWFM near the capacity bound and writes bench.json', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-'));
+    const r = await execa(
+      process.execPath,
+      [BIN, 'bench', 'recovery', '--strategies', 'naive:dwfm.concurrency=40;dwfm.fastFailRetryMs=100', '--repeat', '1', '--out', out, ...sets(SCALED)],
+      { env: testSettings(SLOT).env, reject: false, timeout: 150_000 },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const b = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8'));
+    expect(b.capacityBoundMs).toBe(2500);
+    const v = b.strategies['naive:dwfm.concurrency=40,dwfm.fastFailRetryMs=100'];
+    expect(v.recovered).toBe(1);
+    expect(v.metastable).toBe(0);
+    expect(v.reestablishMs.median).toBeLessThanOrEqual(1.6 * b.capacityBoundMs);
+    expect(v.runs[0]).toMatchObject({ recoveredAfterThrottle: false, wastedItems: 0 });
+    expect(r.stdout).toContain('capacity bound M / C = 2500 ms');
+  });
+
+  it('rejects an unknown strategy before starting anything', async () => {
+    const r = await execa(process.execPath, [BIN, 'bench', 'recovery', '--strategies', 'naive,fast-jitter'], { env: testSettings(SLOT).env, reject: false });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('"fast-jitter" is not a strategy');
+  });
+});
