@@ -21,14 +21,6 @@ describe('model check of the shipping Enactor code (2 Enactors × 5 generations 
     expect(orders['cleanup-then-apply']!.join('\n')).toMatch(/\[clean\]: deletes plan 1\b/);
   });
 
-  it('with safeguards explores the whole space and every property holds', async () => {
-    const r = await checkEnactors({ ...LAB, safeguards: true });
-    expect(r.exhausted).toBe(true);
-    expect(r.states).toBeGreaterThan(100_000);
-    expect(r.depth).toBeGreaterThan(20);
-    expect(Object.values(holds(r)).every(Boolean)).toBe(true);
-  });
-
   it('searches 3 Enactors within a bound and says it was not exhausted', async () => {
     const r = await checkEnactors({ ...LAB, enactors: 3, safeguards: true, maxStates: 100_000 });
     expect(r.exhausted).toBe(false);
