@@ -6,8 +6,7 @@
  */
 import type { EventType, HistoryEventOf } from '../core/events.ts';
 import { endReason } from '../game/debrief.ts';
-
-export type FeedKind = 'human' | 'system' | 'fault' | 'alert' | 'game' | 'note';
+import type { FeedKind } from './messages.ts';
 
 /** What a handler can do: add chart points, feed lines, marks, windows, state and pages. */
 export interface ViewContext {

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { actFields, GAME_ACTS } from '../game/acts/index.ts';
 import { CAUSES } from '../game/causes.ts';
 import { DEBRIEF_CSS } from '../game/debrief-render.ts';
-import type { ChartDef } from './view.ts';
+import type { ChartDef, ConsoleConfig } from './messages.ts';
+import { browserScript } from '../chaos/reporters/html/browser-bundle.ts';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,10 +31,9 @@ export interface PageOptions {
 }
 
 export function renderConsolePage(o: PageOptions): string {
-  const uplotJs = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const uplotCss = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-  const client = readFileSync(join(here, 'client.js.txt'), 'utf8');
-  const config = {
+  const client = browserScript(join(here, 'client', 'main.ts'));
+  const config: ConsoleConfig = {
     secret: o.secret,
     blind: o.blind,
     watchOnly: o.watchOnly ?? null,
@@ -92,7 +92,6 @@ ${o.watchOnly ? `<p>${esc(o.watchOnly)}</p>` : ''}
 <dialog id="confirm"><h3 id="confirm-title"></h3><p id="confirm-text"></p><div id="confirm-fields"></div>
 <button id="confirm-cancel">Cancel</button><button id="confirm-ok" class="primary">Confirm</button></dialog>
 <script id="console-config" type="application/json">${scriptJson(config)}</script>
-<script>${uplotJs}</script>
 <script>${client}</script>
 </body></html>
 `;

@@ -17,27 +17,9 @@ import { analyseRecovery } from '../chaos/analysis/recovery.ts';
 import { blastRadius, type BlastRadius } from '../chaos/story/blast-radius.ts';
 import type { ModelConfig } from '../core/model-config.ts';
 
-export type { FeedKind } from './handlers.ts';
-import type { FeedKind } from './handlers.ts';
 
-export type ConsoleMessage =
-  | { readonly k: 'pt'; readonly ts: number; readonly c: string; readonly s: string; readonly y: number }
-  | { readonly k: 'feed'; readonly ts: number; readonly kind: FeedKind; readonly text: string; readonly by?: string }
-  | { readonly k: 'mark'; readonly ts: number; readonly kind: 'human' | 'scripted' | 'milestone'; readonly label: string }
-  | { readonly k: 'window'; readonly ts: number; readonly id: string; readonly label: string; readonly open: boolean }
-  | { readonly k: 'map'; readonly ts: number; readonly svg: string }
-  | { readonly k: 'state'; readonly ts: number; readonly phase: string; readonly reason?: string }
-  | { readonly k: 'debrief'; readonly ts: number; readonly html: string }
-  /** The responders' pager: an alert from the lab's Alertmanager started or stopped firing. */
-  | { readonly k: 'page'; readonly ts: number; readonly alertname: string; readonly firing: boolean; readonly summary: string }
-  | { readonly k: 'reset'; readonly ts: number; readonly name: string };
-
-export interface ChartDef {
-  readonly id: string;
-  readonly title: string;
-  readonly unit: string;
-  readonly series: readonly string[];
-}
+export type { ChartDef, ConsoleMessage, FeedKind } from './messages.ts';
+import type { ChartDef, ConsoleMessage } from './messages.ts';
 
 /** DynamoDB clients' error kinds as the console names them; blind folds every DNS kind into one. */
 const ERROR_KINDS: Record<string, [string, string]> = {

@@ -5,6 +5,8 @@
  * each arm's causes, error budget and fidelity.
  */
 import { readFileSync } from 'node:fs';
+import { browserScript } from './browser-bundle.ts';
+import type { ChartDef, ReportData } from './report-data.ts';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,12 +32,6 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
     .join('')}</tbody></table>`;
 }
 
-interface ChartDef {
-  readonly id: string;
-  readonly title: string;
-  readonly unit: string;
-  readonly series: { arm: number; label: string; points: [number, number][]; dash?: number[]; width?: number }[];
-}
 
 function charts(arms: readonly ArmSeries[]): ChartDef[] {
   const per = (key: keyof ArmSeries & ('customerErrorRate' | 'validLeases' | 'backlog' | 'nlbHealthy')) =>
@@ -62,9 +58,8 @@ function charts(arms: readonly ArmSeries[]): ChartDef[] {
 }
 
 export function renderHtml(g: GamedayReport): string {
-  const uplotJs = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const uplotCss = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-  const client = readFileSync(join(here, 'client.js.txt'), 'utf8');
+  const client = browserScript(join(here, 'client', 'main.ts'));
   const arms = g.runs.map(armSeries);
   const defs = charts(arms);
   const c = g.comparison;
@@ -107,7 +102,7 @@ ${table(['stage', 'run', 'share of run', 'incident', 'share of 14 h'], st.fideli
 <p>Run folder: ${esc(c.arms[i]!.runDir)}/</p></section>`;
     })
     .join('');
-  const data = { colors: COLORS, arms: arms.map((a) => ({ name: a.name, faults: a.faults, marks: a.marks })), charts: defs };
+  const data: ReportData = { colors: COLORS, arms: arms.map((a) => ({ name: a.name, faults: a.faults, marks: a.marks })), charts: defs };
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
@@ -133,7 +128,6 @@ ${gate}
 ${chartHtml}
 ${perArm}
 <script id="report-data" type="application/json">${scriptJson(data)}</script>
-<script>${uplotJs}</script>
 <script>${client}</script>
 </body></html>
 `;
