@@ -1,5 +1,5 @@
 /**
- * Recovery analysis of the herd (DESIGN §1 stages 3–4, §4), from the history alone: when DynamoDB
+ * Recovery analysis of the herd (docs/design.md §1 stages 3–4, §4), from the history alone: when DynamoDB
  * became reachable again, how long re-establishing every lease took against the capacity bound
  * M / C, how much was sent per lease needed, goodput and wasted work per second, whether the
  * run was metastable, the milestones in order, and the time to recover.

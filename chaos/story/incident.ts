@@ -1,5 +1,5 @@
 /**
- * The real incident's timeline (../shared/incident-report.txt and AWS's post-event summary), in
+ * The real incident's timeline (docs/design.md §1 and AWS's post-event summary), in
  * minutes after the empty record at 11:48 PM PDT on 19 October 2025. The fidelity table and the
  * error-budget conversion compare a run with these.
  */

@@ -262,7 +262,7 @@ export class DynamoClient {
       return out;
     }
     // The caller's own timeout stops waiting; it does not abort. The request stays on its socket
-    // and is still served, its late answer discarded (DESIGN: an abandoned request is wasted work,
+    // and is still served, its late answer discarded (docs/design.md §3: an abandoned request is wasted work,
     // and the sockets it holds are what bounds the work a client can leave queued).
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
