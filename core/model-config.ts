@@ -140,6 +140,7 @@ export const ModelConfigSchema = z
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 export type DynamodbSettings = z.infer<typeof DynamodbSettingsSchema>;
 export type DwfmSettings = z.infer<typeof DwfmSettingsSchema>;
+export type NlbSettings = z.infer<typeof NlbSettingsSchema>;
 export type RedisPersistence = z.infer<typeof RedisSettingsSchema>['persistence'];
 
 export const DEFAULT_MODEL_CONFIG: ModelConfig = ModelConfigSchema.parse({});

@@ -2,25 +2,19 @@
  * The fleet: the instances behind the NLB, served as virtual instances by one process (target j
  * runs on a droplet DWFM spreads across the fleet); each answers health checks and customer requests only while it has no network
  * change waiting at the Network Manager (an instance without propagated network state has no
- * connectivity: its connections are reset).
+ * connectivity: its connections are reset), as the Network Manager keeps it (services/network-state.ts).
  */
 import { Gauge } from 'prom-client';
 import { HttpError } from '../common/http.ts';
 import { runService } from '../common/service.ts';
-
-const PENDING_KEY = 'net:pending';
+import { pendingByTarget } from '../network-state.ts';
 
 await runService((ctx) => {
   const redis = ctx.redis('pending');
   const count = ctx.config.nlb.targets;
-  const pending = new Int32Array(count);
+  let pending: Int32Array = new Int32Array(count);
   const refresh = async () => {
-    const all = await redis.hgetall(PENDING_KEY);
-    pending.fill(0);
-    for (const [k, v] of Object.entries(all)) {
-      const j = Number(k);
-      if (j >= 0 && j < count) pending[j] = Number(v);
-    }
+    pending = await pendingByTarget(redis, count);
   };
   const timer = setInterval(() => void refresh().catch(() => {}), 100);
   ctx.onStop(() => clearInterval(timer));

@@ -2,15 +2,16 @@
  * Network Manager: a network-state propagation queue processed at a fixed rate. Every launched
  * instance and every droplet whose lease is re-established needs its network state (re)programmed;
  * until its change is processed, instances on it have no connectivity. Exports the backlog and
- * the age of its oldest item; tells the fleet which targets still wait (Redis hash net:pending).
+ * the age of its oldest item; tells the fleet which targets still wait (services/network-state.ts).
  */
 import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
 import { nowMs } from '../common/events.ts';
 import { parseBody } from '../common/http.ts';
 import { runService } from '../common/service.ts';
+import { addPending } from '../network-state.ts';
+import { ChangeRing } from './ring.ts';
 
-export const PENDING_KEY = 'net:pending';
 const BACKLOG_EVENT_THRESHOLD = 100;
 
 const ChangesBody = z
@@ -25,28 +26,8 @@ const ChangesBody = z
 await runService((ctx) => {
   const redis = ctx.redis('pending');
   const rate = ctx.config.netmgr.ratePerSec;
-  // Parallel arrays as a FIFO ring: enqueue time and target (-1: no NLB target on that droplet).
-  let times = new Float64Array(1024);
-  let targets = new Int32Array(1024);
-  let head = 0;
-  let tail = 0;
-  const size = () => tail - head;
-  const push = (t: number, target: number) => {
-    if (tail === times.length) {
-      const n = size();
-      const grow = n * 2 > times.length ? times.length * 2 : times.length;
-      const nt = new Float64Array(grow);
-      const ng = new Int32Array(grow);
-      nt.set(times.subarray(head, tail));
-      ng.set(targets.subarray(head, tail));
-      times = nt;
-      targets = ng;
-      head = 0;
-      tail = n;
-    }
-    times[tail] = t;
-    targets[tail++] = target;
-  };
+  const ring = new ChangeRing();
+  const size = () => ring.size;
 
   const enqueued = new Counter({ name: 'netmgr_enqueued_total', help: 'changes queued', labelNames: ['kind'], registers: [ctx.registry] });
   const processed = new Counter({ name: 'netmgr_processed_total', help: 'changes propagated', registers: [ctx.registry] });
@@ -56,7 +37,8 @@ await runService((ctx) => {
     help: 'age of the oldest waiting change',
     registers: [ctx.registry],
     collect() {
-      this.set(size() ? (nowMs() - times[head]!) / 1000 : 0);
+      const oldest = ring.oldest;
+      this.set(oldest === undefined ? 0 : (nowMs() - oldest) / 1000);
     },
   });
   new Gauge({ name: 'netmgr_rate_per_second', help: 'configured processing rate', registers: [ctx.registry], collect() { this.set(rate); } });
@@ -71,8 +53,7 @@ await runService((ctx) => {
     const decrements = new Map<number, number>();
     let n = 0;
     while (credit >= 1 && size() > 0) {
-      const target = targets[head]!;
-      head++;
+      const target = ring.shift();
       credit--;
       n++;
       if (target >= 0) decrements.set(target, (decrements.get(target) ?? 0) + 1);
@@ -80,23 +61,13 @@ await runService((ctx) => {
     // An idle manager banks nothing: a change arriving at an empty queue still takes 1 / rate.
     if (size() === 0) credit = 0;
     if (n) processed.inc(n);
-    if (decrements.size) {
-      const m = redis.multi();
-      for (const [target, d] of decrements) m.hincrby(PENDING_KEY, String(target), -d);
-      void m.exec();
-    }
+    void addPending(redis, new Map([...decrements].map(([target, d]) => [target, -d])));
     if (!building && size() >= BACKLOG_EVENT_THRESHOLD) {
       building = true;
       ctx.events.publish('netmgr.backlog.building', { backlog: size() });
     } else if (building && size() === 0) {
       building = false;
       ctx.events.publish('netmgr.backlog.drained', {});
-    }
-    if (head > 65_536 && head * 2 > tail) {
-      times.copyWithin(0, head, tail);
-      targets.copyWithin(0, head, tail);
-      tail -= head;
-      head = 0;
     }
   }, 20);
   ctx.onStop(() => clearInterval(timer));
@@ -112,19 +83,15 @@ await runService((ctx) => {
           const incr = new Map<number, number>();
           for (const item of body.items) {
             const target = item.target ?? -1;
-            push(t, target);
+            ring.push(t, target);
             enqueued.inc({ kind: item.kind });
             if (target >= 0) incr.set(target, (incr.get(target) ?? 0) + 1);
           }
-          if (incr.size) {
-            const m = redis.multi();
-            for (const [target, d] of incr) m.hincrby(PENDING_KEY, String(target), d);
-            await m.exec();
-          }
+          await addPending(redis, incr);
           return { status: 202, body: { queued: body.items.length, backlog: size() } };
         },
       },
-      { method: 'GET', path: /^\/v1\/backlog$/, handler: () => ({ status: 200, body: { backlog: size(), oldestAgeMs: size() ? nowMs() - times[head]! : 0 } }) },
+      { method: 'GET', path: /^\/v1\/backlog$/, handler: () => ({ status: 200, body: { backlog: size(), oldestAgeMs: ring.oldest === undefined ? 0 : nowMs() - ring.oldest } }) },
     ],
   };
 });

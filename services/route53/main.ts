@@ -1,40 +1,23 @@
 /**
- * Route 53 stand-in: the DNS control-plane API. Record-set changes are transactions (see
- * records.ts); after each, the zone file CoreDNS serves is re-rendered (coalesced to one write per
- * zoneRenderIntervalMs, atomic, serial bumped). Every change that leaves a record with no
- * addresses, or gives one back, is an event in the run history with the commit time.
+ * Route 53 stand-in: the DNS control-plane API (routes.ts). Record-set changes are transactions
+ * (records.ts); after each, the zone file CoreDNS serves is re-rendered (zone-publisher.ts:
+ * coalesced, atomic, serial bumped). This file only wires.
  */
-import { Counter, Gauge } from 'prom-client';
-import { z } from 'zod';
+import { Gauge } from 'prom-client';
 import { labZoneFile } from '../../dns/lab-zone.ts';
 import { runLayout } from '../../topology/layout.ts';
 import { endpointNames } from '../../topology/topology.ts';
-import { nowMs } from '../common/events.ts';
-import { HttpError, parseBody } from '../common/http.ts';
 import { runService } from '../common/service.ts';
-import { KEYS, oneTimeCheck } from '../plan-store.ts';
-import { RecordSets, type RecordChange } from './records.ts';
-
-const ApplyBody = z.object({ generation: z.number().int().min(1), fence: z.boolean(), enactor: z.string().min(1) }).strict();
-const DeleteBody = z.object({ guard: z.boolean(), enactor: z.string().min(1) }).strict();
-const RestoreBody = z
-  .object({
-    addresses: z.array(z.ipv4()).min(1).optional(),
-    disableAutomation: z.boolean().default(true),
-    by: z.string().default('operator'),
-  })
-  .strict();
-const AutomationBody = z.object({ enabled: z.boolean(), by: z.string().max(200).default('operator') }).strict();
+import { RecordSets } from './records.ts';
+import { route53Routes } from './routes.ts';
+import { ZonePublisher } from './zone-publisher.ts';
 
 await runService(async (ctx) => {
   const redis = ctx.redis('records');
-  const endpoints = endpointNames(ctx.topology, ctx.config.endpoints);
-  const regional = endpoints[0]!;
-  const records = new RecordSets(redis, endpoints);
+  const records = new RecordSets(redis, endpointNames(ctx.topology, ctx.config.endpoints));
   await records.load(ctx.topology.dynamodb.recordAddresses);
-  const zone = labZoneFile(ctx.topology, runLayout(ctx.runDir).zoneFile);
-
-  const changes = new Counter({ name: 'route53_changes_total', help: 'record-set transactions by kind and result', labelNames: ['kind', 'result'], registers: [ctx.registry] });
+  const zone = new ZonePublisher(labZoneFile(ctx.topology, runLayout(ctx.runDir).zoneFile), records, ctx.config.zoneRenderIntervalMs, ctx.log);
+  ctx.onStop(() => zone.stop());
   new Gauge({
     name: 'route53_empty_records',
     help: 'records that currently resolve to no addresses',
@@ -43,152 +26,9 @@ await runService(async (ctx) => {
       this.set(records.all().filter((r) => r.addresses.length === 0).length);
     },
   });
-  let zoneSerial = 0;
-  new Gauge({ name: 'route53_zone_serial', help: 'SOA serial of the last zone written', registers: [ctx.registry], collect() { this.set(zoneSerial); } });
-
-  // Coalesced zone rendering: at most one write per interval, always after the last change.
-  let dirty = true;
-  let rendering = false;
-  const render = async () => {
-    if (!dirty || rendering) return;
-    dirty = false;
-    rendering = true;
-    try {
-      zoneSerial = await zone.publish(
-        records.all().map((r) => ({
-          name: `${r.endpoint}.`,
-          addresses: r.addresses,
-          txt: [r.manual ? 'source=operator' : `plan=${r.generation}${r.exists ? '' : ' (deleted)'}`],
-        })),
-      );
-    } catch (err) {
-      dirty = true;
-      ctx.log.error({ err }, 'zone render failed');
-    } finally {
-      rendering = false;
-    }
-  };
-  const renderTimer = setInterval(() => void render(), ctx.config.zoneRenderIntervalMs);
-  ctx.onStop(() => clearInterval(renderTimer));
-
-  /** Marks the zone dirty and reports records that became empty or got their addresses back. */
-  const committed = (list: readonly RecordChange[], cause: Record<string, unknown>, ts: number) => {
-    if (list.length) dirty = true;
-    for (const c of list) {
-      const wasEmpty = c.before.addresses.length === 0;
-      const isEmpty = c.after.addresses.length === 0;
-      if (wasEmpty === isEmpty) continue;
-      ctx.events.publish(
-        isEmpty ? 'route53.record.empty' : 'route53.record.restored',
-        { endpoint: c.endpoint, regional: c.endpoint === regional, generation: c.after.generation, manual: c.after.manual, ...cause },
-        ts,
-      );
-    }
-  };
-
-  /** While DNS automation is disabled (the runbook's step), Route 53 refuses Enactor changes (checked inside each transaction). */
-  const refuseDisabled = (enactor: string): never => {
-    changes.inc({ kind: 'automation', result: 'refused' });
-    throw new HttpError(409, `DNS automation is disabled by the operator; change from ${enactor} refused`);
-  };
-
-  const endpointParam = (raw: string) => {
-    if (!records.has(raw)) throw new HttpError(404, `no record set named ${raw}; this lab has ${endpoints.length} endpoints, e.g. ${regional}`);
-    return raw;
-  };
-
+  new Gauge({ name: 'route53_zone_serial', help: 'SOA serial of the last zone written', registers: [ctx.registry], collect() { this.set(zone.serial); } });
   return {
-    routes: [
-      {
-        method: 'GET',
-        path: /^\/v1\/records$/,
-        handler: () => ({ status: 200, body: records.all() }),
-      },
-      {
-        method: 'GET',
-        path: /^\/v1\/records\/([^/]+)$/,
-        handler: (c) => {
-          const view = records.view(endpointParam(c.params[0]!));
-          // An Enactor's one-time check says who reads and for which plan: a check that passes is
-          // reported (the Enactor will apply that plan once this answer reaches it), so a nemesis
-          // can see a stale apply coming while the answer is still on its way.
-          const q = new URL(c.req.url ?? '/', 'http://x').searchParams;
-          const enactor = q.get('enactor');
-          const plan = Number(q.get('plan'));
-          if (enactor && Number.isInteger(plan) && plan > 0 && oneTimeCheck(plan, view) === 'passes') {
-            ctx.events.publish('route53.check.passed', { endpoint: view.endpoint, enactor, plan, active: view.generation }, c.receivedAt);
-          }
-          return { status: 200, body: view };
-        },
-      },
-      {
-        method: 'POST',
-        path: /^\/v1\/records\/([^/]+)\/apply$/,
-        handler: async (c) => {
-          const endpoint = endpointParam(c.params[0]!);
-          const body = parseBody(ApplyBody, c.body);
-          const r = await records.apply(endpoint, body.generation, body.fence);
-          if (r.result === 'disabled') refuseDisabled(body.enactor);
-          const ts = nowMs();
-          changes.inc({ kind: 'apply', result: r.result });
-          if (r.result === 'stale') {
-            ctx.events.publish('route53.apply.rejected-stale', { endpoint, generation: body.generation, active: r.active, enactor: body.enactor }, ts);
-          } else {
-            committed(r.change ? [r.change] : [], { cause: 'apply', enactor: body.enactor, previous: r.active }, ts);
-          }
-          return { status: 200, body: { result: r.result, active: r.active } };
-        },
-      },
-      {
-        method: 'POST',
-        path: /^\/v1\/plans\/(\d+)\/delete$/,
-        handler: async (c) => {
-          const generation = Number(c.params[0]);
-          const body = parseBody(DeleteBody, c.body);
-          const r = await records.deletePlan(generation, body.guard);
-          if (r.result === 'disabled') refuseDisabled(body.enactor);
-          const ts = nowMs();
-          changes.inc({ kind: 'delete-plan', result: r.result });
-          if (r.result === 'deleted') {
-            ctx.events.publish('route53.plan.deleted', { generation, enactor: body.enactor, activeOn: r.changes.length }, ts);
-            committed(r.changes, { cause: 'plan-deleted', deletedPlan: generation, enactor: body.enactor }, ts);
-          } else if (r.result !== 'gone') {
-            ctx.events.publish('route53.plan.delete-refused', { generation, enactor: body.enactor, reason: r.result }, ts);
-          }
-          return { status: 200, body: { result: r.result } };
-        },
-      },
-      {
-        method: 'POST',
-        path: /^\/v1\/operator\/restore-dns$/,
-        handler: async (c) => {
-          const body = parseBody(RestoreBody, c.body ?? {});
-          const addresses = body.addresses ?? ctx.topology.dynamodb.recordAddresses;
-          const list = await records.restore(addresses, body.disableAutomation);
-          const ts = nowMs();
-          changes.inc({ kind: 'restore', result: 'applied' });
-          ctx.events.publish('route53.operator.restore-dns', { addresses: [...addresses], automationDisabled: body.disableAutomation, by: body.by }, ts);
-          committed(list, { cause: 'operator-restore', by: body.by }, ts);
-          return { status: 200, body: { restored: list.length, addresses, automationDisabled: body.disableAutomation } };
-        },
-      },
-      {
-        method: 'GET',
-        path: /^\/v1\/automation$/,
-        handler: async () => ({ status: 200, body: { enabled: (await redis.get(KEYS.automationDisabled)) !== '1' } }),
-      },
-      {
-        method: 'POST',
-        path: /^\/v1\/automation$/,
-        handler: async (c) => {
-          const body = parseBody(AutomationBody, c.body);
-          if (body.enabled) await redis.del(KEYS.automationDisabled);
-          else await redis.set(KEYS.automationDisabled, '1');
-          ctx.events.publish('route53.automation', { enabled: body.enabled, by: body.by });
-          return { status: 200, body: { automationEnabled: body.enabled } };
-        },
-      },
-    ],
-    start: () => render(),
+    routes: route53Routes({ records, redis, topology: ctx.topology, events: ctx.events, registry: ctx.registry, changed: () => zone.changed() }),
+    start: () => zone.render(),
   };
 });
