@@ -11,6 +11,13 @@ import { abortOnSignals } from './signals.ts';
 const collect = (v: string, all: string[]) => [...all, v];
 
 export function registerGameCommands(program: Command): void {
+  registerPlay(program);
+  registerAct(program);
+  registerReplay(program);
+}
+
+/** `play` */
+function registerPlay(program: Command): void {
   program
     .command('play')
     .description('a game day people play: one lab, a live console on 127.0.0.1 (its URL printed), the faults injected when the facilitator starts; ends when the system has recovered, when the facilitator ends it, or at the time limit; then the reports and the debrief against AWS\'s timeline')
@@ -59,6 +66,10 @@ export function registerGameCommands(program: Command): void {
       }
     });
 
+}
+
+/** `act` */
+function registerAct(program: Command): void {
   program
     .command('act')
     .description("act on the game being played in this lab home, as the console's buttons do: start, end, emergency-stop, declare, name-cause, note, or a runbook action (restore-dns, throttle-dwfm, …)")
@@ -110,6 +121,10 @@ export function registerGameCommands(program: Command): void {
       throw new UserError(`${name}: ${answer.error ?? `HTTP ${res.statusCode}`}`, res.statusCode === 400 ? 2 : 1);
     });
 
+}
+
+/** `replay` */
+function registerReplay(program: Command): void {
   program
     .command('replay')
     .description('show a finished game (or any run, or a game day arm) again in the console, at --speed times real time, then its debrief')

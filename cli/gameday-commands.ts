@@ -133,6 +133,26 @@ export function registerGamedayCommands(program: Command): void {
       }
     });
 
+  registerGate(program);
+}
+
+export function registerReportCommands(program: Command): void {
+  program
+    .command('report')
+    .description("analyse a run's or a game day's stored history again with this checkout's code and rewrite its reports")
+    .argument('<folder>', 'a run folder (timeline.ndjson, summary.json) or a game day folder (comparison.json, arms/)')
+    .option('--report <list>', 'files to write: md, html, json, junit', 'md,html,json,junit')
+    .action(async (folder: string, o: { report: string }) => {
+      const [{ reanalyse }, { reportersByName }] = await Promise.all([import('../chaos/campaigns/report.ts'), import('../chaos/reporters/index.ts')]);
+      if (!existsSync(folder)) throw new InputError(`${folder} does not exist: give a run or game day folder`);
+      const r = await reanalyse(resolve(folder), reportersByName(o.report));
+      process.stdout.write(`${r.files.map((f) => `  ${f}`).join('\n')}\n`);
+      if (r.gameday) process.exitCode = r.gameday.comparison.arms.every((a) => a.verdict === 'pass') && (r.gameday.gate?.pass ?? true) ? 0 : 1;
+    });
+}
+
+/** `gate` */
+function registerGate(program: Command): void {
   program
     .command('gate')
     .description('the regression gate on its own: compare a game day\'s comparison.json with a baseline; exit 1 naming each figure that regressed')
@@ -151,20 +171,5 @@ export function registerGamedayCommands(program: Command): void {
         for (const n of result.notes) process.stdout.write(`  note: ${n}\n`);
       }
       process.exitCode = result.pass ? 0 : 1;
-    });
-}
-
-export function registerReportCommands(program: Command): void {
-  program
-    .command('report')
-    .description("analyse a run's or a game day's stored history again with this checkout's code and rewrite its reports")
-    .argument('<folder>', 'a run folder (timeline.ndjson, summary.json) or a game day folder (comparison.json, arms/)')
-    .option('--report <list>', 'files to write: md, html, json, junit', 'md,html,json,junit')
-    .action(async (folder: string, o: { report: string }) => {
-      const [{ reanalyse }, { reportersByName }] = await Promise.all([import('../chaos/campaigns/report.ts'), import('../chaos/reporters/index.ts')]);
-      if (!existsSync(folder)) throw new InputError(`${folder} does not exist: give a run or game day folder`);
-      const r = await reanalyse(resolve(folder), reportersByName(o.report));
-      process.stdout.write(`${r.files.map((f) => `  ${f}`).join('\n')}\n`);
-      if (r.gameday) process.exitCode = r.gameday.comparison.arms.every((a) => a.verdict === 'pass') && (r.gameday.gate?.pass ?? true) ? 0 : 1;
     });
 }

@@ -31,6 +31,18 @@ function intOption(name: string, raw: string, min: number, max: number): number 
 }
 
 export function registerRunCommands(program: Command): void {
+  registerRun(program);
+  const bench = program.command('bench').description('benchmarks: commands that print figures and write JSON');
+  registerBenchRecovery(bench);
+  registerBenchTrigger(bench);
+  const runbook = program.command('runbook').description("the operators' runbook actions, against the lab that `up` started");
+  registerRunbookRestoreDns(runbook);
+  const check = program.command('check').description('model checks of the shipping code');
+  registerCheckEnactor(check);
+}
+
+/** `run` */
+function registerRun(program: Command): void {
   program
     .command('run')
     .description('run a scenario (e.g. dns-race) on a fresh lab; exit 0 when its checks pass, 1 when they fail, 2 on bad input')
@@ -70,7 +82,10 @@ export function registerRunCommands(program: Command): void {
       }
     });
 
-  const bench = program.command('bench').description('benchmarks: commands that print figures and write JSON');
+}
+
+/** `bench recovery` */
+function registerBenchRecovery(bench: Command): void {
   bench
     .command('recovery')
     .description('run the herd scenario for each strategy (same outage, load and seeds) and compare re-establishment time with the capacity bound M / C')
@@ -111,6 +126,10 @@ export function registerRunCommands(program: Command): void {
       }
     });
 
+}
+
+/** `bench trigger` */
+function registerBenchTrigger(bench: Command): void {
   bench
     .command('trigger')
     .description('does the closed-loop trigger empty the record every time? us-east-1 at its quick size, N runs each stopped at the empty record (or the trigger giving up), optionally with the cores kept busy')
@@ -147,7 +166,10 @@ export function registerRunCommands(program: Command): void {
       }
     });
 
-  const runbook = program.command('runbook').description("the operators' runbook actions, against the lab that `up` started");
+}
+
+/** `runbook restore-dns` */
+function registerRunbookRestoreDns(runbook: Command): void {
   runbook
     .command('restore-dns')
     .description('repair every DynamoDB record with the healthy frontends and disable DNS automation')
@@ -159,7 +181,10 @@ export function registerRunCommands(program: Command): void {
       log(`restored ${out.restored} records to ${out.addresses.join(', ')}; DNS automation ${out.automationDisabled ? 'disabled' : 'left enabled'}`);
     });
 
-  const check = program.command('check').description('model checks of the shipping code');
+}
+
+/** `check enactor` */
+function registerCheckEnactor(check: Command): void {
   check
     .command('enactor')
     .description('explore every interleaving of the real Enactor steps, the Planner, lease expiry, the manual repair and step errors; check four properties; exit 1 on a violation')

@@ -181,30 +181,81 @@ export function endReason(reason: string): string {
   return `the system recovered and stayed healthy (${reason})`;
 }
 
-export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o: DebriefOptions): Debrief {
+/** What the debrief reads off a game's history and analysis, once. */
+interface GameFacts {
+  readonly sorted: readonly HistoryEvent[];
+  readonly started: HistoryEventOf<'game.started'> | undefined;
+  /** The first fault's run ms: every stage is timed from it. */
+  readonly t0: number | null;
+  readonly declared: HistoryEventOf<'game.declared'> | undefined;
+  readonly named: { readonly atMs: number; readonly by: string; readonly cause: string; readonly label: string; readonly right: boolean }[];
+  readonly rightLabel: string | null;
+  readonly emptyAt: number | null;
+  readonly restoredAt: number | null;
+  readonly restorer: HistoryEventOf<'operator.action'> | undefined;
+  readonly allValidAt: number | null;
+  readonly rescues: HistoryEventOf<'operator.action'>[];
+  readonly rescue: HistoryEventOf<'operator.action'> | undefined;
+  readonly recoveredAt: number | null;
+  readonly stop: HistoryEventOf<'run.stop'> | undefined;
+  readonly endedBecause: string | null;
+}
+
+function gameFacts(events: readonly HistoryEvent[], r: RunSummary): GameFacts {
   const sorted = [...events].sort((a, b) => a.t - b.t);
-  const started = sorted.find((e) => e.type === 'game.started');
-  const firstFault = sorted.find((e) => e.type === 'fault.injected');
-  const t0 = firstFault?.t ?? null;
-  const at = (name: string) => r.recovery.milestones.find((m) => m.name === name)?.atMs ?? null;
-  const took = (t: number | null) => (t === null || t0 === null ? null : Math.max(0, Math.round(t - t0)));
-  const incidentMin = (ms: number | null) => (ms === null ? null : Math.round((ms / 1000) * o.minutesPerRunSecond));
-  const stage = (s: Omit<DebriefStage, 'tookMs' | 'incidentMin'>): DebriefStage => ({ ...s, tookMs: took(s.atMs), incidentMin: incidentMin(took(s.atMs)) });
-
-  const declared = sorted.find((e) => e.type === 'game.declared');
-  const named = sorted.filter(is('game.cause-named')).map((e) => ({ atMs: e.t, by: e.by, cause: e.cause, label: causeChoice(e.cause)?.label ?? e.cause, right: causeChoice(e.cause)?.holds(sorted) ?? false }));
-  const rightCause = named.find((n) => n.right);
-  const rightLabel = CAUSES.find((c) => c.holds(sorted))?.label ?? null;
-  const emptyAt = r.dns.emptyAtMs;
   const restoredAt = r.dns.restoredAtMs;
-  const restorer = restoredAt === null ? undefined : sorted.filter(is('operator.action')).reverse().find((e) => e.action === 'restore-dns' && e.ok && e.t <= restoredAt + 50);
-  const allValidAt = r.leases.reestablishMs !== null && r.herd.reachableAtMs !== null ? r.herd.reachableAtMs + r.leases.reestablishMs : null;
-  const rescues = sorted.filter(isDwfmRescue).filter((e) => r.herd.reachableAtMs === null || e.t >= r.herd.reachableAtMs - 60_000);
-  const rescue = allValidAt === null ? undefined : [...rescues].reverse().find((e) => e.t <= allValidAt);
-  const recoveredAt = r.recovery.ttrMs !== null && r.herd.reachableAtMs !== null ? r.herd.reachableAtMs + r.recovery.ttrMs : null;
+  const reachable = r.herd.reachableAtMs;
+  const allValidAt = r.leases.reestablishMs !== null && reachable !== null ? reachable + r.leases.reestablishMs : null;
+  const rescues = sorted.filter(isDwfmRescue).filter((e) => reachable === null || e.t >= reachable - 60_000);
+  const stop = sorted.find(is('run.stop'));
+  return {
+    sorted,
+    started: sorted.find(is('game.started')),
+    t0: sorted.find(is('fault.injected'))?.t ?? null,
+    declared: sorted.find(is('game.declared')),
+    named: sorted.filter(is('game.cause-named')).map((e) => ({ atMs: e.t, by: e.by, cause: e.cause, label: causeChoice(e.cause)?.label ?? e.cause, right: causeChoice(e.cause)?.holds(sorted) ?? false })),
+    rightLabel: CAUSES.find((c) => c.holds(sorted))?.label ?? null,
+    emptyAt: r.dns.emptyAtMs,
+    restoredAt,
+    restorer: restoredAt === null ? undefined : sorted.filter(is('operator.action')).reverse().find((e) => e.action === 'restore-dns' && e.ok && e.t <= restoredAt + 50),
+    allValidAt,
+    rescues,
+    rescue: allValidAt === null ? undefined : [...rescues].reverse().find((e) => e.t <= allValidAt),
+    recoveredAt: r.recovery.ttrMs !== null && reachable !== null ? reachable + r.recovery.ttrMs : null,
+    stop,
+    endedBecause: stop ? endReason(stop.reason) : null,
+  };
+}
 
-  const stages: DebriefStage[] = [
-    stage({
+type StageDraft = Omit<DebriefStage, 'tookMs' | 'incidentMin'>;
+
+function identifyDetail(f: GameFacts): string {
+  const right = f.named.find((n) => n.right);
+  if (right) {
+    const wrong = f.named.filter((n) => n.atMs < right.atMs).length;
+    return `${right.by}: "${right.label}"${f.named.length > 1 ? ` (after ${wrong} wrong guess${wrong === 1 ? '' : 'es'})` : ''}`;
+  }
+  return f.named.length ? `named only wrong causes (${f.named.map((n) => `"${n.label}"`).join(', ')}); the cause was: ${f.rightLabel ?? 'not one of the choices'}` : `nobody named a cause; it was: ${f.rightLabel ?? 'not one of the choices'}`;
+}
+
+function breakHerdDetail(f: GameFacts, r: RunSummary): string {
+  const { allValidAt, rescue, rescues } = f;
+  if (allValidAt !== null) {
+    return rescue
+      ? `${rescue.action}${rescue.component ? ` ${rescue.component}` : ''} by ${byHuman(rescue) ?? 'the scripted runbook'}; every lease back ${s1(allValidAt - rescue.t)} later`
+      : `not needed: every lease came back by itself ${s1(allValidAt - (r.herd.reachableAtMs ?? allValidAt))} after DNS`;
+  }
+  if (f.restoredAt === null) return 'DNS was never restored, so the herd never began';
+  if (rescues.length) return `leases never all came back after ${rescues.map((e) => `${e.action} at ${s1(e.t - (f.t0 ?? 0))}${rescueSettings(e)}`).join(', ')}`;
+  return `DWFM was never throttled or restarted: it stayed collapsed (${s1(r.herd.collapseMs)} with goodput under 10 % of capacity) until the end`;
+}
+
+/** The five stages, each beside AWS's figure for it. */
+function stageDrafts(f: GameFacts, r: RunSummary): StageDraft[] {
+  const rightCause = f.named.find((n) => n.right);
+  const { declared, restoredAt, restorer, allValidAt, rescue, recoveredAt, emptyAt } = f;
+  return [
+    {
       stage: 'detect',
       title: 'Detect: first fault → incident declared',
       status: declared ? 'done' : 'missing',
@@ -213,8 +264,8 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
       awsWhat: 'monitoring detected the spike in DynamoDB API errors at 11:48 PM PDT',
       by: declared ? declared.by : null,
       detail: declared ? `declared ${declared.severity} by ${declared.by}` : 'nobody declared the incident',
-    }),
-    stage({
+    },
+    {
       stage: 'identify',
       title: 'Identify: → the right cause named',
       status: rightCause ? 'done' : 'missing',
@@ -222,13 +273,9 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
       awsMin: INCIDENT.identifiedMin,
       awsWhat: 'engineers confirmed Route 53 had published an empty record (T+~30 min)',
       by: rightCause?.by ?? null,
-      detail: rightCause
-        ? `${rightCause.by}: "${rightCause.label}"${named.length > 1 ? ` (after ${named.filter((n) => n.atMs < rightCause.atMs).length} wrong guess${named.filter((n) => n.atMs < rightCause.atMs).length === 1 ? '' : 'es'})` : ''}`
-        : named.length
-          ? `named only wrong causes (${named.map((n) => `"${n.label}"`).join(', ')}); the cause was: ${rightLabel ?? 'not one of the choices'}`
-          : `nobody named a cause; it was: ${rightLabel ?? 'not one of the choices'}`,
-    }),
-    stage({
+      detail: identifyDetail(f),
+    },
+    {
       stage: 'mitigate-dns',
       title: 'Mitigate DNS: → the regional record restored',
       status: restoredAt !== null ? 'done' : 'missing',
@@ -237,27 +284,18 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
       awsWhat: 'DNS restored, DynamoDB recovering (2:25 AM)',
       by: restorer ? (byHuman(restorer) ?? null) : null,
       detail: restoredAt !== null ? `restored${restorer ? ` by ${byHuman(restorer) ?? 'the scripted runbook'}` : ''}; the record had been empty ${s1(restoredAt - (emptyAt ?? restoredAt))}` : emptyAt === null ? 'the record never went empty' : 'the record stayed empty until the end',
-    }),
-    stage({
+    },
+    {
       stage: 'break-herd',
-      title: "Break the herd: → the rescue after which every lease came back",
+      title: 'Break the herd: → the rescue after which every lease came back',
       status: allValidAt === null ? 'missing' : rescue ? 'done' : 'not-needed',
       atMs: allValidAt === null ? null : rescue ? rescue.t : allValidAt,
       awsMin: INCIDENT.leasesRecoveredMin,
       awsWhat: 'DWFM throttled and restarted by hand; EC2 state changes recovering (T+~5 h)',
       by: rescue ? (byHuman(rescue) ?? null) : null,
-      detail:
-        allValidAt !== null
-          ? rescue
-            ? `${rescue.action}${rescue.component ? ` ${rescue.component}` : ''} by ${byHuman(rescue) ?? 'the scripted runbook'}; every lease back ${s1(allValidAt - rescue.t)} later`
-            : `not needed: every lease came back by itself ${s1(allValidAt - (r.herd.reachableAtMs ?? allValidAt))} after DNS`
-          : restoredAt === null
-            ? 'DNS was never restored, so the herd never began'
-            : rescues.length
-              ? `leases never all came back after ${rescues.map((e) => `${e.action} at ${s1(e.t - (t0 ?? 0))}${rescueSettings(e)}`).join(', ')}`
-              : `DWFM was never throttled or restarted: it stayed collapsed (${s1(r.herd.collapseMs)} with goodput under 10 % of capacity) until the end`,
-    }),
-    stage({
+      detail: breakHerdDetail(f, r),
+    },
+    {
       stage: 'recover',
       title: 'Recover: → every customer SLO holds',
       status: recoveredAt !== null ? 'done' : 'missing',
@@ -266,81 +304,78 @@ export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o
       awsWhat: 'full recovery confirmed (1:50 PM)',
       by: null,
       detail: recoveredAt !== null ? `every SLO ≥ 99 % from then on (${s1(r.recovery.ttrMs!)} after DynamoDB was reachable)` : 'the SLOs did not hold again before the end',
-    }),
+    },
   ];
+}
 
-  const stop = sorted.find((e) => e.type === 'run.stop');
-  const endedBecause = stop ? endReason(stop.reason) : null;
-  let outcome: GameOutcome;
-  let outcomeText: string;
-  if (!started) {
-    outcome = 'not-started';
-    outcomeText = `The game was never started${endedBecause ? ` (${endedBecause})` : ''}.`;
-  } else if (emptyAt === null && !sorted.some((e) => e.type === 'fault.injected' && e.faultType === 'link-down')) {
-    outcome = 'no-trigger';
+/** How the game ended, in one word and one sentence. */
+function gameOutcome(f: GameFacts, r: RunSummary): { outcome: GameOutcome; outcomeText: string } {
+  const { sorted, emptyAt, restoredAt, allValidAt, recoveredAt, endedBecause } = f;
+  if (!f.started) return { outcome: 'not-started', outcomeText: `The game was never started${endedBecause ? ` (${endedBecause})` : ''}.` };
+  if (emptyAt === null && !sorted.some((e) => e.type === 'fault.injected' && e.faultType === 'link-down')) {
     const gaveUp = sorted.filter(is('fault.trigger.gave-up')).at(-1);
     const rearmed = sorted.filter((e) => e.type === 'game.trigger-rearmed').length;
-    outcomeText =
+    const outcomeText =
       `No trigger: the outage never started — the DNS race did not empty the record, so there was nothing to respond to (${endedBecause}).` +
       (gaveUp ? ` The closed-loop trigger gave up after ${s1(gaveUp.afterMs)}: ${gaveUp.reason}.` : '') +
       (rearmed ? ` The facilitator re-armed it ${rearmed} time${rearmed === 1 ? '' : 's'}.` : ' Next time the facilitator can re-arm it ("Re-arm the trigger", or `outage-lab act rearm-trigger`) instead of ending the session.');
-  } else if (restoredAt === null && emptyAt !== null) {
-    outcome = 'unmitigated';
-    outcomeText = `Ended unmitigated (${endedBecause}): the DNS record stayed empty for ${s1((stop?.t ?? emptyAt) - emptyAt)} and nobody restored it.`;
-  } else if (allValidAt === null) {
-    outcome = 'collapsed';
-    outcomeText = `Ended collapsed (${endedBecause}): DNS was restored, but DWFM's leases never came back — the missing step was breaking the herd (throttle or restart DWFM).`;
-  } else if (recoveredAt === null) {
-    outcome = 'recovering';
-    outcomeText = `Ended while still recovering (${endedBecause}): every lease was back, but the customer SLOs did not hold yet.`;
-  } else {
-    outcome = 'recovered';
-    outcomeText = `Recovered: every SLO held again ${s1(recoveredAt - (t0 ?? 0))} after the first fault${r.recoveredBy === 'throttle' ? ', after the team broke the herd' : r.recoveredBy === 'self' ? ' (the herd broke by itself)' : ''} (${endedBecause}).`;
+    return { outcome: 'no-trigger', outcomeText };
   }
+  if (restoredAt === null && emptyAt !== null) return { outcome: 'unmitigated', outcomeText: `Ended unmitigated (${endedBecause}): the DNS record stayed empty for ${s1((f.stop?.t ?? emptyAt) - emptyAt)} and nobody restored it.` };
+  if (allValidAt === null) return { outcome: 'collapsed', outcomeText: `Ended collapsed (${endedBecause}): DNS was restored, but DWFM's leases never came back — the missing step was breaking the herd (throttle or restart DWFM).` };
+  if (recoveredAt === null) return { outcome: 'recovering', outcomeText: `Ended while still recovering (${endedBecause}): every lease was back, but the customer SLOs did not hold yet.` };
+  const how = r.recoveredBy === 'throttle' ? ', after the team broke the herd' : r.recoveredBy === 'self' ? ' (the herd broke by itself)' : '';
+  return { outcome: 'recovered', outcomeText: `Recovered: every SLO held again ${s1(recoveredAt - (f.t0 ?? 0))} after the first fault${how} (${endedBecause}).` };
+}
 
+function missingSteps(f: GameFacts): string[] {
+  if (!f.started) return [];
   const missing: string[] = [];
-  if (started) {
-    if (!declared) missing.push('declare the incident');
-    if (!rightCause) missing.push(named.length ? 'name the right cause (only wrong ones were named)' : 'name the cause');
-    if (emptyAt !== null && restoredAt === null) missing.push('restore the DNS records');
-    if (restoredAt !== null && allValidAt === null) missing.push("break DWFM's herd: throttle DWFM and restart its hosts");
-  }
+  if (!f.declared) missing.push('declare the incident');
+  if (!f.named.some((n) => n.right)) missing.push(f.named.length ? 'name the right cause (only wrong ones were named)' : 'name the cause');
+  if (f.emptyAt !== null && f.restoredAt === null) missing.push('restore the DNS records');
+  if (f.restoredAt !== null && f.allValidAt === null) missing.push("break DWFM's herd: throttle DWFM and restart its hosts");
+  return missing;
+}
 
+/** What the best automated strategy would have done with DNS restored when the team restored it. */
+function bestInstead(b: BestReference | null, f: GameFacts): Debrief['best'] {
+  if (!b) return null;
+  const { restoredAt, recoveredAt } = f;
+  const t0 = f.t0 ?? 0;
+  const text =
+    restoredAt === null
+      ? `The best automated strategy (${b.description}) cannot help while the record is empty: it needs DNS back first.`
+      : `With DWFM on the best configuration (${b.description}) — measured in the game day (${b.source}) to re-establish every lease ${b.ratioToBound} × the capacity bound after DNS came back and to hold every SLO ${s1(b.ttrMs)} after — this game's DNS repair at ${s1(restoredAt - t0)} would have been followed by every lease back at ≈ ${s1(restoredAt + b.reestablishMs - t0)} and recovery at ≈ ${s1(restoredAt + b.ttrMs - t0)} after the first fault, with no rescue; ${recoveredAt !== null ? `the team recovered at ${s1(recoveredAt - t0)}` : 'the team did not recover within the game'}.`;
+  return { ...b, text };
+}
+
+export function computeDebrief(events: readonly HistoryEvent[], r: RunSummary, o: DebriefOptions): Debrief {
+  const f = gameFacts(events, r);
+  const took = (t: number | null) => (t === null || f.t0 === null ? null : Math.max(0, Math.round(t - f.t0)));
+  const incidentMin = (ms: number | null) => (ms === null ? null : Math.round((ms / 1000) * o.minutesPerRunSecond));
+  const stages = stageDrafts(f, r).map((s): DebriefStage => ({ ...s, tookMs: took(s.atMs), incidentMin: incidentMin(took(s.atMs)) }));
   const timeline: TimelineEntry[] = [];
-  for (const e of sorted) {
+  for (const e of f.sorted) {
     const line = timelineLine(e, r);
     if (line) timeline.push({ atMs: Math.round(e.t), ts: Math.round(e.ts), ...line });
   }
-  const players = [...new Set(sorted.flatMap((e) => byHuman(e) ?? []))];
-  const notes = sorted.filter(is('game.note')).map((e) => ({ atMs: Math.round(e.t), ts: Math.round(e.ts), by: e.by, text: e.text }));
-
-  let best: Debrief['best'] = null;
-  if (o.best) {
-    const b = o.best;
-    const text =
-      restoredAt === null
-        ? `The best automated strategy (${b.description}) cannot help while the record is empty: it needs DNS back first.`
-        : `With DWFM on the best configuration (${b.description}) — measured in the game day (${b.source}) to re-establish every lease ${b.ratioToBound} × the capacity bound after DNS came back and to hold every SLO ${s1(b.ttrMs)} after — this game's DNS repair at ${s1(restoredAt - (t0 ?? 0))} would have been followed by every lease back at ≈ ${s1(restoredAt + b.reestablishMs - (t0 ?? 0))} and recovery at ≈ ${s1(restoredAt + b.ttrMs - (t0 ?? 0))} after the first fault, with no rescue; ${recoveredAt !== null ? `the team recovered at ${s1(recoveredAt - (t0 ?? 0))}` : 'the team did not recover within the game'}.`;
-    best = { ...b, text };
-  }
-
   return {
     version: 1,
     scenario: o.scenario,
     blind: o.blind,
-    outcome,
-    outcomeText,
-    endedBecause,
-    players,
-    startedTs: started ? Math.round(started.ts) : null,
-    firstFaultAtMs: t0 === null ? null : Math.round(t0),
+    ...gameOutcome(f, r),
+    endedBecause: f.endedBecause,
+    players: [...new Set(f.sorted.flatMap((e) => byHuman(e) ?? []))],
+    startedTs: f.started ? Math.round(f.started.ts) : null,
+    firstFaultAtMs: f.t0 === null ? null : Math.round(f.t0),
     minutesPerRunSecond: o.minutesPerRunSecond,
     scaleNote: o.scaleNote,
     stages,
-    missing,
-    causesNamed: named.map((n) => ({ ...n, atMs: Math.round(n.atMs) })),
+    missing: missingSteps(f),
+    causesNamed: f.named.map((n) => ({ ...n, atMs: Math.round(n.atMs) })),
     timeline,
-    best,
-    notes,
+    best: bestInstead(o.best, f),
+    notes: f.sorted.filter(is('game.note')).map((e) => ({ atMs: Math.round(e.t), ts: Math.round(e.ts), by: e.by, text: e.text })),
   };
 }

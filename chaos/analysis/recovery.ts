@@ -83,29 +83,20 @@ export function isDwfmRescue(e: HistoryEvent): e is HistoryEventOf<'operator.act
   return e.type === 'operator.action' && e.ok && (e.action === 'throttle-dwfm' || (e.action === 'restart' && e.component === 'dwfm'));
 }
 
-export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelConfig): RecoveryAnalysis {
-  const capacityPerSec = dynamodbCapacityPerSec(model.dynamodb);
-  const total = model.dwfm.droplets;
-  const capacityBoundMs = (total / capacityPerSec) * 1000;
+const has = (svc: string) => (e: Round) => e.services[svc] !== undefined;
 
-  // The trigger: DNS empty and/or the DynamoDB links cut. Reachable again when both are over.
-  const trigger = triggerWindow(sorted);
-  const reachableAtMs: number | null = trigger?.end ?? null;
+/** The latest round at or before t. */
+function latestBefore(list: readonly Round[], t: number): Round | undefined {
+  let found: Round | undefined;
+  for (const e of list) {
+    if (e.t > t) break;
+    found = e;
+  }
+  return found;
+}
 
-  // Per-second series from consecutive scrape rounds (every service sampled in the same round).
-  const rounds = sorted.filter(is('metrics'));
-  const has = (svc: string) => (e: Round) => e.services[svc] !== undefined;
-  const dwfm = rounds.filter(has('dwfm'));
-  const latestBefore = (list: readonly Round[], t: number) => {
-    let found: Round | undefined;
-    for (const e of list) {
-      if (e.t > t) break;
-      found = e;
-    }
-    return found;
-  };
-  const net = rounds.filter(has('netmgr'));
-  const nlbM = rounds.filter(has('nlb'));
+/** Per-second series from consecutive scrape rounds (every service sampled in the same round). */
+function secondSeries(rounds: readonly Round[]): SecondPoint[] {
   const leaseItems = (e: Round, outcome: string) => sample(e, 'dynamodb', `dynamodb_items_total{outcome="${outcome}",table="${LEASE_TABLE}"}`) ?? 0;
   const offered = (e: Round) => (sample(e, 'dwfm', 'dwfm_reestablish_items_sent') ?? 0) + (sample(e, 'dwfm', 'dwfm_renewal_items_sent') ?? 0);
   const series: SecondPoint[] = [];
@@ -126,6 +117,71 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
       inService: sample(b, 'nlb', 'nlb_targets_in_service') ?? null,
     });
   }
+  return series;
+}
+
+/** How much a DWFM counter grew over the rounds from `from` to `to`. */
+function dwfmIncrease(dwfm: readonly Round[], from: Round | undefined, to: Round | undefined, name: string): number {
+  if (!from || !to) return 0;
+  const span = dwfm.filter((e) => e.t >= from.t && e.t <= to.t);
+  let total = 0;
+  for (let k = 1; k < span.length; k++) total += increase(sample(span[k - 1], 'dwfm', name), sample(span[k], 'dwfm', name));
+  return total;
+}
+
+/** Stretches after the trigger was gone in which goodput stayed under 10 % of C while leases were lapsed. */
+function collapseStretches(series: readonly SecondPoint[], reachableAtMs: number | null, capacityPerSec: number): { start: number; end: number }[] {
+  const stretches: { start: number; end: number }[] = [];
+  if (reachableAtMs === null) return stretches;
+  let current: { start: number; end: number } | null = null;
+  for (const p of series) {
+    if (p.t <= reachableAtMs) continue;
+    if (p.goodput < 0.1 * capacityPerSec && p.lapsed > 0) {
+      if (!current) stretches.push((current = { start: Math.max(reachableAtMs, p.t - 1000), end: p.t }));
+      current.end = p.t;
+    } else current = null;
+  }
+  return stretches;
+}
+
+/** CPU: seconds each service used, and the busiest second of the whole lab. */
+function cpuUse(rounds: readonly Round[]): { byService: Record<string, number>; maxCores: number } {
+  const byService: Record<string, number> = {};
+  const cpu = (e: Round | undefined, svc: string) => sample(e, svc, 'process_cpu_seconds_total');
+  for (const svc of new Set(rounds.flatMap((e) => Object.keys(e.services)))) {
+    const list = rounds.filter((e) => cpu(e, svc) !== undefined);
+    let used = 0;
+    for (let k = 1; k < list.length; k++) used += increase(cpu(list[k - 1], svc), cpu(list[k], svc));
+    if (list.length >= 2) byService[svc] = Math.round(used * 100) / 100;
+  }
+  let maxCores = 0;
+  for (let k = 1; k < rounds.length; k++) {
+    const dt = (rounds[k]!.t - rounds[k - 1]!.t) / 1000;
+    let cores = 0;
+    for (const svc of Object.keys(byService)) {
+      const a = cpu(rounds[k - 1], svc);
+      const b = cpu(rounds[k], svc);
+      if (a !== undefined && b !== undefined && dt > 0) cores += increase(a, b) / dt;
+    }
+    maxCores = Math.max(maxCores, cores);
+  }
+  return { byService, maxCores };
+}
+
+export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelConfig): RecoveryAnalysis {
+  const capacityPerSec = dynamodbCapacityPerSec(model.dynamodb);
+  const total = model.dwfm.droplets;
+  const capacityBoundMs = (total / capacityPerSec) * 1000;
+
+  // The trigger: DNS empty and/or the DynamoDB links cut. Reachable again when both are over.
+  const trigger = triggerWindow(sorted);
+  const reachableAtMs: number | null = trigger?.end ?? null;
+
+  const rounds = sorted.filter(is('metrics'));
+  const dwfm = rounds.filter(has('dwfm'));
+  const net = rounds.filter(has('netmgr'));
+  const nlbM = rounds.filter(has('nlb'));
+  const series = secondSeries(rounds);
 
   const allValid = reachableAtMs === null ? undefined : sorted.filter(is('dwfm.leases.all-valid')).find((e) => e.t >= reachableAtMs);
   const lapsing = sorted.find((e) => e.type === 'dwfm.leases.lapsing');
@@ -141,28 +197,11 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   // the herd) to every lease being valid (or the end of the run).
   const atReachable = reachableAtMs === null ? firstDwfmAfterLapse : latestBefore(dwfm, reachableAtMs);
   const atEnd = allValid ? (latestBefore(dwfm, allValid.t + 1500) ?? lastDwfm) : lastDwfm;
-  const since = (name: string) => {
-    if (!atReachable || !atEnd) return 0;
-    const span = dwfm.filter((e) => e.t >= atReachable.t && e.t <= atEnd.t);
-    let total = 0;
-    for (let k = 1; k < span.length; k++) total += increase(sample(span[k - 1], 'dwfm', name), sample(span[k], 'dwfm', name));
-    return total;
-  };
-  const attempts = since('dwfm_reestablish_attempts');
-  const itemsSent = since('dwfm_reestablish_items_sent');
+  const attempts = dwfmIncrease(dwfm, atReachable, atEnd, 'dwfm_reestablish_attempts');
+  const itemsSent = dwfmIncrease(dwfm, atReachable, atEnd, 'dwfm_reestablish_items_sent');
 
   // Metastability: after the trigger is gone, goodput stays under 10 % of C while leases are lapsed.
-  const stretches: { start: number; end: number }[] = [];
-  if (reachableAtMs !== null) {
-    let current: { start: number; end: number } | null = null;
-    for (const p of series) {
-      if (p.t <= reachableAtMs) continue;
-      if (p.goodput < 0.1 * capacityPerSec && p.lapsed > 0) {
-        if (!current) stretches.push((current = { start: Math.max(reachableAtMs, p.t - 1000), end: p.t }));
-        current.end = p.t;
-      } else current = null;
-    }
-  }
+  const stretches = collapseStretches(series, reachableAtMs, capacityPerSec);
   const collapseMs = Math.max(0, ...stretches.map((x) => x.end - x.start));
   // The scripted rescue began when the operator acted (the event is recorded once DWFM is back up).
   const rescueAt = throttledBefore ? reachableAtMs! : throttle ? throttle.t - (throttle.restartMs ?? 0) : undefined;
@@ -183,26 +222,7 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   const holds = reachableAtMs === null ? undefined : sloHoldsFrom(sorted, loadTypes, reachableAtMs, 0.99, 5);
   const ttrMs = holds === undefined || reachableAtMs === null ? null : Math.max(0, Math.round(holds - reachableAtMs));
 
-  // CPU: seconds each service used, and the busiest second of the whole lab.
-  const byService: Record<string, number> = {};
-  const cpu = (e: Round | undefined, svc: string) => sample(e, svc, 'process_cpu_seconds_total');
-  for (const svc of new Set(rounds.flatMap((e) => Object.keys(e.services)))) {
-    const list = rounds.filter((e) => cpu(e, svc) !== undefined);
-    let used = 0;
-    for (let k = 1; k < list.length; k++) used += increase(cpu(list[k - 1], svc), cpu(list[k], svc));
-    if (list.length >= 2) byService[svc] = Math.round(used * 100) / 100;
-  }
-  let maxCores = 0;
-  for (let k = 1; k < rounds.length; k++) {
-    const dt = (rounds[k]!.t - rounds[k - 1]!.t) / 1000;
-    let cores = 0;
-    for (const svc of Object.keys(byService)) {
-      const a = cpu(rounds[k - 1], svc);
-      const b = cpu(rounds[k], svc);
-      if (a !== undefined && b !== undefined && dt > 0) cores += increase(a, b) / dt;
-    }
-    maxCores = Math.max(maxCores, cores);
-  }
+  const { byService, maxCores } = cpuUse(rounds);
   const busy = herd.map((p) => p.servedItems + p.wastedItems).sort((a, b) => a - b);
 
   return {
