@@ -20,7 +20,7 @@ import type { Capacity } from './api.ts';
 import { CapacityModel, type Deadline } from './capacity.ts';
 import { DynamoError } from './errors.ts';
 import { protocolHandler, sendJson } from './protocol.ts';
-import { SEQUENCE_PATH, sequenceRoute } from './sequences.ts';
+import { sequenceRoute } from './sequences.ts';
 import { Tables } from './tables.ts';
 
 /** The tables the lab's clients use: the customers' and DWFM's leases. */
@@ -91,7 +91,6 @@ await runService(async (ctx) => {
     return true;
   };
 
-  const sequences = sequenceRoute(itemStore, tables);
   const handle = protocolHandler({
     tables,
     region: 'us-east-1',
@@ -104,7 +103,7 @@ await runService(async (ctx) => {
 
   return {
     extraListeners: ctx.topology.dynamodb.frontends.slice(1),
-    routes: [],
+    routes: [sequenceRoute(itemStore, tables)],
     // Every request but /health and /metrics is DynamoDB's protocol.
     raw: (req, res) => {
       if (req.method === 'GET' && req.url === '/') {
@@ -112,11 +111,8 @@ await runService(async (ctx) => {
         return true;
       }
       if (req.method !== 'POST') return false;
-      // The lab's own set-up (a fleet's items already in place), outside the protocol and the capacity model.
-      if (req.url === SEQUENCE_PATH) {
-        sequences(req, res);
-        return true;
-      }
+      // The lab's own set-up (a fleet's items already in place) is a route of its own, outside the protocol and the capacity model.
+      if (req.url?.startsWith('/_lab/')) return false;
       void handle(req, res, nowMs).catch((err: Error) => sendJson(res, 500, DynamoError.internal(err.message).body()));
       return true;
     },

@@ -164,4 +164,23 @@ describe('DynamoDB protocol: work whose client stopped waiting is still served (
     expect(r).toMatchObject({ status: 400, type: 'ValidationException' });
     expect(r.message).toMatch(/x-client-deadline must be epoch milliseconds/);
   });
+
+  it("the lab's set-up API (outside the protocol): a sequence of items written as PutItem stores them, read back, and bad requests named", async () => {
+    const post = async (body: unknown) => {
+      const r = await request(`${url}_lab/sequence`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: r.statusCode, body: (await r.body.json()) as Record<string, unknown> };
+    };
+    const key = { name: 'pk', prefix: 'seq-' };
+    const put = await post({ op: 'put', table: 'leases', key, from: 0, to: 5, item: { holder: { S: 'dwfm' } }, number: { name: 'expiresAt', start: 1000, step: 0.5 } });
+    expect(put).toEqual({ status: 200, body: { written: 5 } });
+    // What the protocol reads is what PutItem would have stored.
+    const item = await sdk.send(new GetItemCommand({ TableName: 'leases', Key: { pk: { S: 'seq-3' } } }));
+    expect(item.Item).toEqual({ pk: { S: 'seq-3' }, holder: { S: 'dwfm' }, expiresAt: { N: '1001.500' } });
+    expect(await post({ op: 'get', table: 'leases', key, from: 3, to: 7, attribute: 'expiresAt' })).toEqual({ status: 200, body: { values: [1001.5, 1002, 0, 0] } });
+    expect(await post({ op: 'put', table: 'nope', key, from: 0, to: 1, number: { name: 'n', start: 0, step: 1 } })).toMatchObject({ status: 404 });
+    const bad = await post({ op: 'get', table: 'leases', key: { name: 'pk', prefix: '' }, from: 0, to: 1, attribute: 'x' });
+    expect(bad.status).toBe(400);
+    expect(String(bad.body.error)).toMatch(/^key\.prefix: /);
+  });
 });
+

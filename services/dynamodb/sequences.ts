@@ -7,13 +7,11 @@
  * how the stand-in lays items out in Redis. 20,000 items per Lua script, so Redis keeps answering
  * everyone else in between.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { itemRedisKey, type Tables } from './tables.ts';
-import { sendJson } from './protocol.ts';
+import type { Route } from '../common/http.ts';
 
-export const SEQUENCE_PATH = '/_lab/sequence';
 const CHUNK = 20_000;
 
 const Key = z.object({ name: z.string().min(1), prefix: z.string().min(1) }).strict();
@@ -74,22 +72,7 @@ export async function runSequence(redis: Redis, tables: Tables, body: unknown): 
   return { status: 200, body: { values } };
 }
 
-/** The route: JSON in, JSON out. */
-export function sequenceRoute(redis: Redis, tables: Tables) {
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        return sendJson(res, 400, { error: 'the body is not valid JSON' });
-      }
-      runSequence(redis, tables, body).then(
-        (r) => sendJson(res, r.status, r.body),
-        (err: Error) => sendJson(res, 500, { error: err.message }),
-      );
-    });
-  };
+/** The route (JSON in, JSON out, through the services' own router). */
+export function sequenceRoute(redis: Redis, tables: Tables): Route {
+  return { method: 'POST', path: /^\/_lab\/sequence$/, handler: (c) => runSequence(redis, tables, c.body) };
 }
