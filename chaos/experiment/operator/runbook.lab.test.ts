@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ToxiproxyClient } from '../../../lab/toxiproxy-client.ts';
 import { labResolver, lookupA } from '../../../dns/resolve.ts';
 import { PROJECT_ROOT } from '../../../core/paths.ts';
 import { sleep } from '../../../lab/proc.ts';
@@ -30,16 +29,26 @@ describe('outage-lab runbook restore-dns against a running lab', { timeout: 90_0
     await cli(['down']);
   });
 
-  it('repairs the record the DNS race emptied and disables DNS automation', async () => {
+  it('repairs an empty regional record and disables DNS automation', async () => {
     expect((await cli(['up'])).exitCode).toBe(0);
     const resolver = labResolver(hostPort(component(topology, 'coredns')));
     expect((await lookupA(resolver, topology.dynamodbName)).outcome).toBe('ok');
-    // A game day by hand: slow Enactor #1's link, wait for the empty record.
-    const tp = new ToxiproxyClient(`http://${hostPort(component(topology, 'toxiproxy'))}`);
-    await tp.addToxic('enactor1-route53', { name: 'slow', type: 'latency', attributes: { latency: 1100, jitter: 0 } });
-    const empty = await until(() => lookupA(resolver, topology.dynamodbName), (a) => a.outcome === 'empty', 40_000);
+    // The premise, made by construction rather than by a race: delete (unguarded, as the
+    // incident's cleanup did) the plan the regional record names. The record is then empty and
+    // no Enactor can repair it; should a fast Enactor apply a newer plan between the read and
+    // the delete, try again.
+    const regional = encodeURIComponent(topology.dynamodbName);
+    let emptied = false;
+    for (let attempt = 0; attempt < 50 && !emptied; attempt++) {
+      const view = (await (await request(`${route53}/v1/records/${regional}`)).body.json()) as { generation: number | null };
+      if (view.generation === null) continue;
+      await (await request(`${route53}/v1/plans/${view.generation}/delete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ guard: false, enactor: 'test' }) })).body.dump();
+      const after = (await (await request(`${route53}/v1/records/${regional}`)).body.json()) as { addresses: string[] };
+      emptied = after.addresses.length === 0;
+    }
+    expect(emptied, 'premise: the regional record was emptied').toBe(true);
+    const empty = await until(() => lookupA(resolver, topology.dynamodbName), (a) => a.outcome === 'empty', 5000);
     expect(empty.outcome).toBe('empty');
-    await tp.removeToxic('enactor1-route53', 'slow');
 
     const rb = await cli(['runbook', 'restore-dns']);
     expect(rb.exitCode, rb.stderr).toBe(0);
