@@ -1,6 +1,7 @@
 /**
  * The monitoring on the real lab: `run us-east-1 --monitoring prometheus` (Prometheus, the
- * blackbox exporter and Alertmanager, Debian's builds, on loopback) pages on the empty record
+ * blackbox exporter and Alertmanager, Debian's builds, on loopback) — whose run also carries the
+ * whole arc's test (it replaced chaos/scenarios/us-east-1's own run) — pages on the empty record
  * within two evaluation intervals while the typical resolution alert stays silent; every stage's
  * alert fires in the incident's order and is resolved; CoreDNS killed makes the typical alert
  * fire; the Grafana dashboard's queries run on the real Prometheus; and `down` leaves none of the
@@ -36,12 +37,40 @@ afterAll(async () => {
 const alert = (s: RunSummary, name: string): AlertFigure => s.alerts.alerts.find((a) => a.alertname === name)!;
 
 describe('--monitoring prometheus (real Prometheus, blackbox exporter, Alertmanager)', { timeout: 400_000 }, () => {
-  it('us-east-1: the empty-answer alert fires within two evaluations of the empty record, the typical one never; every stage in order; all resolved', async () => {
-    const out = join(root, 'us-east-1');
-    const r = await cli(['run', 'us-east-1', '--monitoring', 'prometheus', '--seed', '1', '--out', out, '--report', 'md,json']);
+  // One us-east-1 run serves two tests (a lab is the suite's dearest resource): the whole arc
+  // (chaos/scenarios/us-east-1.yaml's own assertions) and the monitoring's pages.
+  const out = join(root, 'us-east-1');
+  let arc: { wallMs: number; exitCode: number | undefined; stderr: string } | undefined;
+  const usEast1 = async () => {
+    if (!arc) {
+      const started = performance.now();
+      const r = await cli(['run', 'us-east-1', '--monitoring', 'prometheus', '--seed', '1', '--out', out, '--report', 'md,json']);
+      arc = { wallMs: performance.now() - started, exitCode: r.exitCode, stderr: r.stderr };
+    }
     assertTriggered(readHistory(join(out, 'timeline.ndjson')), 'us-east-1 with monitoring');
-    expect(r.exitCode, r.stderr.slice(-3000)).toBe(0);
-    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary;
+    expect(arc.exitCode, arc.stderr.slice(-3000)).toBe(0);
+    return { s: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary, wallMs: arc.wallMs };
+  };
+
+  it('us-east-1, the whole arc: every milestone in the incident order, NLB targets removed and re-added while the backlog drains, no write lost, in under 3 minutes', async () => {
+    const { s, wallMs } = await usEast1();
+    expect(wallMs).toBeLessThan(180_000);
+    const names = s.recovery.milestones.map((m) => m.name);
+    for (const m of ['dns.empty', 'dns.detected', 'leases.lapsing', 'dns.restored', 'dynamodb.healthy', 'leases.all-valid', 'network.backlog.drained', 'nlb.targets.restored', 'launches.slo']) expect(names).toContain(m);
+    expect(s.checks).toContainEqual(expect.objectContaining({ name: 'milestones-in-order', status: 'pass' }));
+    expect(s.nlb.targetsRemoved).toBeGreaterThan(0);
+    expect(s.nlb.targetsReadded).toBeGreaterThan(0);
+    const h = readHistory(join(out, 'timeline.ndjson'));
+    const building = h.find((e) => e.type === 'netmgr.backlog.building' && e.t >= s.herd.reachableAtMs!)!.t;
+    const drained = s.recovery.milestones.find((m) => m.name === 'network.backlog.drained')!.atMs;
+    const flaps = h.filter((e) => (e.type === 'nlb.target.removed' || e.type === 'nlb.target.readded') && e.t >= building && e.t <= drained + 2000);
+    expect(flaps.some((e) => e.type === 'nlb.target.removed')).toBe(true);
+    expect(flaps.some((e) => e.type === 'nlb.target.readded')).toBe(true);
+    expect(s.writes.lost).toBe(0);
+  });
+
+  it('us-east-1: the empty-answer alert fires within two evaluations of the empty record, the typical one never; every stage in order; all resolved', async () => {
+    const { s } = await usEast1();
     const check = s.checks.find((c) => c.name === 'alerts-in-order')!;
     expect(check.status, check.detail).toBe('pass');
     const empty = alert(s, 'DynamoDBEndpointHasNoAddresses');
