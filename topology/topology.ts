@@ -232,7 +232,8 @@ export function buildTopology(options: { slot?: number; monitoring?: boolean } =
       extraPorts: {},
       dependsOn: ['dynamodb', 'coredns', 'toxiproxy', 'netmgr'],
       entry: 'services/dwfm/main.ts',
-      startAfter: ['redis', 'coredns', 'toxiproxy'],
+      // DWFM writes (or, restarted, reads) its fleet of leases through DynamoDB's set-up API at start.
+      startAfter: ['redis', 'coredns', 'toxiproxy', 'dynamodb'],
     },
     {
       name: 'fleet',
