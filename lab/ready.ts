@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
@@ -63,6 +64,15 @@ export function probe(p: ReadyProbe, timeoutMs = 1000): Promise<boolean> {
   }
 }
 
+/** For a log saying EADDRINUSE: who listens on that address now (ss), or that nothing does any more. */
+function portHolder(tail: string): string {
+  const m = /EADDRINUSE[^0-9]*(\d+\.\d+\.\d+\.\d+):(\d+)/.exec(tail);
+  if (!m) return '';
+  const r = spawnSync('ss', ['-Hltnup', 'src', `${m[1]}:${m[2]}`], { encoding: 'utf8', timeout: 5000 });
+  const held = (r.stdout ?? '').trim().replace(/\s+/g, ' ');
+  return held ? ` [${m[1]}:${m[2]} is held by: ${held}]` : ` [nothing listens on ${m[1]}:${m[2]} now: it was taken only for a moment]`;
+}
+
 export function lastLines(file: string, n: number): string {
   try {
     return readFileSync(file, 'utf8').trim().split('\n').slice(-n).join(' | ');
@@ -85,7 +95,8 @@ export async function waitReady(
     opts.signal?.throwIfAborted();
     if (await probe(p, 500)) return;
     if (!(await opts.isAlive())) {
-      throw new UserError(`${name} exited while starting: ${lastLines(opts.logFile, 3)} (full log: ${opts.logFile})`);
+      const tail = lastLines(opts.logFile, 3);
+      throw new UserError(`${name} exited while starting: ${tail}${portHolder(tail)} (full log: ${opts.logFile})`);
     }
     if (Date.now() > deadline) {
       throw new UserError(`${name} was not ready within ${opts.timeoutMs} ms: ${lastLines(opts.logFile, 3)} (full log: ${opts.logFile})`);

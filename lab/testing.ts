@@ -3,12 +3,13 @@
  * fixed lab home, so a lab a crashed test left behind is found (and stopped) by the next start
  * and by the suite's teardown (vitest.teardown.ts).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lab, type LabContext } from './lab.ts';
 
-export const TEST_SLOTS = [201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217] as const;
+export const TEST_SLOTS = [201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221] as const;
 
 export function testHome(slot: number): string {
   return join(tmpdir(), `outage-lab-test-slot${slot}`);
@@ -52,4 +53,22 @@ export async function leftovers(slot: number, home: string): Promise<{ processes
     // Every endpoint a lab can have, its monitoring included.
     listeners: (await takenPorts(listeningEndpoints(buildTopology({ slot, monitoring: true })))).map((t) => `${t.endpoint} (${t.owner})`),
   };
+}
+
+/**
+ * A temporary folder for a test file's runs, removed afterwards — unless a test in the file
+ * failed: then it is kept and its path printed, so the failed run's history and logs can be read.
+ */
+export function runFolderKeptOnFailure(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let failed = false;
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') failed = true;
+  });
+  afterAll(() => {
+    // eslint-disable-next-line no-console
+    if (failed) console.log(`[kept for inspection: a test failed] ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
 }

@@ -53,7 +53,10 @@ describe('runtimes (real Docker engine, real processes)', { timeout: 180_000 }, 
       // The premise, asserted before the kill: the run is still going and its whole lab is up.
       // (After the kill the services notice their owner is gone and start exiting by themselves
       // within a second, so what is left then is a race, not a premise.)
-      expect(child.exitCode, 'premise: the run is still going').toBeNull();
+      if (child.exitCode !== null) {
+        const ended = await child;
+        expect.fail(`premise: the run is still going — it ended with exit ${ended.exitCode}: ${String(ended.stderr).split('\n').slice(-5).join(' | ')}`);
+      }
       const up = await leftovers(SLOT, home);
       expect(up.processes.length + up.containers.length, 'premise: the lab is up').toBeGreaterThanOrEqual(13);
       child.kill('SIGKILL');

@@ -4,16 +4,15 @@
  * the comparison's story, the regression gate, plain progress lines without a terminal, and
  * Ctrl-C leaving nothing behind.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { chromium } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { PROJECT_ROOT } from '../../../core/paths.ts';
 import { livingProcessesMatching } from '../../../lab/proc-scan.ts';
-import { testSettings } from '../../../lab/testing.ts';
+import { runFolderKeptOnFailure, testSettings } from '../../../lab/testing.ts';
 import { readHistory } from '../../history/history.ts';
 import { assertTriggered } from '../../history/premise.ts';
 import { ComparisonSchema, type Comparison } from './comparison.ts';
@@ -21,7 +20,7 @@ import { ComparisonSchema, type Comparison } from './comparison.ts';
 const SLOT = 208;
 const BIN = join(PROJECT_ROOT, 'bin', 'outage-lab.js');
 const { env, home } = testSettings(SLOT);
-const root = mkdtempSync(join(tmpdir(), 'gameday-'));
+const root = runFolderKeptOnFailure('gameday-');
 const out = join(root, 'quick');
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const CHROMIUM = process.env.OUTAGE_LAB_CHROMIUM ?? '/usr/bin/chromium';
@@ -30,7 +29,6 @@ let comparison: Comparison;
 let ptyOutput = '';
 let wallMs = 0;
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('outage-lab gameday --quick (real lab)', { timeout: 300_000 }, () => {
   it('runs naive, full-jitter and best under 3 minutes with a live display redrawn in place, and writes every report', async () => {
