@@ -1,83 +1,26 @@
 /**
  * DynamoDB's operations (JSON 1.0, `X-Amz-Target: DynamoDB_20120810.<Operation>`) for what the lab
- * uses: GetItem, PutItem, UpdateItem, DeleteItem (with ConditionExpression), BatchWriteItem (25
- * requests a call, UnprocessedItems when the table's queue has no room), BatchGetItem (100 keys),
- * and the tables (CreateTable, DescribeTable, DeleteTable, ListTables). Every data operation goes
- * through the table's capacity model, costing one unit per item it reads or writes.
+ * and the services it tests use: GetItem, PutItem, UpdateItem, DeleteItem (with
+ * ConditionExpression), BatchWriteItem (25 requests a call, UnprocessedItems when the table's queue
+ * has no room), BatchGetItem (100 keys), Query and Scan (`query-scan.ts`), TransactWriteItems and
+ * TransactGetItems (`transactions.ts`), and the tables (CreateTable with a HASH key or a HASH and a
+ * RANGE key, DescribeTable, DeleteTable, ListTables). Every data operation goes through the table's
+ * capacity model, costing one unit per item it reads or writes (two in a transaction).
  *
- * Deliberate differences from DynamoDB: tables have a HASH key only; the legacy parameters
- * (Expected, AttributeUpdates, AttributesToGet, ConditionalOperator) are refused; capacity is
- * the lab's model (workers × service time, a queue), not read/write capacity units; tables are
- * ACTIVE at once; ItemCount is exact.
+ * Deliberate differences from DynamoDB: no secondary indexes; the legacy parameters (Expected,
+ * AttributeUpdates, AttributesToGet, ConditionalOperator, KeyConditions, QueryFilter, ScanFilter)
+ * are refused; capacity is the lab's model (workers × service time, a queue), not read/write
+ * capacity units; tables are ACTIVE at once; ItemCount is exact.
  */
-import { itemSize, validateItem, type Item } from './attribute-values.ts';
+import { validateItem, type Item } from './attribute-values.ts';
 import { DynamoError } from './errors.ts';
-import { applyUpdate, checkUpdate, evaluate, parseCondition, parseProjection, parseUpdate, PlaceholderUse, project, touchCondition, type Placeholders } from './expressions.ts';
-import { checkTableName, type TableDef, type Tables } from './tables.ts';
+import { applyUpdate, checkUpdate, evaluate, parseUpdate, project } from './expressions.ts';
+import { QUERY_SCAN } from './query-scan.ts';
+import { checkSize, conditionOf, noLegacy, placeholders, projectionOf, returnValues, str, type ApiContext, type Body, type Operation } from './request.ts';
+import { checkTableName, keyNames, type KeyType, type TableDef } from './tables.ts';
+import { TRANSACTIONS } from './transactions.ts';
 
-/** How the capacity model serves a data operation: `work` once a worker takes it; throws DynamoError when it will not. */
-export interface Capacity {
-  serve<T>(table: string, cost: number, work: () => Promise<T>): Promise<T>;
-  /** Items the table's queue can take now (Infinity with no queue limit). */
-  room(table: string): number;
-}
-
-export interface ApiContext {
-  readonly tables: Tables;
-  readonly capacity: Capacity;
-  readonly region: string;
-}
-
-type Body = Record<string, unknown>;
-export type Operation = (b: Body, ctx: ApiContext) => Promise<Body>;
-
-const MAX_ITEM_BYTES = 400 * 1024;
-const LEGACY = ['Expected', 'AttributeUpdates', 'AttributesToGet', 'ConditionalOperator', 'ScanFilter', 'QueryFilter', 'KeyConditions'];
-
-function noLegacy(b: Body): void {
-  const used = LEGACY.filter((k) => b[k] !== undefined);
-  if (used.length) throw DynamoError.validation(`${used.join(', ')}: legacy parameters are not supported by this stand-in; use expressions (ConditionExpression, UpdateExpression, ProjectionExpression)`);
-}
-
-function str(b: Body, k: string, required = false): string | undefined {
-  const v = b[k];
-  if (v === undefined) {
-    if (required) throw DynamoError.validation(`1 validation error detected: Value null at '${k[0]!.toLowerCase()}${k.slice(1)}' failed to satisfy constraint: Member must not be null`);
-    return undefined;
-  }
-  if (typeof v !== 'string') throw DynamoError.serialization(`${k}: expected a string`);
-  return v;
-}
-
-function placeholders(b: Body, expressions: readonly (string | undefined)[]): PlaceholderUse {
-  const names = b.ExpressionAttributeNames as Record<string, string> | undefined;
-  const values = b.ExpressionAttributeValues as Placeholders['values'];
-  if (expressions.every((e) => e === undefined)) {
-    if (names !== undefined) throw DynamoError.validation('ExpressionAttributeNames can only be specified when using expressions');
-    if (values !== undefined) throw DynamoError.validation('ExpressionAttributeValues can only be specified when using expressions');
-  }
-  if (values !== undefined && Object.keys(values).length === 0) throw DynamoError.validation('ExpressionAttributeValues must not be empty');
-  if (names !== undefined && Object.keys(names).length === 0) throw DynamoError.validation('ExpressionAttributeNames must not be empty');
-  return new PlaceholderUse({ ...(names ? { names } : {}), ...(values ? { values } : {}) });
-}
-
-function returnValues(b: Body, allowed: readonly string[]): string {
-  const r = str(b, 'ReturnValues') ?? 'NONE';
-  if (!allowed.includes(r)) throw DynamoError.validation(`Return values set to invalid value`);
-  return r;
-}
-
-/** Parses a request's condition (and checks placeholders) before any capacity is spent. */
-function conditionOf(b: Body, ph: PlaceholderUse) {
-  const src = str(b, 'ConditionExpression');
-  const c = src === undefined ? undefined : parseCondition(src);
-  if (c) touchCondition(c, ph);
-  return c;
-}
-
-function checkSize(item: Item): void {
-  if (itemSize(item) > MAX_ITEM_BYTES) throw DynamoError.validation('Item size has exceeded the maximum allowed size');
-}
+export type { ApiContext, Capacity, Operation } from './request.ts';
 
 const getItem: Operation = async (b, { tables, capacity }) => {
   noLegacy(b);
@@ -85,8 +28,7 @@ const getItem: Operation = async (b, { tables, capacity }) => {
   const { redisKey } = tables.keyOf(t, b.Key);
   const proj = str(b, 'ProjectionExpression');
   const ph = placeholders(b, [proj]);
-  const paths = proj === undefined ? undefined : parseProjection(proj);
-  if (paths) for (const p of paths) project({}, [p], ph);
+  const paths = projectionOf(proj, ph);
   if (b.ExpressionAttributeValues !== undefined) throw DynamoError.validation('ExpressionAttributeValues can only be specified when using expressions: ProjectionExpression uses no values');
   ph.checkAllUsed();
   const item = await capacity.serve(t.name, 1, () => tables.read(redisKey));
@@ -134,14 +76,14 @@ const updateItem: Operation = async (b, { tables, capacity }) => {
   const update = src === undefined ? undefined : parseUpdate(src);
   const cond = conditionOf(b, ph);
   // What is wrong with the request itself is found before any capacity is spent.
-  if (update) checkUpdate(update, ph, [t.hashKey]);
+  if (update) checkUpdate(update, ph, keyNames(t));
   ph.checkAllUsed();
   return capacity.serve(t.name, 1, () =>
     tables.locked(redisKey, async () => {
       const old = await tables.read(redisKey);
       if (cond && !evaluate(cond, old, ph)) throw DynamoError.conditionFailed();
       const base: Item = old ?? { ...key };
-      const { item, changed } = update ? applyUpdate(update, base, ph, [t.hashKey]) : { item: base, changed: new Set<string>() };
+      const { item, changed } = update ? applyUpdate(update, base, ph, keyNames(t)) : { item: base, changed: new Set<string>() };
       checkSize(item);
       await tables.write(redisKey, item);
       const pick = (from: Item | undefined) => Object.fromEntries([...changed].filter((k) => from?.[k] !== undefined).map((k) => [k, from![k]!]));
@@ -244,8 +186,7 @@ const batchGetItem: Operation = async (b, { tables, capacity }) => {
     const keys = ka.Keys.map((k) => tables.keyOf(t, k).redisKey);
     if (new Set(keys).size !== keys.length) throw DynamoError.validation('Provided list of item keys contains duplicates');
     const ph = placeholders(ka as Body, [ka.ProjectionExpression]);
-    const paths = ka.ProjectionExpression === undefined ? undefined : parseProjection(ka.ProjectionExpression);
-    if (paths) for (const p of paths) project({}, [p], ph);
+    const paths = projectionOf(ka.ProjectionExpression, ph);
     ph.checkAllUsed();
     plans.push({ t, ka, keys, ph, paths });
   }
@@ -275,10 +216,10 @@ async function describe(t: TableDef, ctx: ApiContext, status = 'ACTIVE'): Promis
     TableName: t.name,
     TableStatus: status,
     TableArn: `arn:aws:dynamodb:${ctx.region}:000000000000:table/${t.name}`,
-    KeySchema: [{ AttributeName: t.hashKey, KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: t.hashKey, AttributeType: t.hashType }],
+    KeySchema: keyNames(t).map((n, i) => ({ AttributeName: n, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+    AttributeDefinitions: keyNames(t).map((n, i) => ({ AttributeName: n, AttributeType: i === 0 ? t.hashType : t.rangeType })),
     CreationDateTime: t.createdAt,
-    ItemCount: await ctx.tables.count(t.name),
+    ItemCount: await ctx.tables.count(t),
     TableSizeBytes: 0,
     BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' },
     ProvisionedThroughput: { NumberOfDecreasesToday: 0, ReadCapacityUnits: 0, WriteCapacityUnits: 0 },
@@ -291,14 +232,21 @@ const createTable: Operation = async (b, ctx) => {
   const defs = b.AttributeDefinitions as { AttributeName?: string; AttributeType?: string }[] | undefined;
   if (!Array.isArray(ks) || ks.length === 0) throw DynamoError.validation("1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: Member must not be null");
   if (!Array.isArray(defs) || defs.length === 0) throw DynamoError.validation("1 validation error detected: Value null at 'attributeDefinitions' failed to satisfy constraint: Member must not be null");
+  if (b.GlobalSecondaryIndexes !== undefined || b.LocalSecondaryIndexes !== undefined) throw DynamoError.validation('This stand-in has no secondary indexes (a deliberate difference): create the table without GlobalSecondaryIndexes / LocalSecondaryIndexes');
   const hash = ks.filter((k) => k.KeyType === 'HASH');
-  if (hash.length !== 1 || ks.some((k) => k.KeyType !== 'HASH' && k.KeyType !== 'RANGE')) throw DynamoError.validation('1 validation error detected: Invalid KeySchema: Some index key schema element is not valid');
-  if (ks.some((k) => k.KeyType === 'RANGE')) throw DynamoError.validation('This stand-in supports tables with a HASH key only (a deliberate difference: the lab uses no sort keys)');
-  const def = defs.find((d) => d.AttributeName === hash[0]!.AttributeName);
-  if (!def) throw DynamoError.validation('One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [' + hash[0]!.AttributeName + '], AttributeDefinitions: [' + defs.map((d) => d.AttributeName).join(', ') + ']');
-  if (defs.length !== 1) throw DynamoError.validation('One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions');
-  if (!['S', 'N', 'B'].includes(def.AttributeType ?? '')) throw DynamoError.validation(`1 validation error detected: Value '${def.AttributeType}' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]`);
-  const t = await ctx.tables.create({ name, hashKey: hash[0]!.AttributeName!, hashType: def.AttributeType as 'S' });
+  const range = ks.filter((k) => k.KeyType === 'RANGE');
+  if (hash.length !== 1 || range.length > 1 || ks[0]!.KeyType !== 'HASH' || ks.length > 2 || ks.some((k) => k.KeyType !== 'HASH' && k.KeyType !== 'RANGE')) throw DynamoError.validation('1 validation error detected: Invalid KeySchema: Some index key schema element is not valid');
+  const keys = ks.map((k) => k.AttributeName!);
+  if (keys[0] === keys[1]) throw DynamoError.validation('Both the Hash Key and the Range Key element in the KeySchema have the same name');
+  const typeOfKey = (n: string): KeyType => {
+    const def = defs.find((d) => d.AttributeName === n);
+    if (!def) throw DynamoError.validation('One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [' + keys.join(', ') + '], AttributeDefinitions: [' + defs.map((d) => d.AttributeName).join(', ') + ']');
+    if (!['S', 'N', 'B'].includes(def.AttributeType ?? '')) throw DynamoError.validation(`1 validation error detected: Value '${def.AttributeType}' at 'attributeDefinitions.${defs.indexOf(def) + 1}.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]`);
+    return def.AttributeType as KeyType;
+  };
+  const types = keys.map(typeOfKey);
+  if (defs.length !== keys.length) throw DynamoError.validation('One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions');
+  const t = await ctx.tables.create({ name, hashKey: keys[0]!, hashType: types[0]!, ...(keys[1] === undefined ? {} : { rangeKey: keys[1], rangeType: types[1]! }) });
   return { TableDescription: await describe(t, ctx) };
 };
 
@@ -320,7 +268,9 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   DescribeTable: describeTable,
   DeleteTable: deleteTable,
   ListTables: listTables,
+  ...QUERY_SCAN,
+  ...TRANSACTIONS,
 };
 
 /** Operations that read or write items (and so go through the capacity model); the rest are the control plane. */
-export const DATA_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'BatchGetItem']);
+export const DATA_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'BatchGetItem', ...Object.keys(QUERY_SCAN), ...Object.keys(TRANSACTIONS)]);

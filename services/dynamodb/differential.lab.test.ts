@@ -1,8 +1,10 @@
 /**
  * The DynamoDB stand-in (the lab's service, on a real Redis) against moto's DynamoDB in server
  * mode, both through the same AWS SDK client: ≥ 5,000 random sequences with conditions, update
- * expressions, batches and bad requests give the same answer — item, attributes or error name —
- * on every operation; a deliberately broken stand-in is caught and its sequence shrunk.
+ * expressions, batches, composite keys, queries and scans paged to their end, transactions and
+ * bad requests give the same answer — item, attributes, pages, error name and cancellation
+ * reasons — on every operation; two deliberately broken stand-ins (a conditional put, a Query)
+ * are caught and their sequences shrunk.
  */
 import { createServer, type Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -16,7 +18,7 @@ import { resolveProgram } from '../../lab/tools.ts';
 import { component } from '../../topology/topology.ts';
 import { LAB_CREDENTIALS } from '../common/dynamodb-client.ts';
 import { OPERATIONS, type Operation } from './api.ts';
-import { compare, randomSequence, shrink, type Compared, type DiffOp, type Side } from './differential.ts';
+import { compare, DIFF_TABLES, randomSequence, shrink, type Compared, type DiffOp, type Side } from './differential.ts';
 import { protocolHandler, UNLIMITED } from './protocol.ts';
 import { Tables } from './tables.ts';
 
@@ -24,7 +26,7 @@ const SLOT = 216;
 const WORKERS = 8;
 let lab: Lab;
 let moto: ResultPromise | undefined;
-let mutantServer: Server | undefined;
+const mutantServers: Server[] = [];
 let mutantRedis: Redis | undefined;
 const clients: DynamoDBClient[] = [];
 
@@ -34,9 +36,19 @@ const client = (endpoint: string) => {
   return c;
 };
 
+/** A worker's tables: one per key schema the sequences use. */
 async function createTables(c: DynamoDBClient, names: readonly string[]): Promise<void> {
-  for (const TableName of names) {
-    await c.send(new CreateTableCommand({ TableName, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
+  for (const name of names) {
+    for (const { suffix, key } of Object.values(DIFF_TABLES)) {
+      await c.send(
+        new CreateTableCommand({
+          TableName: name + suffix,
+          KeySchema: key.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+          AttributeDefinitions: key.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    }
   }
 }
 
@@ -71,7 +83,7 @@ afterAll(async () => {
   for (const c of clients) c.destroy();
   moto?.kill('SIGTERM');
   await moto;
-  await new Promise<void>((r) => (mutantServer ? mutantServer.close(() => r()) : r()));
+  await Promise.all(mutantServers.map((s) => new Promise<void>((r) => s.close(() => r()))));
   await mutantRedis?.quit();
   await lab?.stop();
 });
@@ -84,7 +96,7 @@ describe('the DynamoDB stand-in answers as moto does, through the AWS SDK', { ti
     let next = 0;
     let ops = 0;
     let referenceFailed = 0;
-    const stats = { compared: 0, answers: {} as Record<string, number> };
+    const stats = { compared: 0, answers: {} as Record<string, number>, byOperation: {} as Record<string, number> };
     const mismatches: string[] = [];
     const started = Date.now();
     await Promise.all(
@@ -99,6 +111,7 @@ describe('the DynamoDB stand-in answers as moto does, through the AWS SDK', { ti
           const diff = await compare(a, b, seq, run);
           stats.compared += run.compared;
           for (const [k, v] of Object.entries(run.answers ?? {})) stats.answers[k] = (stats.answers[k] ?? 0) + v;
+          for (const op of seq.slice(0, run.referenceFailedAt ?? seq.length)) stats.byOperation[op.op] = (stats.byOperation[op.op] ?? 0) + 1;
           if (run.referenceFailedAt !== undefined) {
             referenceFailed++;
             // eslint-disable-next-line no-console
@@ -113,7 +126,7 @@ describe('the DynamoDB stand-in answers as moto does, through the AWS SDK', { ti
       }),
     );
     // eslint-disable-next-line no-console
-    console.log(`differential: ${next} sequences, ${ops} operations, ${stats.compared} answered by both and identical, moto failed on ${referenceFailed} in ${((Date.now() - started) / 1000).toFixed(0)} s; answers ${JSON.stringify(stats.answers)}`);
+    console.log(`differential: ${next} sequences, ${ops} operations, ${stats.compared} answered by both and identical, moto failed on ${referenceFailed} in ${((Date.now() - started) / 1000).toFixed(0)} s; operations ${JSON.stringify(stats.byOperation)}; answers ${JSON.stringify(stats.answers)}`);
     expect(mismatches).toEqual([]);
     expect(next).toBeGreaterThanOrEqual(N);
     expect(stats.compared).toBeGreaterThan(40_000);
@@ -121,16 +134,47 @@ describe('the DynamoDB stand-in answers as moto does, through the AWS SDK', { ti
     expect(stats.answers.ConditionalCheckFailedException).toBeGreaterThan(1000);
     expect(stats.answers.ValidationException).toBeGreaterThan(1000);
     expect(stats.answers.ResourceNotFoundException).toBeGreaterThan(50);
+    // Transactions were cancelled with their reasons compared, not only taken.
+    expect(stats.answers.TransactionCanceledException).toBeGreaterThan(300);
+    for (const op of ['Query', 'Scan', 'TransactWriteItems', 'TransactGetItems']) expect(stats.byOperation[op] ?? 0, op).toBeGreaterThan(2000);
     // The generator draws what moto serves: it may fail on a rare operation, not on many.
     expect(referenceFailed).toBeLessThan(N / 100);
   });
 
-  it('catches a deliberately broken stand-in (conditional puts that ignore attribute_not_exists) and shrinks it', async () => {
-    // The stand-in's own protocol and operations on the lab's Redis, but with the classic lease
-    // bug: a put "if absent" that overwrites whatever is there.
+  /** The stand-in's protocol and operations on the lab's Redis (its own db), with one operation swapped. */
+  async function mutantSide(name: string, swapped: Partial<Record<string, Operation>>, port: number): Promise<Side> {
     const r = component(lab.topology, 'redis');
-    mutantRedis = new Redis({ host: r.address, port: r.port, db: 9 });
-    await mutantRedis.flushdb();
+    mutantRedis ??= new Redis({ host: r.address, port: r.port, db: 9 });
+    const handle = protocolHandler({ tables: new Tables(mutantRedis), region: 'us-east-1', accessKeyId: 'outage-lab', capacityFor: () => UNLIMITED, takeControlToken: () => true, operations: { ...OPERATIONS, ...swapped } as Record<string, Operation> });
+    const m = lab.topology.harness.moto;
+    const server = createServer((req, res) => void handle(req, res, Date.now));
+    mutantServers.push(server);
+    await new Promise<void>((ok) => server.listen(port, m.address, ok));
+    const mutant = client(`http://${m.address}:${port}`);
+    await createTables(mutant, [name]);
+    await createTables(reference, [name]);
+    return { client: mutant, table: name };
+  }
+
+  /** Random sequences until one tells the mutant from moto; that sequence shrunk. */
+  async function catchMutant(a: Side, seed: number): Promise<{ small: DiffOp[]; from: number; i: number; diff: { a: string; b: string } }> {
+    const b: Side = { client: reference, table: a.table };
+    let caught: { seq: DiffOp[]; i: number } | undefined;
+    for (let i = 0; i < 3000 && !caught; i++) {
+      const seq = randomSequence(seededRandom(seed + i), 12);
+      if (await compare(a, b, seq)) caught = { seq, i };
+    }
+    expect(caught, 'no sequence found the mutant').toBeDefined();
+    const small = await shrink(a, b, caught!.seq);
+    const diff = await compare(a, b, small);
+    expect(diff).toBeDefined();
+    // eslint-disable-next-line no-console
+    console.log(`mutant caught by sequence ${caught!.i}, shrunk from ${caught!.seq.length} to ${small.length}:\n    ${show(small)}\n  mutant: ${diff?.a}\n  moto:   ${diff?.b}`);
+    return { small, from: caught!.seq.length, i: caught!.i, diff: diff! };
+  }
+
+  it('catches a deliberately broken stand-in (conditional puts that ignore attribute_not_exists) and shrinks it', async () => {
+    // The classic lease bug: a put "if absent" that overwrites whatever is there.
     const brokenPut: Operation = (b, ctx) => {
       const c = b.ConditionExpression;
       if (typeof c === 'string' && c.includes('attribute_not_exists')) {
@@ -139,28 +183,22 @@ describe('the DynamoDB stand-in answers as moto does, through the AWS SDK', { ti
       }
       return OPERATIONS.PutItem!(b, ctx);
     };
-    const handle = protocolHandler({ tables: new Tables(mutantRedis), region: 'us-east-1', accessKeyId: 'outage-lab', capacityFor: () => UNLIMITED, takeControlToken: () => true, operations: { ...OPERATIONS, PutItem: brokenPut } });
-    const m = lab.topology.harness.moto;
-    mutantServer = createServer((req, res) => void handle(req, res, Date.now));
-    await new Promise<void>((ok) => mutantServer!.listen(m.port + 1, m.address, ok));
-    const mutant = client(`http://${m.address}:${m.port + 1}`);
-    await createTables(mutant, ['diff-mutant']);
-    await createTables(reference, ['diff-mutant']);
-    const a: Side = { client: mutant, table: 'diff-mutant' };
-    const b: Side = { client: reference, table: 'diff-mutant' };
-    let caught: { seq: DiffOp[]; i: number } | undefined;
-    for (let i = 0; i < 2000 && !caught; i++) {
-      const seq = randomSequence(seededRandom(90_000 + i), 12);
-      if (await compare(a, b, seq)) caught = { seq, i };
-    }
-    expect(caught, 'no sequence found the broken conditional put').toBeDefined();
-    const small = await shrink(a, b, caught!.seq);
-    const diff = await compare(a, b, small);
-    // eslint-disable-next-line no-console
-    console.log(`mutant caught by sequence ${caught!.i}, shrunk from ${caught!.seq.length} to ${small.length}:\n    ${show(small)}\n  mutant: ${diff?.a}\n  moto:   ${diff?.b}`);
-    expect(diff).toBeDefined();
+    const { small } = await catchMutant(await mutantSide('diff-mutant', { PutItem: brokenPut }, lab.topology.harness.moto.port + 1), 90_000);
     // The bug needs an item and a put-if-absent on it: two operations, sometimes one more.
     expect(small.length).toBeLessThanOrEqual(3);
     expect(small.some((o) => o.op === 'PutItem' && String(o.input.ConditionExpression ?? '').includes('attribute_not_exists'))).toBe(true);
+  });
+
+  it('catches a deliberately broken Query (a sort key condition `>` served as `>=`) and shrinks it', async () => {
+    // An off-by-one in the key condition: the boundary item comes back.
+    const brokenQuery: Operation = (b, ctx) => {
+      const kce = b.KeyConditionExpression;
+      return OPERATIONS.Query!(typeof kce === 'string' ? { ...b, KeyConditionExpression: kce.replace(/ > /g, ' >= ') } : b, ctx);
+    };
+    const { small } = await catchMutant(await mutantSide('diffq-mutant', { Query: brokenQuery }, lab.topology.harness.moto.port + 2), 95_000);
+    // An item on the boundary and a query with `>` on it.
+    expect(small.length).toBeLessThanOrEqual(3);
+    expect(small.at(-1)!.op).toBe('Query');
+    expect(String(small.at(-1)!.input.KeyConditionExpression)).toMatch(/ > /);
   });
 });

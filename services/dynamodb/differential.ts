@@ -1,14 +1,22 @@
 /**
  * The DynamoDB stand-in against another implementation of the protocol (moto in server mode):
- * random sequences of operations — with conditions, update expressions, projections, batches
- * and bad requests — sent through the same AWS SDK client to both, every answer compared (an
- * item, its attributes, or the error's name), and a difference shrunk to a short sequence.
+ * random sequences of operations — with conditions, update expressions, projections, batches,
+ * queries and scans paged to their end, transactions, and bad requests — on tables with a
+ * partition key only and with composite keys (a string and a number sort key), sent through the
+ * same AWS SDK client to both, every answer compared (an item, its attributes, the pages, or the
+ * error's name and a transaction's cancellation reasons), and a difference shrunk to a short
+ * sequence.
  *
- * A sequence runs on a table of its own worker, emptied first (its keys deleted), so sequences
+ * A sequence runs on its worker's three tables, emptied first (their keys deleted), so sequences
  * never see each other's items. The generator draws only from what both serve; what the stand-in
- * deliberately does not (legacy parameters, sort keys, capacity and throttling) is not drawn.
+ * deliberately does not (legacy parameters, indexes, capacity and throttling) is not drawn. Where
+ * both follow DynamoDB but the order is unspecified the answer is compared as a set: a Scan's
+ * items over all its pages and segments. Where moto and DynamoDB differ the stand-in follows
+ * DynamoDB and the comparison leaves the difference out: a page that reached its Limit carries
+ * LastEvaluatedKey in DynamoDB even when nothing is left (moto looks ahead), so pages are compared
+ * without the key and an empty last page is dropped.
  */
-import { BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, TransactGetItemsCommand, TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Random } from '../../core/random.ts';
 
 type Av = AttributeValue;
@@ -20,12 +28,35 @@ export type DiffOp =
   | { readonly op: 'UpdateItem'; readonly input: Record<string, unknown> }
   | { readonly op: 'DeleteItem'; readonly input: Record<string, unknown> }
   | { readonly op: 'BatchWriteItem'; readonly input: Record<string, unknown> }
-  | { readonly op: 'BatchGetItem'; readonly input: Record<string, unknown> };
+  | { readonly op: 'BatchGetItem'; readonly input: Record<string, unknown> }
+  | { readonly op: 'Query'; readonly input: Record<string, unknown> }
+  | { readonly op: 'Scan'; readonly input: Record<string, unknown> }
+  | { readonly op: 'TransactWriteItems'; readonly input: Record<string, unknown> }
+  | { readonly op: 'TransactGetItems'; readonly input: Record<string, unknown> };
 
 /** The keys a sequence uses (few, so operations meet each other's items). */
 export const DIFF_KEYS = ['k0', 'k1', 'k2', 'k3'];
 /** The table placeholder in generated inputs, replaced by the worker's table when sent. */
 export const TABLE = '$TABLE';
+
+/**
+ * A worker's three tables: its name plus a suffix, each with its key schema. The composite ones
+ * have few partitions and sort keys chosen to tell orders apart ('10' < '2' as strings, 2 < 10 as
+ * numbers, '-1' and '2.5').
+ */
+export const DIFF_TABLES = {
+  plain: { suffix: '', key: [{ name: 'pk', type: 'S' }] },
+  strings: { suffix: '-c', key: [{ name: 'pk', type: 'S' }, { name: 'sk', type: 'S' }] },
+  numbers: { suffix: '-n', key: [{ name: 'pk', type: 'S' }, { name: 'sk', type: 'N' }] },
+} as const;
+type TableKind = keyof typeof DIFF_TABLES;
+const KINDS = Object.keys(DIFF_TABLES) as TableKind[];
+const PARTITIONS = ['p0', 'p1'];
+const SORT_KEYS: Record<Exclude<TableKind, 'plain'>, readonly Av[]> = {
+  strings: ['1', '10', '2', 'a', 'ab', 'b'].map((v) => ({ S: v })),
+  numbers: ['-1', '0', '2', '10', '2.5'].map((v) => ({ N: v })),
+};
+const tableOf = (kind: TableKind) => TABLE + DIFF_TABLES[kind].suffix;
 
 const pick = <T>(r: Random, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const chance = (r: Random, p: number) => r() < p;
@@ -55,8 +86,20 @@ function randomValue(r: Random, attr: string): Av {
 
 const ATTRS = ['n', 's', 'b', 'ss', 'ns', 'l', 'm', 'nul'];
 
-function randomItem(r: Random, key: string): Item {
-  const item: Item = { pk: S(key) };
+/** A key of the table: a partition key, and a sort key where it has one. */
+function randomKey(r: Random, kind: TableKind): Item {
+  if (kind === 'plain') return { pk: S(pick(r, DIFF_KEYS)) };
+  return { pk: S(pick(r, PARTITIONS)), sk: pick(r, SORT_KEYS[kind]) };
+}
+
+/** Every key a sequence can write in the table (to empty it). */
+function allKeys(kind: TableKind): Item[] {
+  if (kind === 'plain') return DIFF_KEYS.map((k) => ({ pk: S(k) }));
+  return PARTITIONS.flatMap((p) => SORT_KEYS[kind].map((sk) => ({ pk: S(p), sk })));
+}
+
+function randomItem(r: Random, key: Item): Item {
+  const item: Item = { ...key };
   for (const a of ATTRS) if (chance(r, 0.45)) item[a] = randomValue(r, a);
   return item;
 }
@@ -102,11 +145,12 @@ function comparison(r: Random, ph: Placeholders): string {
   ])();
 }
 
-function condition(r: Random, ph: Placeholders, depth = 0): string {
+/** A condition; `onKey` false keeps it off the key attributes (a Query's filter may not read them). */
+function condition(r: Random, ph: Placeholders, depth = 0, onKey = true): string {
   const leaf = () =>
     pick(r, [
       () => `attribute_exists(${pick(r, ATTRS)})`,
-      () => `attribute_not_exists(${pick(r, ['pk', ...ATTRS])})`,
+      () => `attribute_not_exists(${pick(r, onKey ? ['pk', ...ATTRS] : ATTRS)})`,
       () => comparison(r, ph),
       () => `n BETWEEN ${ph.value(N(pick(r, [-5, 0, 1])))} AND ${ph.value(N(pick(r, [1, 2, 10])))}`,
       () => `s IN (${ph.value(S('a'))}, ${ph.value(S(pick(r, ['ab', 'b'])))})`,
@@ -118,11 +162,11 @@ function condition(r: Random, ph: Placeholders, depth = 0): string {
   if (depth >= 2 || chance(r, 0.6)) return leaf();
   // NOT of a leaf or of a group, never NOT NOT (moto fails on it with a 500).
   return pick(r, [
-    () => `${condition(r, ph, depth + 1)} AND ${condition(r, ph, depth + 1)}`,
-    () => `${condition(r, ph, depth + 1)} OR ${condition(r, ph, depth + 1)}`,
+    () => `${condition(r, ph, depth + 1, onKey)} AND ${condition(r, ph, depth + 1, onKey)}`,
+    () => `${condition(r, ph, depth + 1, onKey)} OR ${condition(r, ph, depth + 1, onKey)}`,
     () => `NOT ${leaf()}`,
-    () => `NOT (${condition(r, ph, depth + 1)} ${pick(r, ['AND', 'OR'])} ${leaf()})`,
-    () => `(${condition(r, ph, depth + 1)} ${pick(r, ['AND', 'OR'])} ${leaf()})`,
+    () => `NOT (${condition(r, ph, depth + 1, onKey)} ${pick(r, ['AND', 'OR'])} ${leaf()})`,
+    () => `(${condition(r, ph, depth + 1, onKey)} ${pick(r, ['AND', 'OR'])} ${leaf()})`,
   ])();
 }
 
@@ -183,34 +227,131 @@ function withPlaceholders(input: Record<string, unknown>, ph: Placeholders): Rec
 
 const key = (k: string): Item => ({ pk: S(k) });
 
+/** A sort key condition on the table's sort key, for a Query. */
+function sortCondition(r: Random, ph: Placeholders, kind: 'strings' | 'numbers'): string {
+  const sk = chance(r, 0.3) ? ph.name('sk') : 'sk';
+  const v = () => ph.value(pick(r, SORT_KEYS[kind]));
+  return pick<() => string>(r, [
+    () => `${sk} ${pick(r, ['=', '<', '<=', '>', '>='])} ${v()}`,
+    () => {
+      const [lo, hi] = [pick(r, SORT_KEYS[kind]), pick(r, SORT_KEYS[kind])].sort((a, b) => (kind === 'numbers' ? Number(a.N) - Number(b.N) : a.S! < b.S! ? -1 : a.S! > b.S! ? 1 : 0));
+      return `${sk} BETWEEN ${ph.value(lo!)} AND ${ph.value(hi!)}`;
+    },
+    () => (kind === 'strings' ? `begins_with(${sk}, ${ph.value(S(pick(r, ['1', 'a', 'ab', 'b'])))})` : `${sk} >= ${v()}`),
+  ])();
+}
+
+/** What Query and Scan share: a filter, Limit, a projection or Select COUNT. */
+function readOptions(r: Random, ph: Placeholders, filterOnKey: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { ConsistentRead: true };
+  if (chance(r, 0.35)) out.FilterExpression = condition(r, ph, 0, filterOnKey);
+  if (chance(r, 0.5)) out.Limit = 1 + Math.floor(r() * 4);
+  if (chance(r, 0.2)) out.ProjectionExpression = pick(r, [() => 'n, s', () => 'sk, m.a', () => `${ph.name('ss')}, pk`, () => 'l[0], pk'])();
+  else if (chance(r, 0.1)) out.Select = 'COUNT';
+  return out;
+}
+
+function queryOp(r: Random, kind: TableKind): DiffOp {
+  const ph = new Placeholders();
+  let kce = `${chance(r, 0.3) ? ph.name('pk') : 'pk'} = ${ph.value(S(pick(r, kind === 'plain' ? DIFF_KEYS : PARTITIONS)))}`;
+  if (kind !== 'plain' && chance(r, 0.7)) {
+    const rc = sortCondition(r, ph, kind);
+    // The sort key's condition first only when it is not a BETWEEN: moto fails (500) on
+    // `sk BETWEEN :a AND :b AND pk = :p`, which DynamoDB and the stand-in serve.
+    kce = chance(r, 0.8) || rc.includes(' BETWEEN ') ? `${kce} AND ${rc}` : `${rc} AND ${kce}`;
+  }
+  const forward = chance(r, 0.4) ? { ScanIndexForward: chance(r, 0.3) } : {};
+  return { op: 'Query', input: withPlaceholders({ TableName: tableOf(kind), KeyConditionExpression: kce, ...readOptions(r, ph, false), ...forward }, ph) };
+}
+
+function scanOp(r: Random, kind: TableKind): DiffOp {
+  const ph = new Placeholders();
+  // TotalSegments: the answer scans every segment (see `answer`).
+  const segments = chance(r, 0.3) ? { TotalSegments: pick(r, [1, 2, 3]) } : {};
+  return { op: 'Scan', input: withPlaceholders({ TableName: tableOf(kind), ...readOptions(r, ph, true), ...segments }, ph) };
+}
+
+/** One to four items of any of the tables, no item twice (a transaction's). */
+function distinctItems(r: Random): { kind: TableKind; key: Item }[] {
+  const out = new Map<string, { kind: TableKind; key: Item }>();
+  for (let n = 1 + Math.floor(r() * 4); n > 0; n--) {
+    const kind = pick(r, KINDS);
+    const key = randomKey(r, kind);
+    out.set(kind + JSON.stringify(key), { kind, key });
+  }
+  return [...out.values()];
+}
+
+/**
+ * A transaction's write actions, on distinct items of any of the tables. Its updates are ones that
+ * cannot fail on the item as it is: a failing one is a cancellation reason (ValidationError) in
+ * DynamoDB and the stand-in, a ValidationException of the whole request in moto.
+ */
+function transactWriteOp(r: Random): DiffOp {
+  const actions: Record<string, unknown>[] = [];
+  for (const { kind, key: k } of distinctItems(r)) {
+    const ph = new Placeholders();
+    const c = chance(r, 0.5) ? { ConditionExpression: condition(r, ph) } : {};
+    const rv = chance(r, 0.3) ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : {};
+    const TableName = tableOf(kind);
+    const action = pick<() => Record<string, unknown>>(r, [
+      () => ({ Put: withPlaceholders({ TableName, Item: randomItem(r, k), ...c, ...rv }, ph) }),
+      () => {
+        const ue = pick<() => string>(r, [() => `SET n = if_not_exists(n, ${ph.value(N(0))}) + ${ph.value(N(2))}`, () => `SET s = ${ph.value(S('t'))}`, () => `SET m = ${ph.value({ M: { a: N(3) } })}`, () => `ADD ns ${ph.value({ NS: ['8'] })}`, () => 'REMOVE nul'])();
+        return { Update: withPlaceholders({ TableName, Key: k, UpdateExpression: ue, ...c, ...rv }, ph) };
+      },
+      () => ({ Delete: withPlaceholders({ TableName, Key: k, ...c, ...rv }, ph) }),
+      () => ({ ConditionCheck: withPlaceholders({ TableName, Key: k, ConditionExpression: c.ConditionExpression ?? condition(r, ph), ...rv }, ph) }),
+    ])();
+    actions.push(action);
+  }
+  return { op: 'TransactWriteItems', input: { TransactItems: actions } };
+}
+
+function transactGetOp(r: Random): DiffOp {
+  // (No ProjectionExpression: moto returns the whole item regardless.)
+  const gets = distinctItems(r).map(({ kind, key }) => ({ Get: { TableName: tableOf(kind), Key: key } }));
+  return { op: 'TransactGetItems', input: { TransactItems: gets } };
+}
+
 /** One well-formed operation (which may still fail: a condition, a missing path). */
 function goodOp(r: Random): DiffOp {
-  const k = pick(r, DIFF_KEYS);
+  const kind = pick(r, KINDS);
+  const TableName = tableOf(kind);
+  const k = randomKey(r, kind);
   const ph = new Placeholders();
   const cond = chance(r, 0.4) ? { ConditionExpression: condition(r, ph) } : {};
-  switch (pick(r, ['put', 'put', 'get', 'update', 'update', 'update', 'delete', 'bw', 'bg'])) {
+  switch (pick(r, ['put', 'put', 'get', 'update', 'update', 'update', 'delete', 'bw', 'bg', 'query', 'query', 'scan', 'tw', 'tw', 'tg'])) {
     case 'put':
-      return { op: 'PutItem', input: withPlaceholders({ TableName: TABLE, Item: randomItem(r, k), ...cond, ReturnValues: pick(r, RETURN_PUT) }, ph) };
+      return { op: 'PutItem', input: withPlaceholders({ TableName, Item: randomItem(r, k), ...cond, ReturnValues: pick(r, RETURN_PUT) }, ph) };
     case 'get': {
       const proj = chance(r, 0.4) ? { ProjectionExpression: pick(r, [() => 'n, s', () => 'm.a, l[0]', () => `${ph.name('ss')}, pk`, () => 'l[1], m'])() } : {};
-      return { op: 'GetItem', input: withPlaceholders({ TableName: TABLE, Key: key(k), ConsistentRead: true, ...proj }, ph) };
+      return { op: 'GetItem', input: withPlaceholders({ TableName, Key: k, ConsistentRead: true, ...proj }, ph) };
     }
     case 'update': {
       const ue = updateExpression(r, ph);
-      return { op: 'UpdateItem', input: withPlaceholders({ TableName: TABLE, Key: key(k), UpdateExpression: ue, ...(chance(r, 0.4) ? { ConditionExpression: condition(r, ph) } : {}), ReturnValues: pick(r, RETURN_UPDATE) }, ph) };
+      return { op: 'UpdateItem', input: withPlaceholders({ TableName, Key: k, UpdateExpression: ue, ...(chance(r, 0.4) ? { ConditionExpression: condition(r, ph) } : {}), ReturnValues: pick(r, RETURN_UPDATE) }, ph) };
     }
     case 'delete':
-      return { op: 'DeleteItem', input: withPlaceholders({ TableName: TABLE, Key: key(k), ...cond, ReturnValues: pick(r, RETURN_PUT) }, ph) };
+      return { op: 'DeleteItem', input: withPlaceholders({ TableName, Key: k, ...cond, ReturnValues: pick(r, RETURN_PUT) }, ph) };
     case 'bw': {
-      const keys = DIFF_KEYS.filter(() => chance(r, 0.5));
+      const keys = allKeys(kind).filter(() => chance(r, kind === 'plain' ? 0.5 : 0.25));
       if (!keys.length) keys.push(k);
-      return { op: 'BatchWriteItem', input: { RequestItems: { [TABLE]: keys.map((x) => (chance(r, 0.7) ? { PutRequest: { Item: randomItem(r, x) } } : { DeleteRequest: { Key: key(x) } })) } } };
+      return { op: 'BatchWriteItem', input: { RequestItems: { [TableName]: keys.map((x) => (chance(r, 0.7) ? { PutRequest: { Item: randomItem(r, x) } } : { DeleteRequest: { Key: x } })) } } };
     }
-    default: {
-      const keys = DIFF_KEYS.filter(() => chance(r, 0.6));
+    case 'bg': {
+      const keys = allKeys(kind).filter(() => chance(r, kind === 'plain' ? 0.6 : 0.3));
       if (!keys.length) keys.push(k);
-      return { op: 'BatchGetItem', input: { RequestItems: { [TABLE]: { Keys: keys.map(key), ConsistentRead: true } } } };
+      return { op: 'BatchGetItem', input: { RequestItems: { [TableName]: { Keys: keys, ConsistentRead: true } } } };
     }
+    case 'query':
+      return queryOp(r, chance(r, 0.15) ? 'plain' : pick(r, ['strings', 'numbers']));
+    case 'scan':
+      return scanOp(r, kind);
+    case 'tw':
+      return transactWriteOp(r);
+    default:
+      return transactGetOp(r);
   }
 }
 
@@ -233,6 +374,8 @@ function badOp(r: Random): DiffOp {
     () => ({ op: 'DeleteItem', input: { TableName: TABLE, Key: { pk: S(k), n: N(1) } } }),
     () => ({ op: 'PutItem', input: { TableName: TABLE, Item: { n: N(1) } } }),
     () => ({ op: 'UpdateItem', input: { TableName: TABLE, Key: key(k), UpdateExpression: 'SET pk = :v', ExpressionAttributeValues: { ':v': S('other') } } }),
+    // A reserved word named bare (`total`): DynamoDB refuses it in every expression, moto in updates.
+    () => ({ op: 'UpdateItem', input: { TableName: TABLE, Key: key(k), UpdateExpression: 'SET total = :v', ExpressionAttributeValues: { ':v': N(1) } } }),
     // Two actions on one path.
     () => ({ op: 'UpdateItem', input: { TableName: TABLE, Key: key(k), UpdateExpression: 'SET n = :a REMOVE n', ExpressionAttributeValues: { ':a': N(1) } } }),
     // A table that does not exist.
@@ -246,6 +389,19 @@ function badOp(r: Random): DiffOp {
     () => ({ op: 'PutItem', input: { TableName: TABLE, Item: key(k), ReturnValues: 'ALL_NEW' } }),
     // Empty sets are not values.
     () => ({ op: 'PutItem', input: { TableName: TABLE, Item: { pk: S(k), ss: { SS: [] } } } }),
+    // Composite keys: the sort key missing from a key or an item.
+    () => ({ op: 'GetItem', input: { TableName: tableOf('strings'), Key: { pk: S('p0') } } }),
+    () => ({ op: 'PutItem', input: { TableName: tableOf('numbers'), Item: { pk: S('p0'), n: N(1) } } }),
+    // Queries: no partition key condition, a condition on an attribute that is not a key, a
+    // table that does not exist.
+    () => ({ op: 'Query', input: { TableName: tableOf('strings'), KeyConditionExpression: 'sk = :v', ExpressionAttributeValues: { ':v': S('a') } } }),
+    () => ({ op: 'Query', input: { TableName: tableOf('strings'), KeyConditionExpression: 'pk = :p AND n = :v', ExpressionAttributeValues: { ':p': S('p0'), ':v': N(1) } } }),
+    () => ({ op: 'Query', input: { TableName: 'no-such-table', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('p0') } } }),
+    // Scans: a Segment without TotalSegments, a Segment past the last.
+    () => ({ op: 'Scan', input: { TableName: tableOf(pick(r, KINDS)), Segment: 0 } }),
+    () => ({ op: 'Scan', input: { TableName: tableOf(pick(r, KINDS)), Segment: 2, TotalSegments: 2 } }),
+    // A transaction with one item twice.
+    () => ({ op: 'TransactWriteItems', input: { TransactItems: [{ Put: { TableName: TABLE, Item: key(k) } }, { Delete: { TableName: TABLE, Key: key(k) } }] } }),
   ])();
 }
 
@@ -253,15 +409,31 @@ export function randomSequence(r: Random, length: number, badShare = 0.15): Diff
   return Array.from({ length }, () => (chance(r, badShare) ? badOp(r) : goodOp(r)));
 }
 
-const COMMANDS = { PutItem: PutItemCommand, GetItem: GetItemCommand, UpdateItem: UpdateItemCommand, DeleteItem: DeleteItemCommand, BatchWriteItem: BatchWriteItemCommand, BatchGetItem: BatchGetItemCommand } as const;
+const COMMANDS = {
+  PutItem: PutItemCommand,
+  GetItem: GetItemCommand,
+  UpdateItem: UpdateItemCommand,
+  DeleteItem: DeleteItemCommand,
+  BatchWriteItem: BatchWriteItemCommand,
+  BatchGetItem: BatchGetItemCommand,
+  Query: QueryCommand,
+  Scan: ScanCommand,
+  TransactWriteItems: TransactWriteItemsCommand,
+  TransactGetItems: TransactGetItemsCommand,
+} as const;
 
-/** Replaces the table placeholder (as a value and as a RequestItems key) with a real table. */
+const isTablePlaceholder = (x: string) => x.startsWith(TABLE);
+
+/** Replaces the table placeholders (as values and as RequestItems keys) with the worker's tables. */
 function onTable(input: unknown, table: string): unknown {
-  if (input === TABLE) return table;
+  if (typeof input === 'string' && isTablePlaceholder(input)) return table + input.slice(TABLE.length);
   if (Array.isArray(input)) return input.map((x) => onTable(x, table));
-  if (input && typeof input === 'object') return Object.fromEntries(Object.entries(input).map(([k, v]) => [k === TABLE ? table : k, onTable(v, table)]));
+  if (input && typeof input === 'object') return Object.fromEntries(Object.entries(input).map(([k, v]) => [isTablePlaceholder(k) ? table + k.slice(TABLE.length) : k, onTable(v, table)]));
   return input;
 }
+
+/** A real table name back to its placeholder. */
+const placeholderOf = (name: string, table: string) => (name.startsWith(table) ? TABLE + name.slice(table.length) : name);
 
 /** An answer in a form both implementations must agree on: set members and batch items in order, keys sorted. */
 export function canonical(value: unknown, table: string): unknown {
@@ -273,9 +445,12 @@ export function canonical(value: unknown, table: string): unknown {
       if (k === '$metadata' || k === 'ConsumedCapacity') continue;
       let v = o[k];
       if ((k === 'SS' || k === 'NS') && Array.isArray(v)) v = [...(v as string[])].sort();
-      const name = k === table ? TABLE : k;
+      const name = placeholderOf(k, table);
       // Responses of a BatchGetItem come in any order.
-      if (name === TABLE && Array.isArray(v) && v.every((x) => x && typeof x === 'object' && 'pk' in (x as object))) v = [...(v as Item[])].sort((a, b) => String(a.pk?.S).localeCompare(String(b.pk?.S)));
+      if (isTablePlaceholder(name) && Array.isArray(v) && v.every((x) => x && typeof x === 'object' && 'pk' in (x as object))) {
+        const at = (i: Item) => JSON.stringify([i.pk, i.sk]);
+        v = [...(v as Item[])].sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
+      }
       out[name] = canonical(v, table);
     }
     // Empty UnprocessedItems / UnprocessedKeys: the same as none; moto adds an empty
@@ -289,24 +464,59 @@ export function canonical(value: unknown, table: string): unknown {
 /** What an implementation that failed on an operation (no answer in the protocol) gives. */
 export const CRASH = 'crash';
 
-/** One operation's answer: the canonical result or `error <Name>`. */
+type Page = { Items?: Item[]; Count?: number; ScannedCount?: number; LastEvaluatedKey?: Item };
+
+function send(client: DynamoDBClient, op: DiffOp['op'], input: unknown): Promise<Record<string, unknown>> {
+  const Command = COMMANDS[op] as unknown as new (input: unknown) => never;
+  return client.send(new Command(input)) as Promise<unknown> as Promise<Record<string, unknown>>;
+}
+
+/**
+ * A Query or Scan read to its end, each Scan segment in turn: a Query's pages in order (without
+ * LastEvaluatedKey, an empty last page dropped: see the header), a Scan's items as a set with
+ * the counts summed.
+ */
+async function paged(client: DynamoDBClient, op: 'Query' | 'Scan', input: Record<string, unknown>, table: string): Promise<unknown> {
+  const total = op === 'Scan' && typeof input.TotalSegments === 'number' ? input.TotalSegments : undefined;
+  const runs = total === undefined ? [input] : Array.from({ length: total }, (_, Segment) => ({ ...input, Segment }));
+  const pages: Page[] = [];
+  for (const run of runs) {
+    const mine: Page[] = [];
+    let start: Item | undefined;
+    for (let i = 0; i < 100; i++) {
+      const out = (await send(client, op, start ? { ...run, ExclusiveStartKey: start } : run)) as Page;
+      mine.push({ ...(out.Items ? { Items: out.Items } : {}), Count: out.Count ?? 0, ScannedCount: out.ScannedCount ?? 0 });
+      if (!out.LastEvaluatedKey) break;
+      start = out.LastEvaluatedKey;
+    }
+    while (mine.length > 1 && mine.at(-1)!.ScannedCount === 0) mine.pop();
+    pages.push(...mine);
+  }
+  if (op === 'Query') return canonical(pages, table);
+  const sum = (k: 'Count' | 'ScannedCount') => pages.reduce((a, p) => a + (p[k] ?? 0), 0);
+  const items = pages.flatMap((p) => p.Items ?? []).map((i) => JSON.stringify(canonical(i, table)));
+  return { Items: items.sort(), Count: sum('Count'), ScannedCount: sum('ScannedCount'), withItems: pages.every((p) => p.Items !== undefined) };
+}
+
+/** One operation's answer: the canonical result, or `error <Name>` (with a cancelled transaction's reasons). */
 export async function answer(client: DynamoDBClient, op: DiffOp, table: string): Promise<string> {
-  const Command = COMMANDS[op.op] as unknown as new (input: unknown) => never;
+  const input = onTable(op.input, table) as Record<string, unknown>;
   try {
-    const out = await client.send(new Command(onTable(op.input, table)));
-    return JSON.stringify(canonical(out, table));
+    if (op.op === 'Query' || op.op === 'Scan') return JSON.stringify(await paged(client, op.op, input, table));
+    return JSON.stringify(canonical(await send(client, op.op, input), table));
   } catch (err) {
-    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+    const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string; Item?: Item }[] };
     if (!e.$metadata?.httpStatusCode) throw err; // not an answer of the server: the test's own failure
     // A 500 the SDK cannot even parse (an HTML page): the server failed, it did not answer.
     if (e.name === 'SyntaxError' || e.name === 'InternalFailure') return CRASH;
+    if (e.name === 'TransactionCanceledException') return `error ${e.name} ${JSON.stringify(canonical((e.CancellationReasons ?? []).map((x) => ({ Code: x.Code, ...(x.Item ? { Item: x.Item } : {}) })), table))}`;
     return `error ${e.name}`;
   }
 }
 
-/** Deletes the sequence's keys so it starts on an empty table. */
+/** Deletes every key a sequence can write, in each of the worker's tables, so it starts on empty tables. */
 export async function emptyTable(client: DynamoDBClient, table: string): Promise<void> {
-  await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: DIFF_KEYS.map((k) => ({ DeleteRequest: { Key: key(k) } })) } }));
+  await Promise.all(KINDS.map((kind) => client.send(new BatchWriteItemCommand({ RequestItems: { [table + DIFF_TABLES[kind].suffix]: allKeys(kind).map((Key) => ({ DeleteRequest: { Key } })) } }))));
 }
 
 export interface Side {
@@ -338,7 +548,7 @@ export async function compare(a: Side, b: Side, ops: readonly DiffOp[], stats?: 
     if (x !== y) return { index, a: x, b: y };
     if (stats) {
       stats.compared++;
-      const kind = x.startsWith('error ') ? x.slice(6) : 'ok';
+      const kind = x.startsWith('error ') ? x.slice(6).split(' ')[0]! : 'ok';
       stats.answers = { ...stats.answers, [kind]: (stats.answers?.[kind] ?? 0) + 1 };
     }
   }

@@ -9,6 +9,7 @@
  */
 import { compare, equal, typeOf, validateValue, type AttributeValue, type Item } from './attribute-values.ts';
 import { DynamoError } from './errors.ts';
+import { RESERVED_WORDS } from './reserved-words.ts';
 
 type Segment = { readonly name: string } | { readonly index: number };
 export type Path = readonly Segment[];
@@ -107,16 +108,19 @@ class Parser {
     return this.i >= this.toks.length;
   }
 
+  /** An attribute name in a path: a placeholder, or a bare name that is not a reserved word. */
+  private attributeName(): string {
+    const n = this.next();
+    if (n.t !== 'name' && n.t !== 'ph') this.fail(n);
+    if (n.t === 'name' && RESERVED_WORDS.has(n.v.toUpperCase())) throw DynamoError.validation(`Invalid ${this.what}: Attribute name is a reserved keyword; reserved keyword: ${n.v}`);
+    return n.v;
+  }
+
   path(): Path {
-    const segs: Segment[] = [];
-    const first = this.next();
-    if (first.t !== 'name' && first.t !== 'ph') this.fail(first);
-    segs.push({ name: first.v });
+    const segs: Segment[] = [{ name: this.attributeName() }];
     for (;;) {
       if (this.accept('.')) {
-        const n = this.next();
-        if (n.t !== 'name' && n.t !== 'ph') this.fail(n);
-        segs.push({ name: n.v });
+        segs.push({ name: this.attributeName() });
       } else if (this.accept('[')) {
         const n = this.next();
         if (n.t !== 'num') this.fail(n);
@@ -274,8 +278,8 @@ export class PlaceholderUse {
 
 const KIND_NAMES: Record<string, string> = { condition: 'ConditionExpression', update: 'UpdateExpression', projection: 'ProjectionExpression' };
 
-export function parseCondition(src: string): Condition {
-  const what = KIND_NAMES.condition!;
+/** Parses a condition; `what` names the parameter in errors (ConditionExpression, FilterExpression, KeyConditionExpression). */
+export function parseCondition(src: string, what = KIND_NAMES.condition!): Condition {
   if (!src.trim()) throw DynamoError.validation(`Invalid ${what}: The expression can not be empty;`);
   const p = new Parser(tokens(src, what), src, what);
   const c = p.condition();
@@ -409,20 +413,27 @@ export function evaluate(c: Condition, item: Item | undefined, ph: PlaceholderUs
   }
 }
 
-/** Only the placeholders a condition uses (for the unused-placeholder check), without evaluating it. */
-export function touchCondition(c: Condition, ph: PlaceholderUse): void {
-  const op = (o: Operand) => (o.kind === 'value' ? ph.value(o.ref) : resolvePath(o.path, ph));
+/**
+ * Only the placeholders a condition uses (for the unused-placeholder check), without evaluating
+ * it; returns the top-level attributes it reads (a Query's filter may not read the key).
+ */
+export function touchCondition(c: Condition, ph: PlaceholderUse, names = new Set<string>()): Set<string> {
+  const path = (p: Path) => {
+    const first = resolvePath(p, ph)[0];
+    if (first && 'name' in first) names.add(first.name);
+  };
+  const op = (o: Operand) => (o.kind === 'value' ? ph.value(o.ref) : path(o.path));
   switch (c.kind) {
     case 'and':
     case 'or':
-      touchCondition(c.a, ph);
-      touchCondition(c.b, ph);
+      touchCondition(c.a, ph, names);
+      touchCondition(c.b, ph, names);
       break;
     case 'not':
-      touchCondition(c.c, ph);
+      touchCondition(c.c, ph, names);
       break;
     case 'fn':
-      resolvePath(c.path, ph);
+      path(c.path);
       break;
     case 'fn2':
     case 'cmp':
@@ -439,6 +450,7 @@ export function touchCondition(c: Condition, ph: PlaceholderUse): void {
       c.list.forEach(op);
       break;
   }
+  return names;
 }
 
 function valueOf(v: Value, item: Item, ph: PlaceholderUse): AttributeValue {
