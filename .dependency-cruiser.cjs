@@ -9,6 +9,7 @@
  *            protocol modules at services/ are shared, never another service's folder)
  *   lab (runtimes, tools, Toxiproxy: starting and stopping a lab)
  *   loadtests (the load generators)
+ *   user-services (a user's own service: its service file, how it starts, its workload)
  *   chaos (the experiment pipeline)
  *   game, then console (a played game, then its console)
  *   kubernetes (runs chaos's campaigns as Jobs)
@@ -16,7 +17,7 @@
  *
  * Tests may import across layers (they exercise the whole), but not create cycles.
  */
-const LAYERS = ['core', 'topology', 'dns|monitoring', 'services', 'lab', 'loadtests', 'chaos', 'game', 'console', 'kubernetes', 'cli|bin|scripts'];
+const LAYERS = ['core', 'topology', 'dns|monitoring', 'services', 'lab', 'loadtests', 'user-services', 'chaos', 'game', 'console', 'kubernetes', 'cli|bin|scripts'];
 
 const above = (i) => `^(${LAYERS.slice(i + 1).join('|')})/`;
 

@@ -6,6 +6,7 @@ import { buildTopology, hostPort } from '../topology/topology.ts';
 import { MONITORING_HELP, monitoringOption } from './options.ts';
 import { abortOnSignals } from './signals.ts';
 import { table } from './table.ts';
+import { installExamples } from '../user-services/examples.ts';
 
 export const log = (line: string) => process.stderr.write(`[outage-lab] ${line}\n`);
 
@@ -41,10 +42,12 @@ export function registerLabCommands(program: Command): void {
     .description('install the real infrastructure: Redis, Prometheus, the blackbox exporter and Alertmanager (Debian packages), CoreDNS and Toxiproxy (built with Go into .tools/)')
     .option('--kubernetes', 'also the single-node cluster: kube-apiserver, controller-manager, scheduler and kubelet built from their Go module (a few minutes the first time), Debian\'s etcd, containerd, runc and CNI plugins')
     .option('--moto', "also moto's server (pip install moto[server] into .tools/venvs/moto), the other DynamoDB the stand-in's differential test runs against")
-    .action(async (o: { kubernetes?: boolean; moto?: boolean }) => {
+    .option('--examples', "also what the example services under examples/ need (the Node one's npm dependencies)")
+    .action(async (o: { kubernetes?: boolean; moto?: boolean; examples?: boolean }) => {
       const started = Date.now();
       const paths = await installTools(log, process.env, { kubernetes: o.kubernetes === true, moto: o.moto === true });
       for (const [name, path] of Object.entries(paths)) process.stdout.write(`  ${name.padEnd(28)} ${path}\n`);
+      if (o.examples) for (const line of await installExamples(log)) process.stdout.write(`  ${line}\n`);
       log(`tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 

@@ -56,7 +56,8 @@ function registerRun(program: Command): void {
     .option('--load <generator>', 'builtin, or k6 (RunInstances and NLB traffic from loadtests/k6/; needs k6 on PATH)', 'builtin')
     .option('--monitoring <prometheus|off>', MONITORING_HELP, 'off')
     .option('--quick', "the scenario's quick settings (its `quick:` list; us-east-1: 10,000 leases that lapse in 6 s)")
-    .action(async (name: string, opts: { set: string[]; seed?: string; out?: string; json?: boolean; report: string; runtime: string; load: string; monitoring: string; quick?: boolean }) => {
+    .option('--service <file>', "a service file: put your own service through the run with its workload and SLO (docs/your-service.md); repeatable", collect, [])
+    .action(async (name: string, opts: { set: string[]; seed?: string; out?: string; json?: boolean; report: string; runtime: string; load: string; monitoring: string; quick?: boolean; service: string[] }) => {
       const [{ loadScenario }, { runScenario }, { renderRunReport }, { reportersByName }, { parseRuntimeName }] = await Promise.all([
         chaos.scenario(),
         chaos.runner(),
@@ -65,6 +66,7 @@ function registerRun(program: Command): void {
         chaos.runtimes(),
       ]);
       const scenario = loadScenario(name, opts.set, { quick: opts.quick === true });
+      const services = opts.service.length ? (await import('../user-services/service-file.ts')).loadServiceFiles(opts.service) : [];
       const reporters = reportersByName(opts.report);
       const runtime = parseRuntimeName(opts.runtime);
       const load = (await import('../loadtests/k6.ts')).parseLoadGenerator(opts.load);
@@ -73,7 +75,7 @@ function registerRun(program: Command): void {
       const outDir = opts.out ?? join(PROJECT_ROOT, 'reports', 'runs', `${scenario.name}-${new Date().toISOString().replace(/[:.]/g, '-')}-seed${seed}`);
       const { signal, dispose } = abortOnSignals(log);
       try {
-        const summary = await runScenario(scenario, { seed, outDir, lab: labContext(), log, signal, reporters, runtime, load, monitoring });
+        const summary = await runScenario(scenario, { seed, outDir, lab: labContext(), log, signal, reporters, runtime, load, monitoring, services });
         process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `\n${renderRunReport(summary)}`);
         log(`run folder: ${outDir}`);
         process.exitCode = summary.status === 'interrupted' ? 130 : summary.verdict === 'pass' ? 0 : 1;

@@ -25,7 +25,7 @@ export interface ViewContext {
 
 type Handler<T extends EventType> = ((e: HistoryEventOf<T>, v: ViewContext) => void) | null;
 
-const loadPoint = (chart: 'errors' | 'launches', series: string, errorShare: boolean) => (e: HistoryEventOf<'load.second' | 'launch.second' | 'nlb.second'>, v: ViewContext) => {
+const loadPoint = (chart: 'errors' | 'launches', series: string, errorShare: boolean) => (e: HistoryEventOf<'load.second' | 'launch.second' | 'nlb.second' | 'service.second'>, v: ViewContext) => {
   if (e.sent > 0) v.pt(chart, series, (errorShare ? 1 - e.ok / e.sent : e.ok / e.sent) * 100);
 };
 
@@ -115,6 +115,12 @@ export const HANDLERS: { readonly [T in EventType]: Handler<T> } = {
   'launch.second': loadPoint('launches', 'launches', false),
   'nlb.second': loadPoint('errors', 'service behind the NLB', true),
   'k6.summary': null,
+  // Users' services: their errors are what a responder sees first; their seconds go to the report.
+  'service.started': (e, v) => v.feed('system', `${e.service} (${e.language}, ${e.sdk} ${e.sdkVersion}) joined the lab`),
+  'service.second': loadPoint('errors', 'your services', true),
+  'service.error': (e, v) => v.feed('alert', `${e.service}: ${e.request} failed${e.status === null ? '' : ` (${e.status})`}: ${e.error.slice(0, 200)}`),
+  'service.exited': (e, v) => v.feed('alert', `${e.service} EXITED: ${e.log}`),
+  'service.stopped': null,
   metrics: (e, v) => {
     const m = e.services;
     if (m.dwfm?.dwfm_leases_valid !== undefined) v.pt('leases', 'valid', m.dwfm.dwfm_leases_valid);

@@ -169,6 +169,27 @@ export const EVENTS = {
   'nlb.fail-open.off': ev({}),
   'nlb.health-checks': ev({ automaticFailover: bool, velocity: z.unknown().optional(), readded: num, by: str.optional() }),
 
+  // ── users' services (source: service; user-services/) ────────────────────────────────────
+  /** A user's service is up: what it is, where, and the retry settings its environment gives its SDK. */
+  'service.started': ev({
+    service: str,
+    language: str,
+    sdk: str,
+    sdkVersion: str,
+    address: str,
+    retry: z.record(str, str),
+    readyMs: num,
+    /** Its file's SLO, so the history alone judges it. */
+    slo: z.object({ successRatio: num, latencyMs: num, windowMs: num, recoverWithinMs: num }),
+  }),
+  /** A second of a service's workload: `good` is 2xx within its SLO's latency bound (callers' retries included). */
+  'service.second': loadSecond.extend({ service: str, good: num }),
+  /** The first failed answer of each kind a service's workload met; `error` quotes its body (what its SDK raised, if it says). */
+  'service.error': ev({ service: str, request: str, status: maybeNum, error: str }),
+  /** A service died while the run went on; `log` is the tail of its log. */
+  'service.exited': ev({ service: str, log: str }),
+  'service.stopped': ev({ service: str }),
+
   // ── people in a played game (source: game; every one marked actor: human, by) ────────────
   'game.started': ev({ ...human }),
   'game.ended': ev({ ...human, reason: str.optional() }),

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from './paths.ts';
 
-const LAYERED = ['bin', 'cli', 'chaos', 'console', 'core', 'dns', 'game', 'kubernetes', 'lab', 'loadtests', 'monitoring', 'scripts', 'services', 'topology'];
+const LAYERED = ['bin', 'cli', 'chaos', 'console', 'core', 'dns', 'game', 'kubernetes', 'lab', 'loadtests', 'monitoring', 'scripts', 'services', 'topology', 'user-services'];
 const cruise = (paths: readonly string[]) => execa('npx', ['depcruise', '--config', '.dependency-cruiser.cjs', ...paths], { cwd: PROJECT_ROOT, reject: false });
 const probes: string[] = [];
 const probe = (rel: string, content: string) => {

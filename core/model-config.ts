@@ -23,8 +23,17 @@ export const DynamodbSettingsSchema = z
     queueLimit: ms(1, 10_000_000).nullable().default(null),
     /** Drop queued requests whose client has hung up (timed out) instead of serving them. */
     dropExpired: z.boolean().default(false),
-    /** The access key id clients sign with (SigV4); requests signed with another are refused. */
+    /** The access key id clients sign with (SigV4); requests signed with another are refused. A user's service signs with `<accessKeyId>.<its name>`. */
     accessKeyId: z.string().min(1).default('outage-lab'),
+    /**
+     * A user's service's connection is closed (Connection: close) after its first answer past this
+     * age, as endpoints recycle connections: so the service's SDK opens a new one — and resolves the
+     * endpoint's name again — within this long of a DNS change. 2 s: compressed like the rest of the
+     * timeline (the record's TTL is 1 s), so most of a quick run's ~9 s empty record is met through
+     * DNS, not on a socket opened before. The lab's own clients resolve the name before every
+     * request and are not affected.
+     */
+    serviceConnectionMaxAgeMs: ms(100, 3_600_000).default(2000),
   })
   .strict();
 

@@ -19,7 +19,7 @@ import { ensureServiceBundles } from './service-bundles.ts';
 import { labHome } from '../core/paths.ts';
 import { probe, waitReady } from './ready.ts';
 import { createRuntime, type RuntimeName } from './runtimes/index.ts';
-import type { ComponentControl, LabLabels, ProcessSignal, Runtime, StartedComponent } from './runtimes/runtime.ts';
+import type { ComponentControl, LabLabels, ProcessSignal, ProcessSpec, Runtime, StartedComponent } from './runtimes/runtime.ts';
 import { claimState, clearState, readState, saveState, type LabState } from './state.ts';
 import { takenPorts } from './ports.ts';
 import type { Log } from './tools.ts';
@@ -157,11 +157,45 @@ export class Lab implements ComponentControl {
     if (name === 'toxiproxy') await this.toxiproxy.populate(renderProxies(this.topology));
   }
 
+  /**
+   * Starts a component the topology does not define — a user's service — with this lab's runtime
+   * and labels, so the lab stops it with the rest and `down` finds it after a crash. Resolves once
+   * it is ready; when it exits or is not ready in time it is stopped and the error names it with
+   * the tail of its log.
+   */
+  async startGuest(spec: ProcessSpec, o: { readyTimeoutMs: number; signal?: AbortSignal }): Promise<StartedComponent> {
+    if (this.state.components.some((c) => c.name === spec.name)) throw new UserError(`a component named ${spec.name} already runs in this lab: give the service another name`);
+    await this.runtime.prepare([spec], () => {});
+    const started = await this.runtime.start(spec, this.layout.logDir, this.state.labels);
+    this.state.components.push(started);
+    await saveState(this.settings.home, this.state);
+    try {
+      await waitReady(spec.name, spec.ready, { timeoutMs: o.readyTimeoutMs, isAlive: () => this.runtime.isAlive(started), logFile: started.logFile, ...(o.signal ? { signal: o.signal } : {}) });
+    } catch (err) {
+      await this.stopGuest(spec.name);
+      throw err;
+    }
+    return started;
+  }
+
+  /** Stops a guest (SIGTERM, SIGKILL after its stopGraceMs) and forgets it. */
+  async stopGuest(name: string): Promise<void> {
+    const c = this.started(name);
+    await this.runtime.stop(c);
+    this.state.components = this.state.components.filter((x) => x !== c);
+    await saveState(this.settings.home, this.state);
+  }
+
+  /** Whether a started component's process (or container) is still there. */
+  async isRunning(name: string): Promise<boolean> {
+    return this.runtime.isAlive(this.started(name));
+  }
+
   /** CPU seconds used so far by each infrastructure component (our services export their own). */
   async infraCpuSeconds(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const c of this.state.components) {
-      if (c.spec.program === 'node') continue;
+      if (!isInfra(c)) continue;
       const v = await this.runtime.cpuSeconds(c).catch(() => undefined);
       if (v !== undefined) out[c.name] = v;
     }
@@ -337,8 +371,10 @@ function closure(topology: Topology, names: readonly string[]): Set<string> {
 }
 
 /** Stops our services first (together), then the infrastructure they use (together). */
+/** Redis, CoreDNS, Toxiproxy, monitoring: not our services, not a user's. */
+const isInfra = (c: StartedComponent) => c.spec.program !== 'node' && c.spec.program !== 'command';
+
 async function stopComponents(runtime: Runtime, components: readonly StartedComponent[]): Promise<void> {
-  const isInfra = (c: StartedComponent) => c.spec.program !== 'node';
   await Promise.all(components.filter((c) => !isInfra(c)).map((c) => runtime.stop(c)));
   await Promise.all(components.filter(isInfra).map((c) => runtime.stop(c)));
 }

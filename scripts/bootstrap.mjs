@@ -33,8 +33,9 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 // The tests also need the single-node Kubernetes (built once, cached in .tools/) and moto (the
-// DynamoDB differential test's other implementation, pip-installed into .tools/venvs/).
-run(process.execPath, [join(root, 'bin', 'outage-lab.js'), 'install', ...(forTests ? ['--kubernetes', '--moto'] : [])]);
+// DynamoDB differential test's other implementation, pip-installed into .tools/venvs/), and the
+// example services' dependencies (examples/*: npm ci in the Node one).
+run(process.execPath, [join(root, 'bin', 'outage-lab.js'), 'install', ...(forTests ? ['--kubernetes', '--moto', '--examples'] : [])]);
 
 if (forTests) {
   const missing = [['chromium', 'chromium'], ['dockerd', 'docker.io']].filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg);

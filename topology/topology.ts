@@ -71,6 +71,12 @@ export interface Topology {
   };
   /** Whether the lab runs its monitoring (Prometheus, the blackbox exporter, Alertmanager). */
   readonly monitoring: boolean;
+  /**
+   * With users' services in the lab: CoreDNS also answers on port 53 here (TCP and UDP), where a
+   * system resolver asks — /etc/resolv.conf has no port field — so a service's own getaddrinfo
+   * meets the lab's zone. Binding port 53 needs root or CAP_NET_BIND_SERVICE.
+   */
+  readonly systemResolver?: Endpoint;
   readonly dynamodb: {
     /** The stand-in's real listeners, one per frontend. */
     readonly frontends: readonly Endpoint[];
@@ -98,10 +104,16 @@ const GROUP = {
   dynamodbFrontend: 10,
   dynamodbProxy: 11,
   reference: 12,
+  userServices: 13,
 } as const;
 
 export const ENACTOR_COUNT = 3;
 const SERVICE_PORT = 9000;
+/** Where users' services listen, each on its own address. */
+const USER_SERVICE_PORT = 8080;
+export const MAX_USER_SERVICES = 50;
+/** Where every system resolver asks: resolv.conf names an address, never a port. */
+const SYSTEM_RESOLVER_PORT = 53;
 const ROUTE53_PORT = 8053;
 /** The console's port is this plus the slot, so labs side by side each have their own. */
 const CONSOLE_PORT_BASE = 8600;
@@ -116,7 +128,7 @@ export function assertSlot(slot: number): void {
   }
 }
 
-export function buildTopology(options: { slot?: number; monitoring?: boolean } = {}): Topology {
+export function buildTopology(options: { slot?: number; monitoring?: boolean; systemResolver?: boolean } = {}): Topology {
   const slot = options.slot ?? DEFAULT_SLOT;
   const monitoring = options.monitoring ?? false;
   assertSlot(slot);
@@ -308,6 +320,7 @@ export function buildTopology(options: { slot?: number; monitoring?: boolean } =
   return {
     slot,
     monitoring,
+    ...(options.systemResolver ? { systemResolver: { address: at(GROUP.infra, 2), port: SYSTEM_RESOLVER_PORT } } : {}),
     zone: ZONE,
     dynamodbName: `dynamodb.${REGION}.${ZONE.replace(/\.$/, '')}`,
     recordTtlSeconds: 1,
@@ -320,6 +333,12 @@ export function buildTopology(options: { slot?: number; monitoring?: boolean } =
       port: DYNAMODB_PORT,
     },
   };
+}
+
+/** Where the `index`th user's service of a run listens (its own address in the lab's slot). */
+export function userServiceEndpoint(topology: Topology, index: number): Endpoint {
+  if (!Number.isInteger(index) || index < 0 || index >= MAX_USER_SERVICES) throw new RangeError(`a run takes at most ${MAX_USER_SERVICES} services (index ${index})`);
+  return { address: loopback(topology.slot, GROUP.userServices, index + 1), port: USER_SERVICE_PORT };
 }
 
 export function component(topology: Topology, name: string): ComponentDef {
@@ -355,6 +374,9 @@ export function listeningEndpoints(topology: Topology): { owner: string; endpoin
     if (i > 0) out.push({ owner: `dynamodb (frontend ${i + 1})`, endpoint: f });
   }
   for (const l of topology.links) out.push({ owner: `toxiproxy link ${l.name}`, endpoint: l.listen });
+  if (topology.systemResolver) {
+    out.push({ owner: 'coredns (system resolver)', endpoint: topology.systemResolver }, { owner: 'coredns (system resolver)', endpoint: topology.systemResolver, udp: true });
+  }
   return out;
 }
 

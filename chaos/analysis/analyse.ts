@@ -4,6 +4,7 @@
  * and the checks that decide the verdict. Reads only the history (and the writes checker's
  * result, itself recorded in the history).
  */
+import { analyseServices } from '../../user-services/analysis.ts';
 import { is, LOAD_SECOND_TYPES } from '../../core/events.ts';
 import { DNS_OUTCOMES, type DnsOutcome } from '../../dns/resolve.ts';
 import type { ModelConfig } from '../../core/model-config.ts';
@@ -80,6 +81,7 @@ export function analyseFigures(sorted: readonly HistoryEvent[], opts: { ttlMs: n
   return {
     dns,
     writes,
+    services: analyseServices(sorted),
     customers: {
       beforeFaults: window(sorted, steadyFrom, firstFault),
       whileEmpty: emptyAtMs === null ? { sent: 0, ok: 0, errorRate: null } : window(sorted, emptyAtMs + ttlMs + 1000, emptyEnd),

@@ -7,6 +7,7 @@ import type { DnsOutcome } from '../../core/dns-outcome.ts';
 import type { Story } from '../story/index.ts';
 import type { AlertsSummary } from './alerts.ts';
 import type { RecoveryAnalysis } from './recovery.ts';
+import type { ServiceFigures } from '../../user-services/analysis.ts';
 
 export interface Window {
   readonly sent: number;
@@ -57,6 +58,8 @@ export interface AnalysisFigures {
   readonly customerErrorSeconds: number;
   /** Contributing causes, blast radius, error-budget burn and fidelity to the real timeline. */
   readonly story: Story;
+  /** Users' services put through the run (`--service`), each judged by its own SLO. */
+  readonly services: readonly ServiceFigures[];
   /** What the monitoring said (with --monitoring prometheus): every rule's time to alert. */
   readonly alerts: AlertsSummary;
 }

@@ -6,6 +6,7 @@
 import type { HistoryEvent } from '../../core/events.ts';
 import type { ModelConfig } from '../../core/model-config.ts';
 import { evaluateChecks, type CheckResult, type CheckSpec } from '../checks/index.ts';
+import { serviceSloRecovered } from '../checks/service-slo-recovered.ts';
 import { analyseFigures } from './analyse.ts';
 import type { AnalysisFigures } from './figures.ts';
 
@@ -26,6 +27,6 @@ export function recordTtlMs(sorted: readonly HistoryEvent[]): number {
 export function analyse(events: readonly HistoryEvent[], checks: readonly CheckSpec[], model: ModelConfig): Analysis {
   const sorted = [...events].sort((a, b) => a.t - b.t);
   const figures = analyseFigures(sorted, { ttlMs: recordTtlMs(sorted), model });
-  const results = evaluateChecks(checks, { events: sorted, model, figures });
+  const results = [...evaluateChecks(checks, { events: sorted, model, figures }), ...figures.services.map(serviceSloRecovered)];
   return { ...figures, checks: results, verdict: results.every((c) => c.status !== 'fail') ? 'pass' : 'fail' };
 }

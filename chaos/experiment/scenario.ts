@@ -4,14 +4,15 @@
  * conditions and checks. `--set key=value` overrides any field by its dotted path (a bare key
  * means `settings.<key>`), and the result is validated again, so an error always names the field.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { EVENT_TYPES, type EventType } from '../../core/events.ts';
 import { InputError } from '../../core/errors.ts';
 import { ModelConfigSchema } from '../../core/model-config.ts';
 import { PROJECT_ROOT } from '../../core/paths.ts';
+import { readYamlMapping } from '../../core/yaml-file.ts';
+import { describeIssues } from '../../core/zod-issues.ts';
 import { CheckSpecSchema } from '../checks/index.ts';
 import { FaultSpecSchema } from './faults/index.ts';
 import { OPERATOR_ACTIONS } from './operator/index.ts';
@@ -148,28 +149,6 @@ export function scenarioPath(nameOrPath: string): string {
   return join(SCENARIO_DIR, `${nameOrPath}.yaml`);
 }
 
-/**
- * A union that no branch matched says only "Invalid input"; the branch that got furthest (fewest
- * problems, none of them an unknown field) says what is wrong, with the path from the union down.
- */
-function deepest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
-  if (issue.code !== 'invalid_union' || !issue.errors.length) return issue;
-  const score = (branch: readonly z.core.$ZodIssue[]) => branch.length + branch.filter((i) => i.code === 'unrecognized_keys' || i.code === 'invalid_type').length * 10;
-  const best = [...issue.errors].sort((a, b) => score(a) - score(b))[0]!;
-  if (!best.length) return issue;
-  const inner = deepest(best[0]!);
-  return { ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue;
-}
-
-function describeIssues(file: string, error: z.ZodError): string {
-  const first = deepest(error.issues[0]!);
-  const path = first.path.join('.') || '(top level)';
-  let fix = first.message;
-  if (first.code === 'unrecognized_keys') fix = `unknown field ${first.keys.map((k) => `"${k}"`).join(', ')}: remove it or check its spelling`;
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
-  return `${file}: ${path}: ${fix}${more}`;
-}
-
 /** Parses "a.b=c" values: numbers, booleans and null as such, JSON for [..] and {..}, else strings. */
 export function parseSetValue(raw: string): unknown {
   if (raw === 'true' || raw === 'false') return raw === 'true';
@@ -221,14 +200,7 @@ export function loadScenario(nameOrPath: string, sets: readonly string[] = [], o
   if (!existsSync(file)) {
     throw new InputError(`scenario ${nameOrPath} not found (looked for ${file}): give a shipped name such as dns-race, or a path to a .yaml file`);
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch (err) {
-    if (err instanceof YAMLParseError) throw new InputError(`${file}: not valid YAML: ${err.message.split('\n')[0]}`);
-    throw err;
-  }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new InputError(`${file}: expected a mapping with name, settings, faults, …`);
+  const doc = readYamlMapping(file, file, 'name, settings, faults, …');
   const quick = opts.quick ? (doc as { quick?: unknown }).quick : undefined;
   if (quick !== undefined && !(Array.isArray(quick) && quick.every((q) => typeof q === 'string'))) throw new InputError(`${file}: quick: a list of key=value assignments`);
   for (const s of [...((quick as string[] | undefined) ?? []), ...sets]) applySet(doc as Record<string, unknown>, s);

@@ -9,6 +9,7 @@ import { COMPARISON_HEADER, comparisonCells, mdTable, ms, num, pct, secs, status
 import type { GamedayReport, Reporter } from './reporter.ts';
 import { alertsMarkdown } from './alerts-table.ts';
 import { storyMarkdown } from './story-md.ts';
+import type { ServiceFigures } from '../../user-services/analysis.ts';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -42,11 +43,30 @@ export function renderRunReport(s: RunSummary): string {
   lines.push('## Enactors', '');
   lines.push(`applies refused for the inconsistent state while empty: ${s.enactors.appliesFailedWhileEmpty} · stale applies rejected by fencing: ${s.enactors.staleAppliesRejected} · cleanup refusals (active/leased plan): ${s.enactors.cleanupRefusals}`, '');
   if (s.leases.needed > 0) lines.push(...recoverySection(s));
+  for (const svc of s.services ?? []) lines.push(...serviceSection(svc));
   lines.push(...alertsMarkdown(s));
   lines.push(...storyMarkdown(s.story));
   lines.push('## Steps', '', ...mdTable(['step', 'start', 'end', 'status'], s.steps.map((st) => [st.name, ms(st.startMs), ms(st.endMs), `${st.status}${st.error ? `: ${st.error}` : ''}`])));
   lines.push('', `History: timeline.ndjson · summary: summary.json · lab logs: lab/logs/`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A user's service: its phases, time to recover, amplification and the first error it showed. */
+export function serviceSection(svc: ServiceFigures): string[] {
+  const retry = Object.entries(svc.retry).map(([k, v]) => `${k}=${v}`).join(' ') || "the SDK's defaults";
+  const out = [`## Your service: ${svc.name}`, ''];
+  out.push(`${svc.language} · ${svc.sdk.name} ${svc.sdk.version} · retries: ${retry} · verdict **${svc.verdict}**`, '');
+  out.push(
+    ...mdTable(
+      ['phase', 'from', 'to', 'requests', 'ok', 'good (SLO)', 'p99 (worst second)', 'DynamoDB calls / request'],
+      svc.phases.map((p) => [p.name, ms(p.fromMs), ms(p.toMs), String(p.requests), pct(p.requests ? p.ok / p.requests : null), pct(p.requests ? p.good / p.requests : null), ms(p.p99Ms), p.dynamodbCallsPerRequest === null ? '—' : num(p.dynamodbCallsPerRequest)]),
+    ),
+    '',
+  );
+  const ttr = svc.ttrMs === null ? (svc.metastable ? 'never (metastable: it stayed down after DNS came back)' : '—') : `${(svc.ttrMs / 1000).toFixed(1)} s after DNS came back (bound ${(svc.recoverWithinMs / 1000).toFixed(0)} s)`;
+  out.push(`time to recover: ${ttr}`, '');
+  if (svc.firstError) out.push(`first error while the record was empty (${svc.firstError.request}, ${svc.firstError.status ?? 'no answer'}, at ${ms(svc.firstError.atMs)}):`, '', '```', svc.firstError.error, '```', '');
+  return out;
 }
 
 function recoverySection(s: RunSummary): string[] {

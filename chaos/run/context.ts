@@ -14,6 +14,8 @@ import type { MetricsScraper } from '../observe/metrics-scraper.ts';
 import type { HarnessExporter } from '../observe/harness-exporter.ts';
 import type { Reporter } from '../reporters/reporter.ts';
 import type { Scenario } from '../experiment/scenario.ts';
+import type { ServicesInRun } from '../../user-services/in-run.ts';
+import type { ServiceSpec } from '../../user-services/service-file.ts';
 import type { RunStatus, Steps } from './journal.ts';
 
 export interface RunOptions {
@@ -36,6 +38,8 @@ export interface RunOptions {
   readonly live?: LiveControl;
   /** Start the lab's monitoring too (Prometheus, the blackbox exporter, Alertmanager) and record its alerts. */
   readonly monitoring?: boolean;
+  /** Users' services to put through the run (`--service FILE`), with their workloads. */
+  readonly services?: readonly ServiceSpec[];
 }
 
 /**
@@ -95,4 +99,7 @@ export interface RunContext {
   /** Resolves with the reason the run stops (a stop condition, the max duration, an interrupt). */
   stopped?: Promise<string>;
   stop?: (why: string) => void;
+  /** Users' services in the run, and why one failed it (it exited). */
+  services?: ServicesInRun;
+  serviceFailure?: string;
 }

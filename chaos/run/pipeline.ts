@@ -1,7 +1,7 @@
 /**
  * One experiment as a pipeline of phases, data flowing one way:
  *
- *   validate → start (lab, history, observers) → steady state → schedule faults and operator
+ *   validate → start (lab, history, observers, users' services) → steady state → schedule faults and operator
  *   actions until a stop condition → heal (always) → teardown (always) → analyse → report
  *
  * The history (timeline.ndjson) is the only input to the analysis; the journal records what each
@@ -19,6 +19,7 @@ import { summarise } from './phases/analyse.ts';
 import { healAll } from './phases/heal.ts';
 import { report } from './phases/report.ts';
 import { armRunEnd, haltFaults, rearmTrigger, runOperatorAction, schedule } from './phases/schedule.ts';
+import { startUserServices } from './phases/services.ts';
 import { startLab, startObservers } from './phases/start.ts';
 import { steadyState } from './phases/steady-state.ts';
 import { teardown } from './phases/teardown.ts';
@@ -33,7 +34,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 }
 
 export async function runScenarioWithHistory(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
-  const topology = buildTopology({ slot: opts.lab.slot, monitoring: opts.monitoring === true });
+  const topology = buildTopology({ slot: opts.lab.slot, monitoring: opts.monitoring === true, systemResolver: (opts.services?.length ?? 0) > 0 });
   const model = validate(scenario, topology, opts.seed, opts.outDir);
   const reporters = opts.reporters ?? DEFAULT_RUN_REPORTERS();
   const ctx: RunContext = {
@@ -68,7 +69,9 @@ export async function runScenarioWithHistory(scenario: Scenario, opts: RunOption
       act: (action, settings, by) => runOperatorAction(ctx, action, settings, { actor: 'human', by }),
     });
     startObservers(ctx);
+    await startUserServices(ctx);
     if (await steadyState(ctx)) await schedule(ctx);
+    if (ctx.serviceFailure) throw new Error(ctx.serviceFailure);
   } catch (err) {
     // Before the lab is up there is nothing to analyse: the error is the result (the lab has
     // already stopped what it started).

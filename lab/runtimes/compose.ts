@@ -11,6 +11,7 @@ import { DEFAULT_MODEL_CONFIG } from '../../core/model-config.ts';
 import { imageFor, IN_IMAGE, APP_DIR } from './image-names.ts';
 import { renderCorefile } from '../../topology/corefile.ts';
 import { processSpecs } from '../processes.ts';
+import { labProgramOf } from './runtime.ts';
 import { runLayout } from '../../topology/layout.ts';
 import { renderProxies } from '../../topology/toxiproxy-proxies.ts';
 import { buildTopology, component, startOrder, type Topology } from '../../topology/topology.ts';
@@ -31,10 +32,11 @@ export function renderCompose(topology: Topology = buildTopology()): ComposeFile
   for (const c of startOrder(topology)) {
     const spec = specs.find((s) => s.name === c.name)!;
     const args = spec.program === 'toxiproxy-server' ? [...spec.args, '-config', `${RUN_DIR}/toxiproxy.json`] : [...spec.args];
-    const command = spec.program === 'node' ? [IN_IMAGE.node, '--enable-source-maps', `${APP_DIR}/${spec.entry!.replace(/\.ts$/, '.mjs')}`, ...args] : [IN_IMAGE[spec.program], ...args];
+    const program = labProgramOf(spec, 'compose');
+    const command = program === 'node' ? [IN_IMAGE.node, '--enable-source-maps', `${APP_DIR}/${spec.entry!.replace(/\.ts$/, '.mjs')}`, ...args] : [IN_IMAGE[program], ...args];
     const after = c.startAfter ?? c.dependsOn;
     services[c.name] = {
-      image: `outage-lab/${imageFor(spec.program)}:latest`,
+      image: `outage-lab/${imageFor(program)}:latest`,
       network_mode: 'host',
       command,
       ...(spec.env && Object.keys(spec.env).length ? { environment: { ...spec.env } } : {}),

@@ -11,7 +11,7 @@ import Docker from 'dockerode';
 import { UserError } from '../../core/errors.ts';
 import { sleep } from '../proc.ts';
 import { APP_DIR, ensureImages, imageFor, IN_IMAGE, type ImageName } from './docker-images.ts';
-import { LABEL_COMPONENT, LABEL_LAB, LABEL_RUN, type LabLabels, type ProcessSignal, type ProcessSpec, type Runtime, type StartedComponent } from './runtime.ts';
+import { LABEL_COMPONENT, LABEL_LAB, LABEL_RUN, labProgramOf, type LabLabels, type ProcessSignal, type ProcessSpec, type Runtime, type StartedComponent } from './runtime.ts';
 
 const containerOf = (c: StartedComponent): { id: string; container: string } => {
   if (c.handle.kind !== 'container') throw new Error(`${c.name} was not started by the Docker runtime`);
@@ -53,7 +53,7 @@ export class DockerRuntime implements Runtime {
   /** Builds the images these components need (all of the lab's when none are given). */
   async prepare(specs: readonly ProcessSpec[], log: (line: string) => void): Promise<void> {
     if (!this.bundleDir) throw new Error('the Docker runtime needs the services bundled before it builds images');
-    const names = specs.length ? [...new Set(specs.map((s) => imageFor(s.program)))] : undefined;
+    const names = specs.length ? [...new Set(specs.map((s) => imageFor(labProgramOf(s, 'docker'))))] : undefined;
     this.images = await ensureImages(this.docker, this.bundleDir, this.env, log, names);
   }
 
@@ -67,7 +67,7 @@ export class DockerRuntime implements Runtime {
       if (!spec.entry) throw new Error(`component ${spec.name}: a node program needs an entry module`);
       return [IN_IMAGE.node, '--enable-source-maps', `${APP_DIR}/${spec.entry.replace(/\.ts$/, '.mjs')}`, ...spec.args];
     }
-    return [IN_IMAGE[spec.program], ...spec.args];
+    return [IN_IMAGE[labProgramOf(spec, 'docker') as Exclude<ProcessSpec['program'], 'node' | 'command'>], ...spec.args];
   }
 
   async start(spec: ProcessSpec, logDir: string, labels: LabLabels): Promise<StartedComponent> {
@@ -78,8 +78,8 @@ export class DockerRuntime implements Runtime {
     try {
       container = await this.docker.createContainer({
         name,
-        Image: this.images[imageFor(spec.program)] ?? (() => {
-          throw new UserError(`no image for ${spec.name} (${imageFor(spec.program)}): it was not prepared`);
+        Image: this.images[imageFor(labProgramOf(spec, 'docker'))] ?? (() => {
+          throw new UserError(`no image for ${spec.name} (${imageFor(labProgramOf(spec, 'docker'))}): it was not prepared`);
         })(),
         Cmd: this.command(spec),
         Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),

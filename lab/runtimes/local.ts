@@ -13,6 +13,7 @@ import { bundlePath } from '../service-bundles.ts';
 import { isSameProcessAlive, processCpuSeconds, processesWithEnv, processStartTicks, sleep } from '../proc.ts';
 import type { LabLabels, ProcessSignal, ProcessSpec, Runtime, StartedComponent } from './runtime.ts';
 import { resolveProgram } from '../tools.ts';
+import { inOwnResolver, mountNamespaceMode } from '../system-resolver.ts';
 
 export const ENV_LABEL_LAB = 'OUTAGE_LAB_LABEL_LAB';
 export const ENV_LABEL_RUN = 'OUTAGE_LAB_LABEL_RUN';
@@ -88,10 +89,18 @@ export class LocalRuntime implements Runtime {
   ) {}
 
   async prepare(specs: readonly ProcessSpec[]): Promise<void> {
-    for (const s of specs) if (s.program !== 'node') resolveProgram(s.program, this.env);
+    for (const s of specs) {
+      if (s.program === 'command') {
+        if (s.resolvConf) mountNamespaceMode();
+      } else if (s.program !== 'node') resolveProgram(s.program, this.env);
+    }
   }
 
   command(spec: ProcessSpec): { file: string; args: string[] } {
+    if (spec.program === 'command') {
+      if (!spec.command?.length) throw new Error(`component ${spec.name}: a command program needs its command`);
+      return spec.resolvConf ? inOwnResolver(mountNamespaceMode(), spec.resolvConf, spec.command) : { file: spec.command[0]!, args: spec.command.slice(1) };
+    }
     if (spec.program === 'node') {
       if (!spec.entry || !this.bundleDir) throw new Error(`component ${spec.name}: a node program needs an entry module and a bundle folder`);
       return { file: process.execPath, args: ['--enable-source-maps', bundlePath(this.bundleDir, spec.entry), ...spec.args] };
@@ -102,7 +111,7 @@ export class LocalRuntime implements Runtime {
   async start(spec: ProcessSpec, logDir: string, labels: LabLabels): Promise<StartedComponent> {
     const { file, args } = this.command(spec);
     const logFile = join(logDir, `${spec.name}.log`);
-    const { pid, startTicks } = await startProcess({ name: spec.name, file, args, env: { ...this.env, ...spec.env, [ENV_LABEL_LAB]: labels.lab, [ENV_LABEL_RUN]: labels.run }, logFile });
+    const { pid, startTicks } = await startProcess({ name: spec.name, file, args, env: { ...this.env, ...spec.env, [ENV_LABEL_LAB]: labels.lab, [ENV_LABEL_RUN]: labels.run }, logFile, ...(spec.cwd ? { cwd: spec.cwd } : {}) });
     return { name: spec.name, address: spec.address, port: spec.port, handle: { kind: 'process', pid, startTicks }, logFile, ready: spec.ready, spec };
   }
 
@@ -111,7 +120,7 @@ export class LocalRuntime implements Runtime {
     return isSameProcessAlive(pid, startTicks);
   }
 
-  async stop(c: StartedComponent, graceMs = 5000): Promise<void> {
+  async stop(c: StartedComponent, graceMs = c.spec.stopGraceMs ?? 5000): Promise<void> {
     const { pid, startTicks } = pidOf(c);
     await stopProcess(pid, startTicks, graceMs);
   }

@@ -5,6 +5,7 @@
  * runtime and serialisable, so `outage-lab down` from another shell (or after a crash) can stop
  * it. Every component carries the lab's labels, so leftovers are found by label, not by pid alone.
  */
+import { UserError } from '../../core/errors.ts';
 import type { LabProgram } from '../tools.ts';
 
 export type ReadyProbe =
@@ -17,10 +18,17 @@ export type ReadyProbe =
 
 export interface ProcessSpec {
   readonly name: string;
-  /** A real infrastructure binary, or "node" for one of our TypeScript services. */
-  readonly program: LabProgram | 'node';
+  /** A real infrastructure binary, "node" for one of our TypeScript services, or "command" for a user's service. */
+  readonly program: LabProgram | 'node' | 'command';
   /** For "node": the entry module relative to the project root; otherwise unused. */
   readonly entry?: string;
+  /** For "command": the program and its arguments, run in `cwd`. */
+  readonly command?: readonly string[];
+  readonly cwd?: string;
+  /** A resolv.conf the process sees as /etc/resolv.conf (its own mount namespace): a user's service meets the lab's DNS through its system resolver. */
+  readonly resolvConf?: string;
+  /** How long it has after SIGTERM before SIGKILL (default 5 s). */
+  readonly stopGraceMs?: number;
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly address: string;
@@ -28,6 +36,12 @@ export interface ProcessSpec {
   readonly ready: ReadyProbe;
   /** Folders the component writes (its data, its run folder): mounted into containers. */
   readonly writes?: readonly string[];
+}
+
+/** The program of one of the lab's own components; a user's service (a "command") is refused where only those run. */
+export function labProgramOf(spec: ProcessSpec, runtime: string): LabProgram | 'node' {
+  if (spec.program === 'command') throw new UserError(`${spec.name}: the ${runtime} runtime does not run users' services from a command yet: use --runtime local`);
+  return spec.program;
 }
 
 /** Which lab and run a component belongs to (Docker labels; environment variables for processes). */

@@ -10,7 +10,8 @@
  * `x-client-deadline` passes (the lab's own loops stop waiting without hanging up) — stays queued
  * and is still served: wasted work, the fuel of the collapse, unless `dropExpired` is on; `queueLimit` (items) refuses what does not fit with
  * ProvisionedThroughputExceededException, or returns a batch's rest as UnprocessedItems.
- * `POST /_lab/sequence` (sequences.ts) loads or reads a fleet's items for the lab's set-up.
+ * `POST /_lab/sequence` (sequences.ts) loads or reads a fleet's items for the lab's set-up;
+ * `POST /_lab/capacity` (capacity-route.ts) gives a user's table capacity of its own.
  */
 import { Counter, Gauge } from 'prom-client';
 import { dynamodbCapacityPerSec } from '../../core/model-config-file.ts';
@@ -20,6 +21,7 @@ import type { Capacity } from './api.ts';
 import { CapacityModel, type Deadline } from './capacity.ts';
 import { DynamoError } from './errors.ts';
 import { protocolHandler, sendJson } from './protocol.ts';
+import { capacityRoute } from './capacity-route.ts';
 import { sequenceRoute } from './sequences.ts';
 import { Tables } from './tables.ts';
 
@@ -35,9 +37,11 @@ await runService(async (ctx) => {
   const tables = new Tables(itemStore);
   for (const t of LAB_TABLES) await tables.ensure(t);
   const models = new Map<string, CapacityModel<unknown>>();
+  /** Tables a user's service file gave capacity of their own (`POST /_lab/capacity`). */
+  const own = new Map<string, typeof settings>();
   const modelFor = (table: string) => {
     let m = models.get(table);
-    if (!m) models.set(table, (m = new CapacityModel<unknown>(settings, nowMs)));
+    if (!m) models.set(table, (m = new CapacityModel<unknown>(own.get(table) ?? settings, nowMs)));
     return m;
   };
   const sum = (f: (m: CapacityModel<unknown>) => number) => [...models.values()].reduce((a, m) => a + f(m), 0);
@@ -46,6 +50,7 @@ await runService(async (ctx) => {
   const wasted = new Counter({ name: 'dynamodb_served_after_deadline_total', help: 'requests served after their client had stopped waiting: hung up, or past the deadline it stated (wasted work)', registers: [ctx.registry] });
   const items = new Counter({ name: 'dynamodb_items_total', help: 'items (capacity units) by outcome: served, wasted (served after the client stopped waiting), rejected, dropped', labelNames: labels, registers: [ctx.registry] });
   const calls = new Counter({ name: 'dynamodb_calls_total', help: 'API calls by operation and result (ok or the error code)', labelNames: ['operation', 'result'], registers: [ctx.registry] });
+  const clientCalls = new Counter({ name: 'dynamodb_client_calls_total', help: "API calls by who signed them (lab, or a user's service by name) and result (ok or the error code): a service's calls per request is its retry amplification", labelNames: ['client', 'result'], registers: [ctx.registry] });
   new Gauge({ name: 'dynamodb_queue_length', help: 'requests waiting for a worker, all tables', registers: [ctx.registry], collect() { this.set(sum((m) => m.queueLength)); } });
   new Gauge({ name: 'dynamodb_in_flight', help: 'requests being served, all tables', registers: [ctx.registry], collect() { this.set(sum((m) => m.inFlight)); } });
   new Gauge({ name: 'dynamodb_capacity_ops_per_second', help: 'configured capacity C of each table', registers: [ctx.registry], collect() { this.set(dynamodbCapacityPerSec(settings)); } });
@@ -95,15 +100,25 @@ await runService(async (ctx) => {
     tables,
     region: 'us-east-1',
     accessKeyId: settings.accessKeyId,
+    serviceConnectionMaxAgeMs: settings.serviceConnectionMaxAgeMs,
     capacityFor,
     takeControlToken,
-    onCall: (operation, result) => calls.inc({ operation, result }),
+    onCall: (operation, result, client) => {
+      calls.inc({ operation, result });
+      clientCalls.inc({ client, result });
+    },
     onUnexpected: (err, op) => ctx.log.error({ err, op }, 'request failed'),
   });
 
   return {
     extraListeners: ctx.topology.dynamodb.frontends.slice(1),
-    routes: [sequenceRoute(itemStore, tables)],
+    routes: [
+      sequenceRoute(itemStore, tables),
+      capacityRoute(settings, (table, s) => {
+        own.set(table, s);
+        models.delete(table);
+      }),
+    ],
     // Every request but /health and /metrics is DynamoDB's protocol.
     raw: (req, res) => {
       if (req.method === 'GET' && req.url === '/') {

@@ -31,25 +31,35 @@ export interface ProtocolOptions {
   capacityFor(deadline: Deadline): Capacity;
   /** The control plane's rate limit: false refuses with ThrottlingException. */
   takeControlToken(): boolean;
-  /** Every answer, by operation and result (ok or the error's name). */
-  onCall?(operation: string, result: string): void;
+  /** Every answer, by operation and result (ok or the error's name), and who called: `lab`, or a user's service by name. */
+  onCall?(operation: string, result: string, client: string): void;
   /** An error that is not DynamoDB's answer (a bug or Redis failing): logged, answered InternalServerError. */
   onUnexpected?(err: Error, operation: string): void;
+  /** A user's service's connection older than this is closed after its answer (see the model setting). */
+  readonly serviceConnectionMaxAgeMs?: number;
   /** The operations served (default: all of api.ts; a test may swap one). */
   readonly operations?: Readonly<Record<string, Operation>>;
 }
 
-function authorised(req: IncomingMessage, accessKeyId: string): DynamoError | undefined {
+/**
+ * Who signed the request: `lab` for the lab's key, the service's name for `<lab key>.<service>`
+ * (each user's service signs with its own, so its calls are counted apart); an error otherwise.
+ */
+function caller(req: IncomingMessage, accessKeyId: string): string | DynamoError {
   const auth = req.headers.authorization;
   const m = auth ? AUTH.exec(auth) : null;
   if (!m) return DynamoError.missingAuth();
-  return m[1] === accessKeyId ? undefined : DynamoError.unrecognizedClient();
+  if (m[1] === accessKeyId) return 'lab';
+  const service = m[1]!.startsWith(`${accessKeyId}.`) ? m[1]!.slice(accessKeyId.length + 1) : '';
+  return /^[a-z][a-z0-9-]{0,39}$/.test(service) ? service : DynamoError.unrecognizedClient();
 }
 
 /** Serves one request of the protocol (the caller routes POSTs here). */
 export function protocolHandler(o: ProtocolOptions): (req: IncomingMessage, res: ServerResponse, now: () => number) => Promise<void> {
   const operations = o.operations ?? OPERATIONS;
+  const opened = new WeakMap<object, number>();
   return async (req, res, now) => {
+    if (!opened.has(req.socket)) opened.set(req.socket, now());
     // When the client hangs up before the answer (the SDK at its timeout): its deadline.
     let hungUpAt: number | undefined;
     res.on('close', () => {
@@ -57,8 +67,9 @@ export function protocolHandler(o: ProtocolOptions): (req: IncomingMessage, res:
     });
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    let client = 'unknown';
     const fail = (e: DynamoError) => {
-      o.onCall?.(op || 'unknown', e.code);
+      o.onCall?.(op || 'unknown', e.code, client);
       sendJson(res, e.status, e.body());
     };
     const chunks: Buffer[] = [];
@@ -68,8 +79,10 @@ export function protocolHandler(o: ProtocolOptions): (req: IncomingMessage, res:
       if (size > MAX_BODY) return fail(DynamoError.validation('Request size exceeded 16 MB'));
       chunks.push(c);
     }
-    const denied = authorised(req, o.accessKeyId);
-    if (denied) return fail(denied);
+    const who = caller(req, o.accessKeyId);
+    if (who instanceof DynamoError) return fail(who);
+    client = who;
+    if (client !== 'lab' && o.serviceConnectionMaxAgeMs !== undefined && now() - opened.get(req.socket)! > o.serviceConnectionMaxAgeMs) res.shouldKeepAlive = false;
     const operation = Object.hasOwn(operations, op) ? operations[op] : undefined;
     if (!operation) return fail(DynamoError.unknownOperation(target || '(no X-Amz-Target)'));
     const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
@@ -91,7 +104,7 @@ export function protocolHandler(o: ProtocolOptions): (req: IncomingMessage, res:
     const api: ApiContext = { tables: o.tables, capacity: o.capacityFor(deadline), region: o.region };
     try {
       const out = await operation(body as Record<string, unknown>, api);
-      o.onCall?.(op, 'ok');
+      o.onCall?.(op, 'ok', client);
       sendJson(res, 200, out);
     } catch (err) {
       if (err instanceof DynamoError) return fail(err);

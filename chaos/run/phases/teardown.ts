@@ -15,6 +15,7 @@ export async function teardown(ctx: RunContext): Promise<void> {
     ctx.steps.end(q, quiet ? 'ok' : 'failed', quiet ? {} : { error: `${o.exporter.firing} alert(s) still firing after ${ALERTS_QUIET_MS / 1000} s` });
   }
   const s = ctx.steps.start('stop-observers');
+  await ctx.services?.stop().catch(() => {});
   await o.customers?.stop().catch(() => {});
   await Promise.all(o.httpLoads.map((l) => l.stop().catch(() => {})));
   await o.canary?.stop().catch(() => {});

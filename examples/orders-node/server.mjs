@@ -1,0 +1,105 @@
+// orders — a small real service on DynamoDB, written with the AWS SDK for JavaScript v3
+// (@aws-sdk/client-dynamodb). Nothing in it knows about outage-lab: it reads the endpoint,
+// region and credentials the way every AWS SDK does (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION,
+// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), and its retry behaviour from the SDK's own
+// settings (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS).
+//
+//   GET  /orders/{customer}   the customer's latest 20 orders (a Query on the composite key)
+//   POST /orders              {"customer": "c1", "amount": 12}: a conditional put of a new order,
+//                             then a transaction that bumps the customer's order count (and
+//                             checks the order is there)
+//   GET  /health              200 once the process serves
+//
+// ORDERS_NAIVE_RETRY=N turns the SDK's retries off (maxAttempts 1) and retries each DynamoDB call
+// up to N more times at once, without backoff — the hand-written loop many services really have.
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, PutItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+
+const ORDERS = process.env.ORDERS_TABLE ?? 'orders';
+const COUNTS = process.env.COUNTS_TABLE ?? 'order-counts';
+const NAIVE = Number(process.env.ORDERS_NAIVE_RETRY ?? 0);
+const host = process.env.HOST ?? '127.0.0.1';
+const port = Number(process.env.PORT ?? 8080);
+
+// The SDK's own defaults unless the hand-written loop is on.
+const db = new DynamoDBClient(NAIVE > 0 ? { maxAttempts: 1 } : {});
+
+async function call(command) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.send(command);
+    } catch (err) {
+      if (attempt >= NAIVE) throw err;
+    }
+  }
+}
+
+async function listOrders(customer) {
+  const out = await call(
+    new QueryCommand({
+      TableName: ORDERS,
+      KeyConditionExpression: 'customer = :c',
+      ExpressionAttributeValues: { ':c': { S: customer } },
+      ScanIndexForward: false,
+      Limit: 20,
+    }),
+  );
+  return (out.Items ?? []).map((i) => ({ order: i.order.S, amount: Number(i.amount?.N ?? 0) }));
+}
+
+async function placeOrder(customer, amount) {
+  const order = randomUUID();
+  await call(
+    new PutItemCommand({
+      TableName: ORDERS,
+      Item: { customer: { S: customer }, order: { S: order }, amount: { N: String(amount) } },
+      // `order` is a reserved word in DynamoDB's expressions: it goes through a placeholder.
+      ConditionExpression: 'attribute_not_exists(#o)',
+      ExpressionAttributeNames: { '#o': 'order' },
+    }),
+  );
+  await call(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        { ConditionCheck: { TableName: ORDERS, Key: { customer: { S: customer }, order: { S: order } }, ConditionExpression: 'attribute_exists(#o)', ExpressionAttributeNames: { '#o': 'order' } } },
+        { Update: { TableName: COUNTS, Key: { customer: { S: customer } }, UpdateExpression: 'SET placed = if_not_exists(placed, :zero) + :one', ExpressionAttributeValues: { ':zero': { N: '0' }, ':one': { N: '1' } } } },
+      ],
+    }),
+  );
+  return order;
+}
+
+function send(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readJson(req) {
+  let raw = '';
+  for await (const c of req) raw += c;
+  return JSON.parse(raw || '{}');
+}
+
+const server = createServer(async (req, res) => {
+  try {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { ok: true });
+    const m = /^\/orders\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && m) return send(res, 200, { orders: await listOrders(decodeURIComponent(m[1])) });
+    if (req.method === 'POST' && url.pathname === '/orders') {
+      const body = await readJson(req);
+      if (typeof body.customer !== 'string' || typeof body.amount !== 'number') return send(res, 400, { error: 'customer (a string) and amount (a number)' });
+      return send(res, 201, { order: await placeOrder(body.customer, body.amount) });
+    }
+    send(res, 404, { error: 'not found' });
+  } catch (err) {
+    // What the SDK raised, as a responder would see it in this service's answers and logs.
+    console.error(`orders: ${err.name}: ${err.message}`);
+    send(res, 503, { error: `${err.name}: ${err.message}` });
+  }
+});
+
+server.listen(port, host, () => console.log(`orders (node, @aws-sdk/client-dynamodb) listening on ${host}:${port}${NAIVE ? `, hand-written retry ×${NAIVE}` : ''}`));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,34 @@
+/**
+ * The stand-in's set-up API for one table's capacity (`POST /_lab/capacity`), outside DynamoDB's
+ * protocol: a user's service file gives its tables their own workers, service time and queue limit
+ * in the lab's model; every other table keeps the lab's settings. Set before the table serves
+ * (a table's model is made afresh with the new settings).
+ */
+import { z } from 'zod';
+import type { DynamodbSettings } from '../../core/model-config.ts';
+import type { Route } from '../common/http.ts';
+
+const CapacityRequest = z
+  .object({
+    table: z.string().min(1),
+    workers: z.number().int().min(1).max(1000),
+    serviceTimeMs: z.number().min(0).max(10_000),
+    queueLimit: z.number().int().min(1).nullable().default(null),
+  })
+  .strict();
+export type CapacityRequest = z.input<typeof CapacityRequest>;
+
+/** The route; `set` gives the table its settings (the lab's, with these three replaced). */
+export function capacityRoute(base: DynamodbSettings, set: (table: string, settings: DynamodbSettings) => void): Route {
+  return {
+    method: 'POST',
+    path: /^\/_lab\/capacity$/,
+    handler: (c) => {
+      const r = CapacityRequest.safeParse(c.body);
+      if (!r.success) return { status: 400, body: { error: `${r.error.issues[0]!.path.join('.') || 'body'}: ${r.error.issues[0]!.message}` } };
+      const { table, ...own } = r.data;
+      set(table, { ...base, ...own });
+      return { status: 200, body: { table, ...own } };
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * A service judged from a history alone: phases from the record's commits, time to recover at the
+ * end of the first window where the SLO held, amplification from the stand-in's per-key count,
+ * the first error while empty — and the check `service-slo-recovered` fails a service that came
+ * back late, never came back (metastable) or exited, on histories made to do each.
+ */
+import { describe, expect, it } from 'vitest';
+import { serviceSloRecovered } from '../chaos/checks/service-slo-recovered.ts';
+import type { HistoryEvent } from '../core/events.ts';
+import { analyseServices } from './analysis.ts';
+
+const SLO = { successRatio: 0.9, latencyMs: 500, windowMs: 3000, recoverWithinMs: 10_000 };
+
+/** A history: the service starts at 1 s, the record empties at 10 s and comes back at `restoreAt`; `good(t)` is the share of good requests in the second ending at t (s). */
+function history(o: { restoreAt?: number; emptyAt?: number; end: number; good: (s: number) => number; exitAt?: number; callsPerRequest?: (s: number) => number }): HistoryEvent[] {
+  const ev: HistoryEvent[] = [];
+  const at = (t: number, type: string, fields: Record<string, unknown>) => ev.push({ t: t * 1000, ts: 0, source: 'test', type, ...fields } as unknown as HistoryEvent);
+  at(1, 'service.started', { service: 'orders', language: 'node', sdk: '@aws-sdk/client-dynamodb', sdkVersion: '3.1169.0', address: '127.0.13.1:8080', retry: { AWS_MAX_ATTEMPTS: '3' }, readyMs: 400, slo: SLO });
+  if (o.emptyAt !== undefined) at(o.emptyAt, 'route53.record.empty', { endpoint: 'dynamodb', regional: true });
+  if (o.restoreAt !== undefined) at(o.restoreAt, 'route53.record.restored', { endpoint: 'dynamodb', regional: true });
+  let calls = 0;
+  for (let s = 2; s <= o.end; s++) {
+    if (o.exitAt !== undefined && s > o.exitAt) break;
+    const g = Math.round(o.good(s) * 20);
+    at(s, 'service.second', { service: 'orders', sent: 20, ok: g, good: g, errors: g < 20 ? { 'http-503': 20 - g } : {}, p99Ms: g < 20 ? 1800 : 40 });
+    calls += 20 * (o.callsPerRequest?.(s) ?? 1);
+    at(s + 0.01, 'metrics', { round: s, services: { dynamodb: { 'dynamodb_client_calls_total{client="orders",result="ok"}': calls, 'dynamodb_client_calls_total{client="other",result="ok"}': 999 } } });
+    if (o.emptyAt !== undefined && s === o.emptyAt + 1) at(s, 'service.error', { service: 'orders', request: 'list-orders', status: 503, error: 'Error: getaddrinfo ENOTFOUND dynamodb.us-east-1.aws.test' });
+  }
+  if (o.exitAt !== undefined) at(o.exitAt, 'service.exited', { service: 'orders', log: 'panic: out of memory' });
+  return ev.sort((a, b) => a.t - b.t);
+}
+
+const down = (from: number, to: number) => (s: number) => (s > from && s <= to ? 0 : 1);
+
+describe('a service judged from the history', () => {
+  it('recovered: phases, time to recover at the first good window’s end, amplification, the first error while empty; the check passes', () => {
+    const [svc] = analyseServices(history({ emptyAt: 10, restoreAt: 20, end: 40, good: down(10, 24), callsPerRequest: (s) => (s > 20 && s <= 24 ? 3 : 1) }));
+    expect(svc!.phases.map((p) => p.name)).toEqual(['steady', 'empty', 'recovering', 'after']);
+    // Good from 25 s; the first 3 s window all good ends at 27 s: 7 s after the restore at 20 s.
+    expect(svc!.ttrMs).toBe(7000);
+    expect(svc).toMatchObject({ verdict: 'recovered', metastable: false, firstError: { request: 'list-orders', status: 503, error: expect.stringMatching(/ENOTFOUND/) }, retry: { AWS_MAX_ATTEMPTS: '3' } });
+    const steady = svc!.phases[0]!;
+    expect(steady).toMatchObject({ requests: 180, ok: 180, p99Ms: 40, dynamodbCallsPerRequest: 1 });
+    const recovering = svc!.phases[2]!;
+    // 4 s at 3 calls a request, 3 s at 1: 300 calls over 140 requests.
+    expect(recovering.dynamodbCallsPerRequest).toBeCloseTo(300 / 140, 2);
+    expect(serviceSloRecovered(svc!)).toMatchObject({ name: 'service-slo-recovered (orders)', status: 'pass' });
+  });
+
+  it('late, metastable, exited: the check fails each, naming why; no trigger: skipped', () => {
+    const late = analyseServices(history({ emptyAt: 10, restoreAt: 20, end: 60, good: down(10, 40) }))[0]!;
+    expect(late).toMatchObject({ verdict: 'late', ttrMs: 23_000 });
+    expect(serviceSloRecovered(late)).toMatchObject({ status: 'fail', detail: expect.stringMatching(/only 23\.0 s after DNS came back \(bound 10 s\)/) });
+    const stuck = analyseServices(history({ emptyAt: 10, restoreAt: 20, end: 60, good: down(10, 60) }))[0]!;
+    expect(stuck).toMatchObject({ verdict: 'metastable', metastable: true, ttrMs: null });
+    expect(stuck.phases.at(-1)).toMatchObject({ name: 'recovering', good: 0 });
+    expect(serviceSloRecovered(stuck)).toMatchObject({ status: 'fail', detail: expect.stringMatching(/never met its SLO again/) });
+    const died = analyseServices(history({ emptyAt: 10, restoreAt: 20, end: 60, good: down(10, 22), exitAt: 30 }))[0]!;
+    expect(serviceSloRecovered(died)).toMatchObject({ status: 'fail', detail: 'the service exited during the run' });
+    const calm = analyseServices(history({ end: 30, good: () => 1 }))[0]!;
+    expect(calm).toMatchObject({ verdict: 'no-trigger', phases: [{ name: 'steady' }] });
+    expect(serviceSloRecovered(calm).status).toBe('skipped');
+  });
+});

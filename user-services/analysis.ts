@@ -1,0 +1,151 @@
+/**
+ * A user's service judged from the run's history alone (Jepsen's habit: the history in, figures
+ * out). The run's arc gives four phases:
+ *
+ *   steady     from the service's start until the regional record emptied
+ *   empty      while the record was empty (Route 53's commit times)
+ *   recovering from the record's restoration until the service's SLO holds again
+ *   after      from then to the end of the run
+ *
+ * The SLO *holds* at the end of a window of `slo.windowMs` whose workload requests were good
+ * (2xx within the latency bound, callers' retries included) at least `slo.successRatio` of the
+ * time; time to recover is from the restoration to the first such window's end. A service that
+ * never got there before the run ended stayed down after its trigger was gone: metastable, as the
+ * lab's own arms are judged. Amplification is DynamoDB calls signed with the service's key (the
+ * stand-in's count, so retries inside the SDK are in it) per workload request sent, per phase.
+ */
+import { is, type HistoryEvent, type HistoryEventOf } from '../core/events.ts';
+import type { ServiceFile } from './service-file.ts';
+
+export const PHASES = ['steady', 'empty', 'recovering', 'after'] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+export interface ServicePhase {
+  readonly name: PhaseName;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly requests: number;
+  readonly ok: number;
+  readonly good: number;
+  /** The highest per-second p99 in the phase (an upper bound of the phase's p99). */
+  readonly p99Ms: number | null;
+  readonly dynamodbCallsPerRequest: number | null;
+}
+
+export type ServiceVerdict = 'recovered' | 'late' | 'metastable' | 'no-trigger' | 'exited';
+
+export interface ServiceFigures {
+  readonly name: string;
+  readonly language: string;
+  readonly sdk: { readonly name: string; readonly version: string };
+  /** The retry settings in force (its environment's retry variables; empty: the SDK's defaults). */
+  readonly retry: Readonly<Record<string, string>>;
+  readonly phases: readonly ServicePhase[];
+  /** From the record's restoration until the SLO held again (null: never, or no trigger). */
+  readonly ttrMs: number | null;
+  readonly metastable: boolean;
+  /** The first failed answer while the record was empty (what a responder would have seen). */
+  readonly firstError: { readonly request: string; readonly status: number | null; readonly error: string; readonly atMs: number } | null;
+  readonly recoverWithinMs: number;
+  readonly verdict: ServiceVerdict;
+}
+
+const calls = (e: HistoryEventOf<'metrics'>, service: string): number | undefined => {
+  const m = e.services.dynamodb;
+  if (!m) return undefined;
+  let n = 0;
+  for (const [k, v] of Object.entries(m)) if (k.startsWith('dynamodb_client_calls_total{') && k.includes(`client="${service}"`)) n += v;
+  return n;
+};
+
+/** The arc's times: the regional record emptied, and restored after that (undefined when not). */
+export function recordTimes(events: readonly HistoryEvent[]): { emptyAt?: number; restoredAt?: number } {
+  const empty = events.find((e): e is HistoryEventOf<'route53.record.empty'> => e.type === 'route53.record.empty' && e.regional);
+  if (!empty) return {};
+  const restored = events.find((e): e is HistoryEventOf<'route53.record.restored'> => e.type === 'route53.record.restored' && e.regional && e.t > empty.t);
+  return { emptyAt: empty.t, ...(restored ? { restoredAt: restored.t } : {}) };
+}
+
+/** The end of the first window at or after `from` over which the SLO held (undefined: none). */
+export function sloHeldAt(seconds: readonly HistoryEventOf<'service.second'>[], from: number, slo: Pick<ServiceFile['slo'], 'windowMs' | 'successRatio'>): number | undefined {
+  const after = seconds.filter((s) => s.t > from);
+  const n = Math.max(1, Math.round(slo.windowMs / 1000));
+  for (let i = n - 1; i < after.length; i++) {
+    const w = after.slice(i - n + 1, i + 1);
+    const sent = w.reduce((a, s) => a + s.sent, 0);
+    const good = w.reduce((a, s) => a + s.good, 0);
+    if (sent > 0 && good / sent >= slo.successRatio) return after[i]!.t;
+  }
+  return undefined;
+}
+
+/** Every service the history has, judged (in the order they started). */
+export function analyseServices(events: readonly HistoryEvent[]): ServiceFigures[] {
+  return events.filter(is('service.started')).map((s) => analyseService(events, s));
+}
+
+/** One service's figures from the history, judged by the SLO its start recorded. */
+export function analyseService(events: readonly HistoryEvent[], started: HistoryEventOf<'service.started'>): ServiceFigures {
+  const name = started.service;
+  const file = { slo: started.slo };
+  const ofService = <E extends { service: string }>(list: E[]) => list.filter((e) => e.service === name);
+  const seconds = ofService(events.filter(is('service.second')));
+  const errors = ofService(events.filter(is('service.error')));
+  const exited = ofService(events.filter(is('service.exited')))[0];
+  const metrics = events.filter(is('metrics'));
+  const end = events.at(-1)?.t ?? 0;
+  const { emptyAt, restoredAt } = recordTimes(events);
+  const recoveredAt = restoredAt === undefined ? undefined : sloHeldAt(seconds, restoredAt, file.slo);
+  const bounds: [PhaseName, number, number][] = [];
+  const from = started.t;
+  if (emptyAt === undefined) bounds.push(['steady', from, end]);
+  else {
+    bounds.push(['steady', from, emptyAt], ['empty', emptyAt, restoredAt ?? end]);
+    if (restoredAt !== undefined) bounds.push(['recovering', restoredAt, recoveredAt ?? end]);
+    if (recoveredAt !== undefined) bounds.push(['after', recoveredAt, end]);
+  }
+  // The service's call count at time t, interpolated between the scrapes around it (counters only grow).
+  // Its key is its own and new: no call before it started.
+  const samples = [{ t: started.t, v: 0 }, ...metrics.flatMap((m) => {
+    const v = calls(m, name);
+    return v === undefined || m.t <= started.t ? [] : [{ t: m.t, v }];
+  })];
+  const callsAt = (t: number) => {
+    const i = samples.findIndex((x) => x.t > t);
+    if (i === 0) return samples[0]!.v;
+    if (i < 0) return samples.at(-1)?.v ?? 0;
+    const [a, b] = [samples[i - 1]!, samples[i]!];
+    return a.v + ((b.v - a.v) * (t - a.t)) / (b.t - a.t);
+  };
+  const phases = bounds.map(([phase, a, b]): ServicePhase => {
+    const secs = seconds.filter((s) => s.t > a && s.t <= b);
+    const requests = secs.reduce((x, s) => x + s.sent, 0);
+    const p99s = secs.map((s) => s.p99Ms).filter((p): p is number => typeof p === 'number');
+    return {
+      name: phase,
+      fromMs: Math.round(a),
+      toMs: Math.round(b),
+      requests,
+      ok: secs.reduce((x, s) => x + s.ok, 0),
+      good: secs.reduce((x, s) => x + s.good, 0),
+      p99Ms: p99s.length ? Math.max(...p99s) : null,
+      dynamodbCallsPerRequest: requests > 0 && samples.length > 1 ? Number(((callsAt(b) - callsAt(a)) / requests).toFixed(2)) : null,
+    };
+  });
+  const firstErr = errors.find((e) => emptyAt !== undefined && e.t >= emptyAt) ?? errors[0];
+  const ttrMs = restoredAt !== undefined && recoveredAt !== undefined ? Math.round(recoveredAt - restoredAt) : null;
+  const metastable = restoredAt !== undefined && recoveredAt === undefined;
+  const verdict: ServiceVerdict = exited ? 'exited' : emptyAt === undefined || restoredAt === undefined ? 'no-trigger' : metastable ? 'metastable' : ttrMs! > file.slo.recoverWithinMs ? 'late' : 'recovered';
+  return {
+    name,
+    language: started.language,
+    sdk: { name: started.sdk, version: started.sdkVersion },
+    retry: started.retry,
+    phases,
+    ttrMs,
+    metastable,
+    firstError: firstErr ? { request: firstErr.request, status: firstErr.status ?? null, error: firstErr.error, atMs: Math.round(firstErr.t) } : null,
+    recoverWithinMs: file.slo.recoverWithinMs,
+    verdict,
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Users' services through one run: their tables made and seeded, the services started (each
+ * recorded as `service.started` with the retry settings its environment gives its SDK), their
+ * workloads running into the history (`service.second`, `service.error`) from before the trigger
+ * to the end, and a watch that records `service.exited` with the tail of its log when one dies
+ * — the run then fails naming it. `stop()` ends the workloads and stops the services (SIGTERM,
+ * SIGKILL after their grace); it is safe to call twice.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventFields, EventType } from '../core/events.ts';
+import { seededRandom } from '../core/random.ts';
+import type { Lab } from '../lab/lab.ts';
+import { lastLines } from '../lab/ready.ts';
+import { httpUrl, REGION } from '../topology/topology.ts';
+import type { ServiceSpec } from './service-file.ts';
+import { startServices, stopServices, type RunningService } from './start.ts';
+import { prepareTables } from './tables.ts';
+import { ServiceWorkload } from './workload.ts';
+
+/** Where a run's services record into its history (the chaos layer's History, narrowed). */
+export interface ServiceRecorder {
+  record<T extends EventType>(source: string, type: T, fields: EventFields<T>): unknown;
+}
+
+/** The environment settings that shape a service's retries: the SDKs' own variables, and any of the file's that name retries. */
+export function retrySettings(spec: ServiceSpec): Record<string, string> {
+  return Object.fromEntries(Object.entries(spec.env).filter(([k]) => /^AWS_(RETRY_MODE|MAX_ATTEMPTS|NEW_RETRIES_2026)$/.test(k) || /RETR|ATTEMPT|BACKOFF/i.test(k)));
+}
+
+export class ServicesInRun {
+  private readonly workloads: ServiceWorkload[] = [];
+  private watch: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private readonly lab: Lab,
+    readonly running: readonly RunningService[],
+    private readonly history: ServiceRecorder,
+  ) {}
+
+  static async start(
+    lab: Lab,
+    history: ServiceRecorder,
+    specs: readonly ServiceSpec[],
+    o: { labKey: string; seed: number; log: (line: string) => void; onExit: (service: string, log: string) => void; signal?: AbortSignal },
+  ): Promise<ServicesInRun> {
+    const fe = lab.topology.dynamodb.frontends[0]!;
+    const client = new DynamoDBClient({ region: REGION, endpoint: httpUrl(fe), credentials: { accessKeyId: o.labKey, secretAccessKey: 'outage-lab-secret' }, maxAttempts: 1 });
+    try {
+      await prepareTables(client, httpUrl(fe), specs, o.log);
+    } finally {
+      client.destroy();
+    }
+    const started = performance.now();
+    const running = await startServices(lab, specs, o.labKey, o.log, o.signal);
+    const self = new ServicesInRun(lab, running, history);
+    for (const [i, s] of running.entries()) {
+      history.record('service', 'service.started', { service: s.spec.name, language: s.spec.language, sdk: s.spec.sdk.name, sdkVersion: s.spec.sdk.version, address: `${s.endpoint.address}:${s.endpoint.port}`, retry: retrySettings(s.spec), readyMs: Math.round(performance.now() - started), slo: s.spec.slo });
+      self.workloads.push(
+        new ServiceWorkload(
+          s.spec,
+          s.endpoint,
+          seededRandom(o.seed * 1000 + i),
+          (sec) => history.record('service', 'service.second', { ...sec, service: s.spec.name }),
+          (e) => history.record('service', 'service.error', { ...e, service: s.spec.name }),
+        ),
+      );
+    }
+    const exited = new Set<string>();
+    self.watch = setInterval(() => {
+      for (const s of running) {
+        if (exited.has(s.spec.name)) continue;
+        void lab.isRunning(s.component.name).then(
+          (alive) => {
+            if (alive || exited.has(s.spec.name) || self.stopping) return;
+            exited.add(s.spec.name);
+            const log = `${lastLines(s.component.logFile, 3)} (full log: ${s.component.logFile})`;
+            history.record('service', 'service.exited', { service: s.spec.name, log });
+            o.onExit(s.spec.name, log);
+          },
+          () => {},
+        );
+      }
+    }, 500);
+    return self;
+  }
+
+  /** Ends the workloads, then stops the services; safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      clearInterval(this.watch);
+      await Promise.all(this.workloads.map((w) => w.stop().catch(() => {})));
+      await stopServices(this.lab, this.running);
+      for (const s of this.running) this.history.record('service', 'service.stopped', { service: s.spec.name });
+    })();
+    return this.stopping;
+  }
+}

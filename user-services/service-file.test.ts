@@ -1,0 +1,91 @@
+/**
+ * Service files: the shipped examples read; twenty broken ones — each one mistake a user makes —
+ * each refused with an InputError (exit 2) in one line naming the file, the field and the fix.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { InputError } from '../core/errors.ts';
+import { PROJECT_ROOT } from '../core/paths.ts';
+import { loadServiceFile, loadServiceFiles } from './service-file.ts';
+
+const EXAMPLE = join(PROJECT_ROOT, 'examples/orders-node/service.yaml');
+const dir = mkdtempSync(join(tmpdir(), 'service-files-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const example = (): Doc => parse(readFileSync(EXAMPLE, 'utf8')) as Doc;
+
+/** Writes a variant of the example beside a copy of its folder's layout (cwd "." is the temp dir). */
+function variant(name: string, edit: (d: Doc) => void, raw?: string): string {
+  const d = example();
+  edit(d);
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, raw ?? stringify(d));
+  return file;
+}
+
+describe('service files', () => {
+  it('the example reads, with the defaults filled in', () => {
+    const s = loadServiceFile(EXAMPLE);
+    expect(s).toMatchObject({ name: 'orders-node', language: 'node', sdk: { name: '@aws-sdk/client-dynamodb' }, listen: { hostEnv: 'HOST', portEnv: 'PORT' }, start: { command: ['node', 'server.mjs'], cwd: '.', readyTimeoutMs: 30_000, stopGraceMs: 5_000 } });
+    expect(s.tables.map((t) => [t.name, t.partitionKey.name, t.sortKey?.name])).toEqual([
+      ['orders', 'customer', 'order'],
+      ['order-counts', 'customer', undefined],
+    ]);
+    expect(s.workload.callers.retry).toEqual({ mode: 'immediate', attempts: 3 });
+  });
+
+  const broken: [string, (d: Doc) => void, RegExp, string?][] = [
+    ['no name', (d) => delete d.name, /: name: missing: add it \(a string\)$/],
+    ['a name with capitals', (d) => (d.name = 'Orders'), /: name: a short name: lower case/],
+    ['an unknown top-level field', (d) => (d.retries = 3), /\(top level\): unknown field "retries": remove it or check its spelling/],
+    ['no way to start it', (d) => (d.start = {}), /start: give command \(local runtime\) or dockerfile/],
+    ['a command that is a string', (d) => (d.start.command = 'node server.mjs'), /start\.command: a list: the program and its arguments/],
+    ['a cwd that does not exist', (d) => (d.start.cwd = 'nowhere'), /start\.cwd: .*nowhere does not exist/],
+    ['a dockerfile that does not exist', (d) => (d.start.dockerfile = 'Dockerfile.missing'), /start\.dockerfile: .*Dockerfile\.missing does not exist/],
+    ['a ready path without a slash', (d) => (d.ready.path = 'health'), /ready\.path: a path starting with \//],
+    ['an env value that is a number', (d) => (d.env.RETRIES = 3), /env\.RETRIES: a string \(quote numbers\)/],
+    ['the endpoint set by hand', (d) => (d.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://dynamodb.us-east-1.amazonaws.com'), /env\.AWS_ENDPOINT_URL_DYNAMODB: the lab sets AWS_ENDPOINT_URL_DYNAMODB itself/],
+    ['no tables', (d) => (d.tables = []), /tables: at least one table/],
+    ['a key of type BOOL', (d) => (d.tables[0].sortKey.type = 'BOOL'), /tables\.0\.sortKey\.type: S, N or B/],
+    ['a table name too short', (d) => (d.tables[1].name = 'oc'), /tables\.1\.name: a DynamoDB table name/],
+    ['a table twice', (d) => (d.tables[1].name = 'orders'), /tables\.1\.name: table orders is listed twice/],
+    ['a seed without the sort key', (d) => delete d.tables[0].seed.item.order, /tables\.0\.seed\.item: every seeded item needs the key attribute order/],
+    ['a rate of zero', (d) => (d.workload.requests[0].rate = 0), /workload\.requests\.0\.rate: a number greater than 0/],
+    ['a GET with a body', (d) => (d.workload.requests[0].body = { x: 1 }), /workload\.requests\.0\.body: a GET request has no body/],
+    ['a placeholder with no key set', (d) => (d.workload.requests[0].path = '/orders/{shopper}'), /workload\.requests\.0: \{shopper\} is not one of workload\.keys \(customer\): add it there/],
+    ['a caller retry mode that does not exist', (d) => (d.workload.callers.retry = { mode: 'exponential', attempts: 3 }), /workload\.callers\.retry/],
+    ['an SLO ratio above 1', (d) => (d.slo.successRatio = 99), /slo\.successRatio: a ratio in \(0, 1\]/],
+    ['no recovery bound', (d) => delete d.slo.recoverWithinMs, /slo\.recoverWithinMs: missing: add it/],
+    ['not YAML', () => {}, /not valid YAML/, 'name: [unclosed'],
+  ];
+
+  it(`${broken.length} broken service files: each an InputError (exit 2) in one line naming the field`, () => {
+    expect(broken.length).toBeGreaterThanOrEqual(20);
+    for (const [what, edit, message, raw] of broken) {
+      const file = variant(what.replace(/\W+/g, '-'), edit, raw);
+      let err: unknown;
+      try {
+        loadServiceFile(file);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, what).toBeInstanceOf(InputError);
+      const e = err as InputError;
+      expect(e.exitCode, what).toBe(2);
+      expect(e.message, what).toMatch(message);
+      expect(e.message, what).not.toContain('\n');
+      expect(e.message, what).toContain(file);
+    }
+  });
+
+  it('two service files with one name are refused (a name is the service access key)', () => {
+    const a = variant('same-a', () => {});
+    const b = variant('same-b', () => {});
+    expect(() => loadServiceFiles([a, b])).toThrow(/both named orders-node: give each service its own name/);
+    expect(() => loadServiceFile(join(dir, 'absent.yaml'))).toThrow(/no such file/);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Starting a user's service in the lab, unchanged: its command in its folder, in its own mount
+ * namespace whose /etc/resolv.conf names the lab's CoreDNS, with the environment every AWS SDK
+ * reads — the DynamoDB endpoint by its DNS name (so every connection the SDK opens resolves it
+ * through the system resolver), the region, and an access key of its own, `<lab key>.<service>`,
+ * by which the stand-in counts its calls (retries inside the SDK included). It listens where the
+ * topology says, told through the variables its file names.
+ *
+ * A service that exits while starting, or is not ready within its readyTimeoutMs, fails the run
+ * with the tail of its log (kept in the run folder's logs/); it is stopped either way.
+ */
+import { writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Lab } from '../lab/lab.ts';
+import type { ProcessSpec, StartedComponent } from '../lab/runtimes/runtime.ts';
+import { resolvConf } from '../lab/system-resolver.ts';
+import { REGION, userServiceEndpoint, type Endpoint, type Topology } from '../topology/topology.ts';
+import type { ServiceSpec } from './service-file.ts';
+
+/** The access key a service signs with: the lab's key and the service's name. */
+export const serviceAccessKey = (labKey: string, service: string) => `${labKey}.${service}`;
+
+/** The component name a service runs under in the lab (its log is logs/<that>.log). */
+export const componentName = (service: string) => `svc-${service}`;
+
+export interface RunningService {
+  readonly spec: ServiceSpec;
+  readonly endpoint: Endpoint;
+  readonly accessKeyId: string;
+  readonly component: StartedComponent;
+}
+
+/** The environment the lab gives a service, on top of its file's `env`. */
+export function serviceEnv(spec: ServiceSpec, topology: Topology, endpoint: Endpoint, accessKeyId: string): Record<string, string> {
+  return {
+    ...spec.env,
+    [spec.listen.hostEnv]: endpoint.address,
+    [spec.listen.portEnv]: String(endpoint.port),
+    AWS_ENDPOINT_URL_DYNAMODB: `http://${topology.dynamodbName}:${topology.dynamodb.port}`,
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: 'outage-lab-secret',
+    // No instance metadata here: an SDK that looked for it would wait on a link-local address.
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+/** The process spec of a service in the local runtime. */
+export function serviceProcessSpec(spec: ServiceSpec, topology: Topology, index: number, labKey: string, runDir: string): { process: ProcessSpec; endpoint: Endpoint; accessKeyId: string } {
+  if (!spec.start.command) throw new Error(`${spec.name}: no start.command (the local runtime runs a command)`);
+  if (!topology.systemResolver) throw new Error('users\' services need the topology\'s system resolver (buildTopology({ systemResolver: true }))');
+  const endpoint = userServiceEndpoint(topology, index);
+  const accessKeyId = serviceAccessKey(labKey, spec.name);
+  const conf = join(runDir, `resolv-${spec.name}.conf`);
+  writeFileSync(conf, resolvConf(topology.systemResolver));
+  const name = componentName(spec.name);
+  return {
+    endpoint,
+    accessKeyId,
+    process: {
+      name,
+      program: 'command',
+      command: spec.start.command,
+      cwd: isAbsolute(spec.start.cwd) ? spec.start.cwd : resolve(spec.dir, spec.start.cwd),
+      resolvConf: conf,
+      args: [],
+      env: serviceEnv(spec, topology, endpoint, accessKeyId),
+      address: endpoint.address,
+      port: endpoint.port,
+      ready: { kind: 'http', url: `http://${endpoint.address}:${endpoint.port}${spec.ready.path}` },
+      stopGraceMs: spec.start.stopGraceMs,
+    },
+  };
+}
+
+/** Starts each service in turn (a failure stops the ones started and names the service). */
+export async function startServices(lab: Lab, specs: readonly ServiceSpec[], labKey: string, log: (line: string) => void, signal?: AbortSignal): Promise<RunningService[]> {
+  const out: RunningService[] = [];
+  try {
+    for (const [i, spec] of specs.entries()) {
+      const { process, endpoint, accessKeyId } = serviceProcessSpec(spec, lab.topology, i, labKey, lab.layout.runDir);
+      log(`starting ${spec.name} (${spec.language}, ${spec.sdk.name} ${spec.sdk.version}) on ${endpoint.address}:${endpoint.port}: ${spec.start.command!.join(' ')}`);
+      const component = await lab.startGuest(process, { readyTimeoutMs: spec.start.readyTimeoutMs, ...(signal ? { signal } : {}) });
+      out.push({ spec, endpoint, accessKeyId, component });
+    }
+    return out;
+  } catch (err) {
+    await stopServices(lab, out);
+    throw err;
+  }
+}
+
+/** Stops the services (SIGTERM, then SIGKILL after each one's stopGraceMs). */
+export async function stopServices(lab: Lab, services: readonly RunningService[]): Promise<void> {
+  await Promise.all(services.map((s) => lab.stopGuest(s.component.name).catch(() => {})));
+}

@@ -1,0 +1,77 @@
+/**
+ * A service's tables in the stand-in before it starts: created through DynamoDB's own protocol
+ * (CreateTable with the file's key schema), given the file's capacity in the lab's model (the
+ * stand-in's set-up API), and seeded with the file's items (BatchWriteItem, 25 a call, every
+ * unprocessed item sent again). Item templates are DynamoDB JSON whose strings may hold `{i}` and
+ * `{i % n}` — item i of `count`.
+ */
+import { BatchWriteItemCommand, CreateTableCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { request } from 'undici';
+import { UserError } from '../core/errors.ts';
+import type { ServiceFile } from './service-file.ts';
+
+type Table = ServiceFile['tables'][number];
+
+/** Item i of a seed: `{i}` and `{i % n}` in every string of the template replaced. */
+export function seedItem(template: Readonly<Record<string, unknown>>, i: number): Record<string, AttributeValue> {
+  const fill = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(/\{i(?:\s*%\s*(\d+))?\}/g, (_m, n?: string) => String(n === undefined ? i : i % Number(n)));
+    if (Array.isArray(v)) return v.map(fill);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)]));
+    return v;
+  };
+  return fill(template) as Record<string, AttributeValue>;
+}
+
+async function createTable(client: DynamoDBClient, t: Table): Promise<void> {
+  const keys = [t.partitionKey, ...(t.sortKey ? [t.sortKey] : [])];
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: t.name,
+        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (err) {
+    throw new UserError(`table ${t.name}: the stand-in refused to create it: ${(err as Error).name}: ${(err as Error).message}`);
+  }
+}
+
+async function seed(client: DynamoDBClient, t: Table): Promise<number> {
+  if (!t.seed) return 0;
+  const { count, item } = t.seed;
+  for (let from = 0; from < count; from += 25) {
+    let pending: Record<string, AttributeValue>[] = [];
+    for (let i = from; i < Math.min(count, from + 25); i++) pending.push(seedItem(item, i));
+    for (let round = 0; pending.length; round++) {
+      if (round > 50) throw new UserError(`table ${t.name}: seeding stalled (the table's capacity keeps returning items unprocessed)`);
+      let out;
+      try {
+        out = await client.send(new BatchWriteItemCommand({ RequestItems: { [t.name]: pending.map((Item) => ({ PutRequest: { Item } })) } }));
+      } catch (err) {
+        throw new UserError(`table ${t.name}: seed item ${from}: ${(err as Error).name}: ${(err as Error).message} (check seed.item against the key schema)`);
+      }
+      pending = (out.UnprocessedItems?.[t.name] ?? []).map((w) => w.PutRequest!.Item!);
+      if (pending.length) await new Promise((r) => setTimeout(r, 20 * (round + 1)));
+    }
+  }
+  return count;
+}
+
+/** Creates, sizes and seeds every table of the files; the tables' names must be new to the stand-in. */
+export async function prepareTables(client: DynamoDBClient, setupUrl: string, files: readonly ServiceFile[], log: (line: string) => void): Promise<void> {
+  for (const f of files) {
+    for (const t of f.tables) {
+      await createTable(client, t);
+      if (t.capacity) {
+        const r = await request(`${setupUrl}/_lab/capacity`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ table: t.name, ...t.capacity }) });
+        const body = await r.body.text();
+        if (r.statusCode !== 200) throw new UserError(`table ${t.name}: capacity refused by the stand-in: ${body}`);
+      }
+      const n = await seed(client, t);
+      log(`${f.name}: table ${t.name} (${[t.partitionKey, t.sortKey].filter(Boolean).map((k) => `${k!.name} ${k!.type}`).join(', ')})${t.capacity ? `, ${t.capacity.workers} workers × ${t.capacity.serviceTimeMs} ms` : ''}, ${n} items seeded`);
+    }
+  }
+}
