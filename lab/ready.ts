@@ -65,8 +65,8 @@ export function probe(p: ReadyProbe, timeoutMs = 1000): Promise<boolean> {
 }
 
 /** For a log saying EADDRINUSE: who listens on that address now (ss), or that nothing does any more. */
-function portHolder(tail: string): string {
-  const m = /EADDRINUSE[^0-9]*(\d+\.\d+\.\d+\.\d+):(\d+)/.exec(tail);
+function portHolder(log: string): string {
+  const m = /EADDRINUSE[^0-9]*(\d+\.\d+\.\d+\.\d+):(\d+)/.exec(log);
   if (!m) return '';
   const r = spawnSync('ss', ['-Hltnup', 'src', `${m[1]}:${m[2]}`], { encoding: 'utf8', timeout: 5000 });
   const held = (r.stdout ?? '').trim().replace(/\s+/g, ' ');
@@ -95,8 +95,7 @@ export async function waitReady(
     opts.signal?.throwIfAborted();
     if (await probe(p, 500)) return;
     if (!(await opts.isAlive())) {
-      const tail = lastLines(opts.logFile, 3);
-      throw new UserError(`${name} exited while starting: ${tail}${portHolder(tail)} (full log: ${opts.logFile})`);
+      throw new UserError(`${name} exited while starting: ${lastLines(opts.logFile, 3)}${portHolder(lastLines(opts.logFile, 30))} (full log: ${opts.logFile})`);
     }
     if (Date.now() > deadline) {
       throw new UserError(`${name} was not ready within ${opts.timeoutMs} ms: ${lastLines(opts.logFile, 3)} (full log: ${opts.logFile})`);
