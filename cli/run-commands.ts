@@ -67,6 +67,7 @@ function registerRun(program: Command): void {
       ]);
       const scenario = loadScenario(name, opts.set, { quick: opts.quick === true });
       const services = opts.service.length ? (await import('../user-services/service-file.ts')).loadServiceFiles(opts.service) : [];
+      if (services.length && opts.runtime !== 'local') throw new InputError(`--service runs users' services in the local runtime only, so far: drop --runtime ${opts.runtime}`);
       const reporters = reportersByName(opts.report);
       const runtime = parseRuntimeName(opts.runtime);
       const load = (await import('../loadtests/k6.ts')).parseLoadGenerator(opts.load);

@@ -184,7 +184,7 @@ export const EVENTS = {
   }),
   /** A second of a service's workload: `good` is 2xx within its SLO's latency bound (callers' retries included). */
   'service.second': loadSecond.extend({ service: str, good: num }),
-  /** The first failed answer of each kind a service's workload met; `error` quotes its body (what its SDK raised, if it says). */
+  /** A failed answer of a service's workload (the first of each kind in each second); `error` quotes its body (what its SDK raised, if it says). */
   'service.error': ev({ service: str, request: str, status: maybeNum, error: str }),
   /** A service died while the run went on; `log` is the tail of its log. */
   'service.exited': ev({ service: str, log: str }),

@@ -132,7 +132,7 @@ export function analyseService(events: readonly HistoryEvent[], started: History
       dynamodbCallsPerRequest: requests > 0 && samples.length > 1 ? Number(((callsAt(b) - callsAt(a)) / requests).toFixed(2)) : null,
     };
   });
-  const firstErr = errors.find((e) => emptyAt !== undefined && e.t >= emptyAt) ?? errors[0];
+  const firstErr = emptyAt === undefined ? undefined : errors.find((e) => e.t >= emptyAt);
   const ttrMs = restoredAt !== undefined && recoveredAt !== undefined ? Math.round(recoveredAt - restoredAt) : null;
   const metastable = restoredAt !== undefined && recoveredAt === undefined;
   const verdict: ServiceVerdict = exited ? 'exited' : emptyAt === undefined || restoredAt === undefined ? 'no-trigger' : metastable ? 'metastable' : ttrMs! > file.slo.recoverWithinMs ? 'late' : 'recovered';

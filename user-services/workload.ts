@@ -3,9 +3,9 @@
  * due whether or not earlier ones finished), its `{key}` placeholders drawn from the key sets with
  * a seeded random, and the *callers'* retries on top (none, at once N times, or jittered backoff),
  * since callers retry too. A workload request is *good* when it got a 2xx within the SLO's latency
- * bound, retries included; each second's counts go into the history as `service.second`, and the
- * first failed answer of each kind as `service.error` (its body quoted: what the service said
- * its SDK raised).
+ * bound, retries included; each second's counts go into the history as `service.second`, and a
+ * failed answer as `service.error` — the first of each kind in each second, so the analysis finds
+ * the first one of any phase (its body quoted: what the service said its SDK raised).
  */
 import { Agent, request } from 'undici';
 import type { Random } from '../core/random.ts';
@@ -46,7 +46,8 @@ export class ServiceWorkload {
   private readonly generators: OpenModelGenerator[];
   private readonly stats: SecondAggregator;
   private good = 0;
-  private readonly errorKinds = new Set<string>();
+  /** The second in which each kind of error was last recorded. */
+  private readonly errorSeconds = new Map<string, number>();
 
   constructor(
     private readonly file: ServiceFile,
@@ -106,8 +107,9 @@ export class ServiceWorkload {
     }
     const kind = last.status === null ? (last.error.startsWith('no answer') ? 'timeout' : 'connect') : `http-${last.status}`;
     this.stats.error(kind);
-    if (!this.errorKinds.has(kind)) {
-      this.errorKinds.add(kind);
+    const second = Math.floor(performance.now() / 1000);
+    if (this.errorSeconds.get(kind) !== second) {
+      this.errorSeconds.set(kind, second);
       this.onError({ request: r.name, status: last.status, error: last.error });
     }
   }
