@@ -8,6 +8,7 @@
  */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand, TransactGetItemsCommand, TransactWriteItemsCommand, type AttributeValue, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
 import type { Lab } from '../../lab/lab.ts';
 import { startTestLab } from '../../lab/testing.ts';
 import { LAB_CREDENTIALS } from '../common/dynamodb-client.ts';
@@ -206,5 +207,28 @@ describe('DynamoDB stand-in: transactions', { timeout: 60_000 }, () => {
     expect((await error(sdk.send(new TransactWriteItemsCommand({ TransactItems: [bump('t5'), bump('t5')] })))).message).toMatch(/multiple operations on one item/);
     const many = Array.from({ length: 101 }, (_, i) => bump(`m${i}`));
     expect((await error(sdk.send(new TransactWriteItemsCommand({ TransactItems: many })))).message).toMatch(/less than or equal to 100/);
+  });
+});
+
+describe("DynamoDB stand-in: a table's own capacity (POST /_lab/capacity, the set-up API)", { timeout: 60_000 }, () => {
+  const setUp = async (body: string) => {
+    const fe = lab.topology.dynamodb.frontends[0]!;
+    const r = await request(`http://${fe.address}:${fe.port}/_lab/capacity`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example' }, body });
+    return { status: r.statusCode, body: await r.body.text() };
+  };
+
+  it('refuses a broken body naming the field, and a table given 1 worker × 300 ms is served that slowly', async () => {
+    expect(await setUp('{"table": "orders-s", "workers": 0, "serviceTimeMs": 5}')).toMatchObject({ status: 400, body: expect.stringMatching(/workers: /) });
+    expect(await setUp('{"table": "orders-s", "workers": 1, "serviceTimeMs": 5, "queue": 3}')).toMatchObject({ status: 400, body: expect.stringMatching(/queue|Unrecognized/) });
+    expect((await setUp('{"table": ')).status).toBe(400);
+    const t0 = performance.now();
+    await sdk.send(new QueryCommand({ TableName: 'orders-n', KeyConditionExpression: 'customer = :c', ExpressionAttributeValues: { ':c': S('c2') } }));
+    const before = performance.now() - t0;
+    expect(await setUp('{"table": "orders-n", "workers": 1, "serviceTimeMs": 300}')).toMatchObject({ status: 200 });
+    const t1 = performance.now();
+    await sdk.send(new QueryCommand({ TableName: 'orders-n', KeyConditionExpression: 'customer = :c', ExpressionAttributeValues: { ':c': S('c2') } }));
+    const after = performance.now() - t1;
+    expect(before).toBeLessThan(200);
+    expect(after).toBeGreaterThanOrEqual(290);
   });
 });
