@@ -10,13 +10,18 @@ const SLOT = 205;
 const BIN = join(PROJECT_ROOT, 'bin', 'outage-lab.js');
 // The herd scaled down for the suite: M = 10,000 leases at C = 4,000 ops/s (bound 2.5 s); every
 // renewal falls due in the 7 s outage (R = 5 s), so every lease lapses (from 1 s in, the last
-// about 6 s in); the runbook throttles 14 s after DynamoDB is back (> 5 × M / C).
+// about 6 s in). The runbook throttles 20 s after DynamoDB is back: metastable means collapsed
+// for more than 5 × M / C = 12.5 s, and the collapse begins only once the first renewals have
+// gone through (1–3 s after the links return; measured 2 s idle), so the throttle must leave the
+// collapse room to pass that limit by construction. At 14 s it did not always (a CI run on a
+// busy machine saw the collapse end just under 12.5 s and the check pass).
+const THROTTLE_AFTER_MS = 20_000;
 const SCALED = [
   'dwfm.droplets=10000',
   'dwfm.leaseTtlMs=6000',
   'dwfm.renewPeriodMs=5000',
   'faults.0.durationMs=7000',
-  'operator.0.when.delayMs=14000',
+  `operator.0.when.delayMs=${THROTTLE_AFTER_MS}`,
 ];
 const sets = (xs: string[]) => xs.flatMap((x) => ['--set', x]);
 
@@ -28,15 +33,16 @@ describe('the thundering herd (real lab, scaled down)', { timeout: 150_000 }, ()
       reject: false,
       timeout: 150_000,
     });
-    expect(r.exitCode, r.stderr).toBe(1); // not-metastable fails
-    const s = JSON.parse(r.stdout);
+    const s = r.stdout.startsWith('{') ? JSON.parse(r.stdout) : {};
+    const trace = `${r.stderr}\ncollapse ${s.herd?.collapseMs} ms; seconds after the heal: ${JSON.stringify(s.herd?.series?.filter((p: { t: number }) => p.t > (s.herd?.reachableAtMs ?? 0)).map((p: { goodput: number }) => p.goodput))}`;
+    expect(r.exitCode, trace).toBe(1); // not-metastable fails
     expect(s.capacityBoundMs).toBe(2500);
     expect(s.metastable).toBe(true);
     expect(s.leases).toMatchObject({ total: 10000, strategy: 'naive', recoveredAfterThrottle: true });
     expect(s.leases.reestablishMs).toBeGreaterThan(5 * s.capacityBoundMs);
     expect(s.leases.amplification).toBeGreaterThan(3);
     // The collapse: after DynamoDB is back the leases table is busy with work nobody waits for.
-    const during = s.herd.series.filter((p: { t: number }) => p.t > s.herd.reachableAtMs + 2000 && p.t < s.herd.reachableAtMs + 12000);
+    const during = s.herd.series.filter((p: { t: number }) => p.t > s.herd.reachableAtMs + 4000 && p.t < s.herd.reachableAtMs + 14000);
     expect(during.every((p: { goodput: number }) => p.goodput < 0.1 * s.herd.capacityPerSec)).toBe(true);
     expect(during.reduce((a: number, p: { wastedItems: number }) => a + p.wastedItems, 0)).toBeGreaterThan(5 * s.herd.capacityPerSec);
     expect(s.herd.wasted.share).toBeGreaterThan(0.5);
