@@ -42,7 +42,7 @@ export function registerLabCommands(program: Command): void {
     .description('install the real infrastructure: Redis, Prometheus, the blackbox exporter and Alertmanager (Debian packages), CoreDNS and Toxiproxy (built with Go into .tools/)')
     .option('--kubernetes', 'also the single-node cluster: kube-apiserver, controller-manager, scheduler and kubelet built from their Go module (a few minutes the first time), Debian\'s etcd, containerd, runc and CNI plugins')
     .option('--moto', "also moto's server (pip install moto[server] into .tools/venvs/moto), the other DynamoDB the stand-in's differential test runs against")
-    .option('--examples', "also what the example services under examples/ need (the Node one's npm dependencies)")
+    .option('--examples', "also build the example services under examples/ (npm ci, a Python venv, go build, mvn package)")
     .action(async (o: { kubernetes?: boolean; moto?: boolean; examples?: boolean }) => {
       const started = Date.now();
       const paths = await installTools(log, process.env, { kubernetes: o.kubernetes === true, moto: o.moto === true });

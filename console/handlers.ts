@@ -117,6 +117,7 @@ export const HANDLERS: { readonly [T in EventType]: Handler<T> } = {
   'k6.summary': null,
   // Users' services: their errors are what a responder sees first; their seconds go to the report.
   'service.started': (e, v) => v.feed('system', `${e.service} (${e.language}, ${e.sdk} ${e.sdkVersion}) joined the lab`),
+  'service.steady': (e, v) => v.feed('system', `${e.service} meets its SLO (after ${(e.afterMs / 1000).toFixed(1)} s of its workload)`),
   'service.second': loadPoint('errors', 'your services', true),
   'service.error': (e, v) => v.feed('alert', `${e.service}: ${e.request} failed${e.status === null ? '' : ` (${e.status})`}: ${e.error.slice(0, 200)}`),
   'service.exited': (e, v) => v.feed('alert', `${e.service} EXITED: ${e.log}`),

@@ -182,6 +182,8 @@ export const EVENTS = {
     /** Its file's SLO, so the history alone judges it. */
     slo: z.object({ successRatio: num, latencyMs: num, windowMs: num, recoverWithinMs: num }),
   }),
+  /** A service's workload met its SLO over one window: the run's faults come after this (warm-up before it is not judged). */
+  'service.steady': ev({ service: str, afterMs: num }),
   /** A second of a service's workload: `good` is 2xx within its SLO's latency bound (callers' retries included). */
   'service.second': loadSecond.extend({ service: str, good: num }),
   /** A failed answer of a service's workload (the first of each kind in each second); `error` quotes its body (what its SDK raised, if it says). */

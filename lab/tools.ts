@@ -159,7 +159,7 @@ export function resolveProgram(name: ProgramName, env: NodeJS.ProcessEnv = proce
 
 export type Log = (line: string) => void;
 
-function findGo(env: NodeJS.ProcessEnv): string | undefined {
+export function findGo(env: NodeJS.ProcessEnv): string | undefined {
   return findOnPath('go', env) ?? ['/usr/local/go/bin/go', join(env.HOME ?? '/root', 'go', 'bin', 'go')].find(isExecutable);
 }
 
@@ -174,7 +174,7 @@ function buildStamp(go: GoBuild, goVersion: string): string {
 }
 
 /** Prints a heartbeat while a long step runs, so a first install never looks hung. */
-function heartbeat(log: Log, label: string, detail: () => string): () => void {
+export function heartbeat(log: Log, label: string, detail: () => string): () => void {
   const started = Date.now();
   const timer = setInterval(() => log(`${label}: ${Math.round((Date.now() - started) / 1000)} s, ${detail()}`), 5000);
   return () => clearInterval(timer);
@@ -284,7 +284,7 @@ async function installWithApt(names: readonly ProgramName[], env: NodeJS.Process
   await installAptPackages(pkgs, PROGRAMS[names[0]!], names.some((n) => PROGRAMS[n].aptStartsDaemon), env, log);
 }
 
-async function installAptPackages(pkgs: readonly string[], first: Pick<ProgramInfo, 'envVar' | 'what'>, startsDaemon: boolean, env: NodeJS.ProcessEnv, log: Log): Promise<void> {
+export async function installAptPackages(pkgs: readonly string[], first: Pick<ProgramInfo, 'envVar' | 'what'>, startsDaemon: boolean, env: NodeJS.ProcessEnv, log: Log): Promise<void> {
   const apt = findOnPath('apt-get', env);
   const isRoot = process.getuid?.() === 0;
   if (!apt) {

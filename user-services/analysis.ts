@@ -2,7 +2,8 @@
  * A user's service judged from the run's history alone (Jepsen's habit: the history in, figures
  * out). The run's arc gives four phases:
  *
- *   steady     from the service's start until the regional record emptied
+ *   steady     from when its workload first met its SLO over a window (service.steady; the
+ *              warm-up before is not judged) until the regional record emptied
  *   empty      while the record was empty (Route 53's commit times)
  *   recovering from the record's restoration until the service's SLO holds again
  *   after      from then to the end of the run
@@ -97,7 +98,8 @@ export function analyseService(events: readonly HistoryEvent[], started: History
   const { emptyAt, restoredAt } = recordTimes(events);
   const recoveredAt = restoredAt === undefined ? undefined : sloHeldAt(seconds, restoredAt, file.slo);
   const bounds: [PhaseName, number, number][] = [];
-  const from = started.t;
+  // Steady from when its workload first met the SLO (its warm-up is not judged), else from its start.
+  const from = ofService(events.filter(is('service.steady')))[0]?.t ?? started.t;
   if (emptyAt === undefined) bounds.push(['steady', from, end]);
   else {
     bounds.push(['steady', from, emptyAt], ['empty', emptyAt, restoredAt ?? end]);

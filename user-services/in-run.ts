@@ -7,6 +7,7 @@
  * SIGKILL after their grace); it is safe to call twice.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UserError } from '../core/errors.ts';
 import type { EventFields, EventType } from '../core/events.ts';
 import { seededRandom } from '../core/random.ts';
 import type { Lab } from '../lab/lab.ts';
@@ -29,6 +30,10 @@ export function retrySettings(spec: ServiceSpec): Record<string, string> {
 
 export class ServicesInRun {
   private readonly workloads: ServiceWorkload[] = [];
+  /** Each service's recent seconds (sent, good), newest last: enough for its SLO window. */
+  private readonly recent = new Map<string, { sent: number; good: number }[]>();
+  private readonly exited = new Set<string>();
+  private readonly exitLogs = new Map<string, string>();
   private watch: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -61,12 +66,17 @@ export class ServicesInRun {
           s.spec,
           s.endpoint,
           seededRandom(o.seed * 1000 + i),
-          (sec) => history.record('service', 'service.second', { ...sec, service: s.spec.name }),
+          (sec) => {
+            history.record('service', 'service.second', { ...sec, service: s.spec.name });
+            const list = self.recent.get(s.spec.name) ?? [];
+            list.push({ sent: sec.sent, good: sec.good });
+            self.recent.set(s.spec.name, list.slice(-Math.max(1, Math.round(s.spec.slo.windowMs / 1000))));
+          },
           (e) => history.record('service', 'service.error', { ...e, service: s.spec.name }),
         ),
       );
     }
-    const exited = new Set<string>();
+    const exited = self.exited;
     self.watch = setInterval(() => {
       for (const s of running) {
         if (exited.has(s.spec.name)) continue;
@@ -76,6 +86,7 @@ export class ServicesInRun {
             exited.add(s.spec.name);
             const log = `${lastLines(s.component.logFile, 3)} (full log: ${s.component.logFile})`;
             history.record('service', 'service.exited', { service: s.spec.name, log });
+            self.exitLogs.set(s.spec.name, log);
             o.onExit(s.spec.name, log);
           },
           () => {},
@@ -83,6 +94,42 @@ export class ServicesInRun {
       }
     }, 500);
     return self;
+  }
+
+  /**
+   * Waits until every service's workload has met its SLO over one window (a JVM warming up, cold
+   * connections), recording `service.steady` for each; the run's faults come after. A service that
+   * does not get there within `timeoutMs` fails the run before any fault: judging the outage
+   * against a service that was failing already would say nothing.
+   */
+  async settle(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const started = performance.now();
+    const pending = new Map(this.running.map((s) => [s.spec.name, s.spec]));
+    while (pending.size) {
+      signal?.throwIfAborted();
+      const gone = [...pending.keys()].find((n) => this.exitLogs.has(n));
+      if (gone) throw new UserError(`service ${gone} exited during the run: ${this.exitLogs.get(gone)}`);
+      for (const [name, spec] of pending) {
+        const w = this.recent.get(name) ?? [];
+        const sent = w.reduce((a, x) => a + x.sent, 0);
+        const good = w.reduce((a, x) => a + x.good, 0);
+        if (w.length >= Math.max(1, Math.round(spec.slo.windowMs / 1000)) && sent > 0 && good / sent >= spec.slo.successRatio) {
+          this.history.record('service', 'service.steady', { service: name, afterMs: Math.round(performance.now() - started) });
+          pending.delete(name);
+        }
+      }
+      if (!pending.size) return;
+      if (performance.now() - started > timeoutMs) {
+        const [name, spec] = [...pending][0]!;
+        const w = this.recent.get(name) ?? [];
+        const sent = w.reduce((a, x) => a + x.sent, 0);
+        const good = w.reduce((a, x) => a + x.good, 0);
+        throw new UserError(
+          `service ${name} did not meet its SLO (${spec.slo.successRatio * 100} % good within ${spec.slo.latencyMs} ms over ${spec.slo.windowMs} ms) in ${Math.round(timeoutMs / 1000)} s of its workload before any fault — its last window: ${good} of ${sent} good. An outage judged against a service already failing says nothing: check its log (${this.running.find((r) => r.spec.name === name)!.component.logFile}), its tables' capacity and the workload's rates`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 
   /** Ends the workloads, then stops the services; safe to call twice. */

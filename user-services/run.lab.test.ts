@@ -1,10 +1,10 @@
 /**
- * `run us-east-1 --quick --service examples/orders-node/service.yaml`: the Node example (the AWS
- * SDK for JavaScript v3, unchanged) runs its workload through the whole arc. The premise first —
- * the empty record happened — then: its requests failed while the record was empty with its SDK's
- * own DNS error (quoted in the report), it came back after DNS was restored, and report.md,
- * summary.json `services[]` and junit.xml carry its phases, time to recover, amplification and
- * check. A service that dies mid-run ends the run as failed, naming it with its log, leaving
+ * `run us-east-1 --quick --service examples/orders-<language>/service.yaml` for the four examples
+ * at once (Node, Python, Go and Java, each with its own AWS SDK, unchanged): each runs its
+ * workload through the whole arc. The premise first — the empty record happened — then: each
+ * one's requests failed while the record was empty with its SDK's own DNS error (quoted in the
+ * report), it came back after DNS was restored, and report.md, summary.json `services[]` and
+ * junit.xml carry its phases, time to recover, amplification and check. A service that dies mid-run ends the run as failed, naming it with its log, leaving
  * nothing running.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,42 +22,54 @@ import type { ServiceFigures } from './analysis.ts';
 import { installExamples } from './examples.ts';
 
 const SLOT = 221;
+/** Each example, its SDK, and how that SDK words a name that does not resolve. */
+const EXAMPLES = [
+  { language: 'node', sdk: '@aws-sdk/client-dynamodb', dnsError: /ENOTFOUND dynamodb\.us-east-1\.aws\.test/ },
+  { language: 'python', sdk: 'boto3', dnsError: /EndpointConnectionError: Could not connect to the endpoint URL: \\?"http:\/\/dynamodb\.us-east-1\.aws\.test/ },
+  { language: 'go', sdk: 'aws-sdk-go-v2/service/dynamodb', dnsError: /lookup dynamodb\.us-east-1\.aws\.test on 127\.221\.2\.2:53: no such host/ },
+  { language: 'java', sdk: 'software.amazon.awssdk:dynamodb', dnsError: /SdkClientException \(caused by java\.net\.UnknownHostException: dynamodb\.us-east-1\.aws\.test\): Received an UnknownHostException/ },
+] as const;
 const tmp = mkdtempSync(join(tmpdir(), 'service-run-'));
 const settings = testSettings(SLOT);
 const cli = (args: string[]) => execa(process.execPath, [join(PROJECT_ROOT, 'bin', 'outage-lab.js'), ...args], { env: settings.env, reject: false, all: true, timeout: 280_000 });
 
 beforeAll(async () => {
   await installExamples(() => {});
-}, 180_000);
+}, 600_000);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('run … --service: your own service through the outage', { timeout: 300_000 }, () => {
-  it('the Node example fails with its SDK’s DNS error while the record is empty, recovers after, and the reports say so', async () => {
-    const out = join(tmp, 'orders-node');
-    const r = await cli(['run', 'us-east-1', '--quick', '--seed', '1', '--out', out, '--report', 'md,json,junit', '--service', join(PROJECT_ROOT, 'examples/orders-node/service.yaml')]);
+  it('the four examples (Node, Python, Go, Java; each with its AWS SDK) fail with their SDK’s DNS error while the record is empty, recover after, and the reports say so', async () => {
+    const out = join(tmp, 'orders');
+    const files = EXAMPLES.map((e) => ['--service', join(PROJECT_ROOT, 'examples', `orders-${e.language}`, 'service.yaml')]).flat();
+    const r = await cli(['run', 'us-east-1', '--quick', '--seed', '1', '--out', out, '--report', 'md,json,junit', ...files]);
     const history = readHistory(join(out, 'timeline.ndjson'));
-    assertTriggered(history, 'the us-east-1 run with orders-node');
+    assertTriggered(history, 'the us-east-1 run with the four examples');
     expect(r.exitCode, r.all).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { services: ServiceFigures[]; checks: { name: string; status: string }[] };
-    const svc = summary.services[0]!;
-    // eslint-disable-next-line no-console
-    console.log(`[service-run.test] orders-node: ${svc.verdict}, ttr ${svc.ttrMs} ms, first error "${svc.firstError?.error}", phases ${svc.phases.map((p) => `${p.name} ${p.requests} req ${p.good}/${p.requests} good, ${p.dynamodbCallsPerRequest} calls/req`).join('; ')}`);
-    expect(svc).toMatchObject({ name: 'orders-node', language: 'node', sdk: { name: '@aws-sdk/client-dynamodb', version: '3.1169.0' }, metastable: false, verdict: 'recovered' });
-    expect(svc.phases.map((p) => p.name)).toEqual(['steady', 'empty', 'recovering', 'after']);
-    const [steady, empty] = svc.phases;
-    expect(steady!.good / steady!.requests).toBeGreaterThan(0.95);
-    expect(steady!.dynamodbCallsPerRequest).toBeGreaterThan(0);
-    // Its SLO broke while the record was empty (sockets opened before are recycled within 2 s).
-    expect(empty!.good / empty!.requests).toBeLessThan(0.9);
-    expect(svc.firstError?.error).toMatch(/ENOTFOUND dynamodb\.us-east-1\.aws\.test/);
-    expect(svc.ttrMs).toBeGreaterThanOrEqual(0);
-    expect(summary.checks).toContainEqual(expect.objectContaining({ name: 'service-slo-recovered (orders-node)', status: 'pass' }));
     const md = readFileSync(join(out, 'report.md'), 'utf8');
-    expect(md).toContain('## Your service: orders-node');
-    expect(md).toMatch(/ENOTFOUND dynamodb\.us-east-1\.aws\.test/);
-    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('service-slo-recovered (orders-node)');
-    expect(processesWithEnv('AWS_ACCESS_KEY_ID', 'outage-lab.orders-node')).toEqual([]);
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    for (const e of EXAMPLES) {
+      const name = `orders-${e.language}`;
+      const svc = summary.services.find((s) => s.name === name)!;
+      // eslint-disable-next-line no-console
+      console.log(`[service-run.test] ${name}: ${svc.verdict}, ttr ${svc.ttrMs} ms, first error "${svc.firstError?.error}", phases ${svc.phases.map((p) => `${p.name} ${p.good}/${p.requests} good, ${p.dynamodbCallsPerRequest} calls/req`).join('; ')}`);
+      expect(svc, name).toMatchObject({ language: e.language, sdk: { name: e.sdk }, metastable: false, verdict: 'recovered' });
+      expect(svc.phases.map((p) => p.name)).toEqual(['steady', 'empty', 'recovering', 'after']);
+      const [steady, empty] = svc.phases;
+      expect(steady!.good / steady!.requests, name).toBeGreaterThan(0.95);
+      expect(steady!.dynamodbCallsPerRequest, name).toBeGreaterThan(0);
+      // Its SLO broke while the record was empty (sockets opened before are recycled within 2 s).
+      expect(empty!.good / empty!.requests, name).toBeLessThan(0.9);
+      expect(svc.firstError?.error, name).toMatch(e.dnsError);
+      expect(svc.ttrMs, name).toBeGreaterThanOrEqual(0);
+      expect(summary.checks).toContainEqual(expect.objectContaining({ name: `service-slo-recovered (${name})`, status: 'pass' }));
+      expect(md).toContain(`## Your service: ${name}`);
+      expect(junit).toContain(`service-slo-recovered (${name})`);
+      expect(processesWithEnv('AWS_ACCESS_KEY_ID', `outage-lab.${name}`)).toEqual([]);
+    }
+    for (const e of EXAMPLES) expect(md).toMatch(e.dnsError);
   });
 
   it('a service that dies mid-run fails the run with its name and log; nothing is left', async () => {

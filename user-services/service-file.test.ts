@@ -32,8 +32,8 @@ describe('service files', () => {
     const s = loadServiceFile(EXAMPLE);
     expect(s).toMatchObject({ name: 'orders-node', language: 'node', sdk: { name: '@aws-sdk/client-dynamodb' }, listen: { hostEnv: 'HOST', portEnv: 'PORT' }, start: { command: ['node', 'server.mjs'], cwd: '.', readyTimeoutMs: 30_000, stopGraceMs: 5_000 } });
     expect(s.tables.map((t) => [t.name, t.partitionKey.name, t.sortKey?.name])).toEqual([
-      ['orders', 'customer', 'order'],
-      ['order-counts', 'customer', undefined],
+      ['orders-node', 'customer', 'order'],
+      ['order-counts-node', 'customer', undefined],
     ]);
     expect(s.workload.callers.retry).toEqual({ mode: 'immediate', attempts: 3 });
   });
@@ -52,7 +52,7 @@ describe('service files', () => {
     ['no tables', (d) => (d.tables = []), /tables: at least one table/],
     ['a key of type BOOL', (d) => (d.tables[0].sortKey.type = 'BOOL'), /tables\.0\.sortKey\.type: S, N or B/],
     ['a table name too short', (d) => (d.tables[1].name = 'oc'), /tables\.1\.name: a DynamoDB table name/],
-    ['a table twice', (d) => (d.tables[1].name = 'orders'), /tables\.1\.name: table orders is listed twice/],
+    ['a table twice', (d) => (d.tables[1].name = 'orders-node'), /tables\.1\.name: table orders-node is listed twice/],
     ['a seed without the sort key', (d) => delete d.tables[0].seed.item.order, /tables\.0\.seed\.item: every seeded item needs the key attribute order/],
     ['a rate of zero', (d) => (d.workload.requests[0].rate = 0), /workload\.requests\.0\.rate: a number greater than 0/],
     ['a GET with a body', (d) => (d.workload.requests[0].body = { x: 1 }), /workload\.requests\.0\.body: a GET request has no body/],
@@ -86,6 +86,9 @@ describe('service files', () => {
     const a = variant('same-a', () => {});
     const b = variant('same-b', () => {});
     expect(() => loadServiceFiles([a, b])).toThrow(/both named orders-node: give each service its own name/);
+    // Two services sharing a table: each service owns its tables (the lab creates and sizes them).
+    const c = variant('same-table', (d) => (d.name = 'orders-other'));
+    expect(() => loadServiceFiles([a, c])).toThrow(/both use table orders-node: give each service tables of its own/);
     expect(() => loadServiceFile(join(dir, 'absent.yaml'))).toThrow(/no such file/);
   });
 });

@@ -185,5 +185,13 @@ export function loadServiceFiles(paths: readonly string[]): ServiceSpec[] {
     if (other) throw new InputError(`--service: ${other} and ${s.file} are both named ${s.name}: give each service its own name`);
     seen.set(s.name, s.file);
   }
+  const tables = new Map<string, string>();
+  for (const s of specs) {
+    for (const t of s.tables) {
+      const other = tables.get(t.name);
+      if (other) throw new InputError(`--service: ${other} and ${s.file} both use table ${t.name}: give each service tables of its own (the lab creates, sizes and seeds each service's tables)`);
+      tables.set(t.name, s.file);
+    }
+  }
   return specs;
 }

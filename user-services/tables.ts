@@ -1,8 +1,8 @@
 /**
  * A service's tables in the stand-in before it starts: created through DynamoDB's own protocol
  * (CreateTable with the file's key schema), given the file's capacity in the lab's model (the
- * stand-in's set-up API), and seeded with the file's items (BatchWriteItem, 25 a call, every
- * unprocessed item sent again). Item templates are DynamoDB JSON whose strings may hold `{i}` and
+ * stand-in's set-up API), and seeded with the file's items (BatchWriteItem, 25 a call, 16 calls at a
+ * time, every unprocessed item sent again). Item templates are DynamoDB JSON whose strings may hold `{i}` and
  * `{i % n}` — item i of `count`.
  */
 import { BatchWriteItemCommand, CreateTableCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -39,24 +39,37 @@ async function createTable(client: DynamoDBClient, t: Table): Promise<void> {
   }
 }
 
+/** Batches of 25 in flight at once while seeding: the stand-in serves a batch on one worker, so one at a time would leave the others idle. */
+const SEED_CONCURRENCY = 16;
+
+async function writeBatch(client: DynamoDBClient, t: Table, from: number, items: Record<string, AttributeValue>[]): Promise<void> {
+  let pending = items;
+  for (let round = 0; pending.length; round++) {
+    if (round > 50) throw new UserError(`table ${t.name}: seeding stalled (the table's capacity keeps returning items unprocessed)`);
+    let out;
+    try {
+      out = await client.send(new BatchWriteItemCommand({ RequestItems: { [t.name]: pending.map((Item) => ({ PutRequest: { Item } })) } }));
+    } catch (err) {
+      throw new UserError(`table ${t.name}: seed item ${from}: ${(err as Error).name}: ${(err as Error).message} (check seed.item against the key schema)`);
+    }
+    pending = (out.UnprocessedItems?.[t.name] ?? []).map((w) => w.PutRequest!.Item!);
+    if (pending.length) await new Promise((r) => setTimeout(r, 20 * (round + 1)));
+  }
+}
+
 async function seed(client: DynamoDBClient, t: Table): Promise<number> {
   if (!t.seed) return 0;
   const { count, item } = t.seed;
-  for (let from = 0; from < count; from += 25) {
-    let pending: Record<string, AttributeValue>[] = [];
-    for (let i = from; i < Math.min(count, from + 25); i++) pending.push(seedItem(item, i));
-    for (let round = 0; pending.length; round++) {
-      if (round > 50) throw new UserError(`table ${t.name}: seeding stalled (the table's capacity keeps returning items unprocessed)`);
-      let out;
-      try {
-        out = await client.send(new BatchWriteItemCommand({ RequestItems: { [t.name]: pending.map((Item) => ({ PutRequest: { Item } })) } }));
-      } catch (err) {
-        throw new UserError(`table ${t.name}: seed item ${from}: ${(err as Error).name}: ${(err as Error).message} (check seed.item against the key schema)`);
-      }
-      pending = (out.UnprocessedItems?.[t.name] ?? []).map((w) => w.PutRequest!.Item!);
-      if (pending.length) await new Promise((r) => setTimeout(r, 20 * (round + 1)));
+  let next = 0;
+  const worker = async () => {
+    for (let from = next; from < count; from = next) {
+      next += 25;
+      const batch: Record<string, AttributeValue>[] = [];
+      for (let i = from; i < Math.min(count, from + 25); i++) batch.push(seedItem(item, i));
+      await writeBatch(client, t, from, batch);
     }
-  }
+  };
+  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
   return count;
 }
 

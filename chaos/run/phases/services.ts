@@ -1,10 +1,14 @@
 /**
  * Users' services (`run … --service FILE`): after the lab and its observers, their tables, the
- * services and their workloads (user-services/in-run.ts); a service that dies mid-run ends the run
- * as failed, naming it with the tail of its log.
+ * services and their workloads (user-services/in-run.ts), and their own steady state (each meets
+ * its SLO over a window) before the lab's; a service that dies mid-run ends the run as failed,
+ * naming it with the tail of its log.
  */
 import { ServicesInRun } from '../../../user-services/in-run.ts';
 import type { RunContext } from '../context.ts';
+
+/** How long services may take to meet their SLO under their workload before the run gives up on them. */
+const SETTLE_TIMEOUT_MS = 60_000;
 
 export async function startUserServices(ctx: RunContext): Promise<void> {
   const specs = ctx.opts.services ?? [];
@@ -21,6 +25,8 @@ export async function startUserServices(ctx: RunContext): Promise<void> {
       },
       ...(ctx.opts.signal ? { signal: ctx.opts.signal } : {}),
     });
+    // Their steady state before the lab's: each meets its SLO for a window before any fault.
+    await ctx.services.settle(SETTLE_TIMEOUT_MS, ctx.opts.signal);
     ctx.steps.end(s);
   } catch (err) {
     ctx.steps.end(s, 'failed', { error: (err as Error).message });
