@@ -14,6 +14,7 @@ const chaos = {
   scenario: () => import('../chaos/experiment/scenario.ts'),
   bench: () => import('../chaos/campaigns/bench/recovery.ts'),
   benchTrigger: () => import('../chaos/campaigns/bench/trigger.ts'),
+  benchService: () => import('../chaos/campaigns/bench/service.ts'),
   modelCheck: () => import('../services/enactor/model-check.ts'),
   runtimes: () => import('../lab/runtimes/index.ts'),
 };
@@ -35,6 +36,7 @@ export function registerRunCommands(program: Command): void {
   const bench = program.command('bench').description('benchmarks: commands that print figures and write JSON');
   registerBenchRecovery(bench);
   registerBenchTrigger(bench);
+  registerBenchService(bench);
   const runbook = program.command('runbook').description("the operators' runbook actions, against the lab that `up` started");
   registerRunbookRestoreDns(runbook);
   const check = program.command('check').description('model checks of the shipping code');
@@ -67,7 +69,10 @@ function registerRun(program: Command): void {
       ]);
       const scenario = loadScenario(name, opts.set, { quick: opts.quick === true });
       const services = opts.service.length ? (await import('../user-services/service-file.ts')).loadServiceFiles(opts.service) : [];
-      if (services.length && opts.runtime !== 'local') throw new InputError(`--service runs users' services in the local runtime only, so far: drop --runtime ${opts.runtime}`);
+      for (const s of services) {
+        if (opts.runtime === 'docker' && !s.start.dockerfile) throw new InputError(`--service ${s.file}: start.dockerfile: the Docker runtime builds ${s.name}'s image from a Dockerfile: add one (docs/your-service.md), or drop --runtime docker`);
+        if (opts.runtime !== 'docker' && !s.start.command) throw new InputError(`--service ${s.file}: start.command: the local runtime runs ${s.name} from a command: add one, or use --runtime docker`);
+      }
       const reporters = reportersByName(opts.report);
       const runtime = parseRuntimeName(opts.runtime);
       const load = (await import('../loadtests/k6.ts')).parseLoadGenerator(opts.load);
@@ -169,6 +174,56 @@ function registerBenchTrigger(bench: Command): void {
       }
     });
 
+}
+
+/** `bench service` */
+function registerBenchService(bench: Command): void {
+  bench
+    .command('service')
+    .description('one service through the same outage under several configurations (environment variables on top of its file), N seeds each: recovered / metastable with intervals, time to recover and DynamoDB calls per request while recovering')
+    .requiredOption('--service <file>', 'the service file (docs/your-service.md)')
+    .option('--variants <list>', 'comma-separated; each name:VAR=value;VAR=value (name: alone = the file as it is)', 'naive:ORDERS_NAIVE_RETRY=5,standard:')
+    .option('--scenario <name>', 'the scenario (its --quick size)', 'us-east-1')
+    .option('--repeat <n>', 'runs per configuration (seeds 1..n)', '3')
+    .option('--set <key=value>', 'a scenario setting for every run; repeatable', collect, [])
+    .option('--out <dir>', 'folder for bench-service.json and the runs')
+    .action(async (o: { service: string; variants: string; scenario: string; repeat: string; set: string[]; out?: string }) => {
+      const [{ benchService, parseServiceVariant }, { loadServiceFile }] = await Promise.all([chaos.benchService(), import('../user-services/service-file.ts')]);
+      const service = loadServiceFile(o.service);
+      const variants = o.variants.split(',').filter(Boolean).map(parseServiceVariant);
+      if (!variants.length) throw new InputError('--variants: give at least one, e.g. naive:ORDERS_NAIVE_RETRY=5,standard:');
+      if (new Set(variants.map((v) => v.label)).size !== variants.length) throw new InputError('--variants: each needs its own name');
+      const repeat = intOption('--repeat', o.repeat, 1, 50);
+      const outDir = o.out ?? join(PROJECT_ROOT, 'reports', `bench-service-${service.name}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      const { signal, dispose } = abortOnSignals(log);
+      try {
+        const r = await benchService({ scenario: o.scenario, quick: true, service, variants, repeat, sets: o.set, outDir, lab: labContext(), log, signal });
+        const iv = (v: { mean: number; low: number | null; high: number | null } | null, unit = '', scale = 1) => {
+          if (!v) return '—';
+          const f = (n: number) => `${(n * scale).toFixed(scale === 1 ? 2 : 1)}${unit}`;
+          return v.low === null || v.high === null ? f(v.mean) : `${f(v.mean)} [${f(v.low)}, ${f(v.high)}]`;
+        };
+        const rate = (x: { k: number; n: number; rate: { low: number; high: number } | null }) => `${x.k} of ${x.n}${x.rate ? ` [${x.rate.low}–${x.rate.high}]` : ''}`;
+        process.stdout.write(
+          `\n${r.service} (${r.sdk.name} ${r.sdk.version}) through ${r.scenario}${r.quick ? ' --quick' : ''}, ${repeat} seed${repeat === 1 ? '' : 's'} per configuration (${(r.wallMs / 1000).toFixed(0)} s in all); means with 95 % t intervals, rates with Wilson intervals\n\n` +
+            table(
+              ['configuration', 'recovered', 'metastable', 'time to recover (s)', 'DynamoDB calls / request while recovering', 'good while recovering'],
+              Object.entries(r.variants).map(([label, v]) => [
+                `${label}${Object.keys(v.env).length ? ` (${Object.entries(v.env).map(([k, x]) => `${k}=${x}`).join(' ')})` : ' (as its file says)'}`,
+                rate(v.recovered),
+                rate(v.metastable),
+                iv(v.ttrMs, '', 0.001),
+                iv(v.recoveringCallsPerRequest),
+                iv(v.recoveringGoodShare, ' %', 100),
+              ]),
+            ) +
+            `\n\n→ ${join(outDir, 'bench-service.json')}\n`,
+        );
+        process.exitCode = signal.aborted ? 130 : 0;
+      } finally {
+        dispose();
+      }
+    });
 }
 
 /** `runbook restore-dns` */

@@ -13,6 +13,8 @@ import { loadServiceFile, loadServiceFiles } from './service-file.ts';
 
 const EXAMPLE = join(PROJECT_ROOT, 'examples/orders-node/service.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'service-files-'));
+// The example's Dockerfile, so variants written here find theirs (start.dockerfile: Dockerfile).
+writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

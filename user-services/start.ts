@@ -1,6 +1,7 @@
 /**
  * Starting a user's service in the lab, unchanged: its command in its folder, in its own mount
- * namespace whose /etc/resolv.conf names the lab's CoreDNS, with the environment every AWS SDK
+ * namespace whose /etc/resolv.conf names the lab's CoreDNS (local runtime), or its image built from
+ * its Dockerfile, that resolv.conf mounted over the container's (Docker runtime), with the environment every AWS SDK
  * reads — the DynamoDB endpoint by its DNS name (so every connection the SDK opens resolves it
  * through the system resolver), the region, and an access key of its own, `<lab key>.<service>`,
  * by which the stand-in counts its calls (retries inside the SDK included). It listens where the
@@ -11,7 +12,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { UserError } from '../core/errors.ts';
 import type { Lab } from '../lab/lab.ts';
+import { guestImageTag } from '../lab/runtimes/docker-images.ts';
+import type { RuntimeName } from '../lab/runtimes/index.ts';
 import type { ProcessSpec, StartedComponent } from '../lab/runtimes/runtime.ts';
 import { resolvConf } from '../lab/system-resolver.ts';
 import { REGION, userServiceEndpoint, type Endpoint, type Topology } from '../topology/topology.ts';
@@ -46,9 +50,18 @@ export function serviceEnv(spec: ServiceSpec, topology: Topology, endpoint: Endp
   };
 }
 
-/** The process spec of a service in the local runtime. */
-export function serviceProcessSpec(spec: ServiceSpec, topology: Topology, index: number, labKey: string, runDir: string): { process: ProcessSpec; endpoint: Endpoint; accessKeyId: string } {
-  if (!spec.start.command) throw new Error(`${spec.name}: no start.command (the local runtime runs a command)`);
+/** How a runtime starts a service: its command (local), or its image built from its Dockerfile (docker). */
+function howToStart(spec: ServiceSpec, runtime: RuntimeName): Pick<ProcessSpec, 'command' | 'build'> {
+  if (runtime === 'docker') {
+    if (!spec.start.dockerfile) throw new UserError(`${spec.file}: start.dockerfile: the Docker runtime builds ${spec.name}'s image from a Dockerfile: add one (docs/your-service.md), or use --runtime local`);
+    return { command: [], build: { dockerfile: spec.start.dockerfile, context: spec.dir, tag: guestImageTag(componentName(spec.name), spec.dir, spec.start.dockerfile) } };
+  }
+  if (!spec.start.command) throw new UserError(`${spec.file}: start.command: the local runtime runs ${spec.name} from a command: add one, or use --runtime docker`);
+  return { command: spec.start.command };
+}
+
+/** The process spec of a service in the lab's runtime. */
+export function serviceProcessSpec(spec: ServiceSpec, topology: Topology, index: number, labKey: string, runDir: string, runtime: RuntimeName = 'local'): { process: ProcessSpec; endpoint: Endpoint; accessKeyId: string } {
   if (!topology.systemResolver) throw new Error('users\' services need the topology\'s system resolver (buildTopology({ systemResolver: true }))');
   const endpoint = userServiceEndpoint(topology, index);
   const accessKeyId = serviceAccessKey(labKey, spec.name);
@@ -61,7 +74,7 @@ export function serviceProcessSpec(spec: ServiceSpec, topology: Topology, index:
     process: {
       name,
       program: 'command',
-      command: spec.start.command,
+      ...howToStart(spec, runtime),
       cwd: isAbsolute(spec.start.cwd) ? spec.start.cwd : resolve(spec.dir, spec.start.cwd),
       resolvConf: conf,
       args: [],
@@ -79,8 +92,8 @@ export async function startServices(lab: Lab, specs: readonly ServiceSpec[], lab
   const out: RunningService[] = [];
   try {
     for (const [i, spec] of specs.entries()) {
-      const { process, endpoint, accessKeyId } = serviceProcessSpec(spec, lab.topology, i, labKey, lab.layout.runDir);
-      log(`starting ${spec.name} (${spec.language}, ${spec.sdk.name} ${spec.sdk.version}) on ${endpoint.address}:${endpoint.port}: ${spec.start.command!.join(' ')}`);
+      const { process, endpoint, accessKeyId } = serviceProcessSpec(spec, lab.topology, i, labKey, lab.layout.runDir, lab.runtimeName);
+      log(`starting ${spec.name} (${spec.language}, ${spec.sdk.name} ${spec.sdk.version}) on ${endpoint.address}:${endpoint.port}: ${process.build ? `image ${process.build.tag} (${spec.start.dockerfile})` : process.command!.join(' ')}`);
       const component = await lab.startGuest(process, { readyTimeoutMs: spec.start.readyTimeoutMs, ...(signal ? { signal } : {}) });
       out.push({ spec, endpoint, accessKeyId, component });
     }

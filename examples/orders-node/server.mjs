@@ -12,6 +12,8 @@
 //
 // ORDERS_NAIVE_RETRY=N turns the SDK's retries off (maxAttempts 1) and retries each DynamoDB call
 // up to N more times at once, without backoff — the hand-written loop many services really have.
+// ORDERS_DYNAMODB_TIMEOUT_MS=T gives up on a DynamoDB call after T ms (the SDK's requestTimeout;
+// none by default), as services with a latency budget do.
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
@@ -19,11 +21,12 @@ import { DynamoDBClient, PutItemCommand, QueryCommand, TransactWriteItemsCommand
 const ORDERS = process.env.ORDERS_TABLE ?? 'orders';
 const COUNTS = process.env.COUNTS_TABLE ?? 'order-counts';
 const NAIVE = Number(process.env.ORDERS_NAIVE_RETRY ?? 0);
+const TIMEOUT_MS = Number(process.env.ORDERS_DYNAMODB_TIMEOUT_MS ?? 0);
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8080);
 
 // The SDK's own defaults unless the hand-written loop is on.
-const db = new DynamoDBClient(NAIVE > 0 ? { maxAttempts: 1 } : {});
+const db = new DynamoDBClient({ ...(NAIVE > 0 ? { maxAttempts: 1 } : {}), ...(TIMEOUT_MS > 0 ? { requestHandler: { requestTimeout: TIMEOUT_MS } } : {}) });
 
 async function call(command) {
   for (let attempt = 0; ; attempt++) {
@@ -101,5 +104,5 @@ const server = createServer(async (req, res) => {
   }
 });
 
-server.listen(port, host, () => console.log(`orders (node, @aws-sdk/client-dynamodb) listening on ${host}:${port}${NAIVE ? `, hand-written retry ×${NAIVE}` : ''}`));
+server.listen(port, host, () => console.log(`orders (node, @aws-sdk/client-dynamodb) listening on ${host}:${port}${NAIVE ? `, hand-written retry ×${NAIVE}` : ''}${TIMEOUT_MS ? `, DynamoDB calls time out after ${TIMEOUT_MS} ms` : ''}`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import { UserError } from '../../core/errors.ts';
 import { sleep } from '../proc.ts';
-import { APP_DIR, ensureImages, imageFor, IN_IMAGE, type ImageName } from './docker-images.ts';
+import { APP_DIR, buildGuestImage, ensureImages, imageFor, IN_IMAGE, type ImageName } from './docker-images.ts';
 import { LABEL_COMPONENT, LABEL_LAB, LABEL_RUN, labProgramOf, type LabLabels, type ProcessSignal, type ProcessSpec, type Runtime, type StartedComponent } from './runtime.ts';
 
 const containerOf = (c: StartedComponent): { id: string; container: string } => {
@@ -53,8 +53,30 @@ export class DockerRuntime implements Runtime {
   /** Builds the images these components need (all of the lab's when none are given). */
   async prepare(specs: readonly ProcessSpec[], log: (line: string) => void): Promise<void> {
     if (!this.bundleDir) throw new Error('the Docker runtime needs the services bundled before it builds images');
-    const names = specs.length ? [...new Set(specs.map((s) => imageFor(labProgramOf(s, 'docker'))))] : undefined;
-    this.images = await ensureImages(this.docker, this.bundleDir, this.env, log, names);
+    // Users' services: each its own image, from its Dockerfile (and the base images it names).
+    const guests = specs.filter((s) => s.program === 'command');
+    for (const g of guests) {
+      if (!g.build) throw new UserError(`${g.name}: the Docker runtime runs a service from its image: give its service file start.dockerfile (docs/your-service.md)`);
+      await buildGuestImage(this.docker, { name: g.name, ...g.build, bundleDir: this.bundleDir, env: this.env, log });
+    }
+    const ours = specs.filter((s) => s.program !== 'command');
+    if (guests.length && !ours.length) {
+      this.images ??= {};
+      return;
+    }
+    const names = ours.length ? [...new Set(ours.map((s) => imageFor(labProgramOf(s, 'docker'))))] : undefined;
+    this.images = { ...this.images, ...(await ensureImages(this.docker, this.bundleDir, this.env, log, names)) };
+  }
+
+  /** The image and command of a component: a user's service runs its own image's command. */
+  private imageAndCommand(spec: ProcessSpec): { image: string; cmd?: string[] } {
+    if (spec.program === 'command') {
+      if (!spec.build) throw new UserError(`${spec.name}: no image to run (start.dockerfile)`);
+      return { image: spec.build.tag };
+    }
+    const image = this.images![imageFor(labProgramOf(spec, 'docker'))];
+    if (!image) throw new UserError(`no image for ${spec.name} (${imageFor(labProgramOf(spec, 'docker'))}): it was not prepared`);
+    return { image, cmd: this.command(spec) };
   }
 
   imageTags(): Partial<Record<ImageName, string>> {
@@ -73,18 +95,17 @@ export class DockerRuntime implements Runtime {
   async start(spec: ProcessSpec, logDir: string, labels: LabLabels): Promise<StartedComponent> {
     if (!this.images) throw new Error('DockerRuntime.prepare() must run before start()');
     const name = `outage-lab-${spec.name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
-    const binds = [...new Set(spec.writes ?? [])].map((d) => `${d}:${d}`);
+    // A user's service meets the lab's DNS through its own /etc/resolv.conf, mounted over the container's.
+    const binds = [...[...new Set(spec.writes ?? [])].map((d) => `${d}:${d}`), ...(spec.resolvConf ? [`${spec.resolvConf}:/etc/resolv.conf:ro`] : [])];
+    const { image, cmd } = this.imageAndCommand(spec);
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer({
         name,
-        Image: this.images[imageFor(labProgramOf(spec, 'docker'))] ?? (() => {
-          throw new UserError(`no image for ${spec.name} (${imageFor(labProgramOf(spec, 'docker'))}): it was not prepared`);
-        })(),
-        Cmd: this.command(spec),
+        Image: image,
+        ...(cmd ? { Cmd: cmd, WorkingDir: '/' } : {}),
         Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
         Labels: { [LABEL_LAB]: labels.lab, [LABEL_RUN]: labels.run, [LABEL_COMPONENT]: spec.name },
-        WorkingDir: '/',
         HostConfig: { NetworkMode: 'host', PidMode: 'host', Binds: binds, LogConfig: { Type: 'json-file', Config: {} } },
       });
       await container.start();

@@ -1,7 +1,17 @@
 /** Which image runs which program, and where the program sits inside it (shared by the Docker runtime and compose/). */
 import type { LabProgram } from '../tools.ts';
 
-export type ImageName = 'node' | 'services' | 'redis' | 'coredns' | 'toxiproxy' | 'prometheus' | 'blackbox' | 'alertmanager';
+export type ImageName = 'node' | 'services' | 'redis' | 'coredns' | 'toxiproxy' | 'prometheus' | 'blackbox' | 'alertmanager' | 'python' | 'java';
+
+/**
+ * Base images users' services build FROM (`FROM outage-lab/node:latest`), made from this
+ * machine's own runtimes since no registry can be reached: where each runtime's program sits.
+ */
+export const BASE_IMAGES = {
+  node: '/usr/bin/node',
+  python: '/usr/bin/python3',
+  java: '/opt/java/bin/java',
+} as const;
 
 export const IN_IMAGE: Record<LabProgram | 'node', string> = {
   node: '/usr/bin/node',

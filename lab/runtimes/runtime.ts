@@ -25,6 +25,8 @@ export interface ProcessSpec {
   /** For "command": the program and its arguments, run in `cwd`. */
   readonly command?: readonly string[];
   readonly cwd?: string;
+  /** For "command" in the Docker runtime: the service's image, built from its Dockerfile in this folder (the command is then the image's own). */
+  readonly build?: { readonly dockerfile: string; readonly context: string; readonly tag: string };
   /** A resolv.conf the process sees as /etc/resolv.conf (its own mount namespace): a user's service meets the lab's DNS through its system resolver. */
   readonly resolvConf?: string;
   /** How long it has after SIGTERM before SIGKILL (default 5 s). */

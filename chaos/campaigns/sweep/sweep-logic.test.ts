@@ -3,7 +3,7 @@ import { cellId, cells, cellSets, parseGrid } from './grid.ts';
 import { herdClass } from './metrics/herd-class.ts';
 import { predictHerd } from './predictions/herd.ts';
 import { predictRace, raceBoundaryMs } from './predictions/race.ts';
-import { median, wilson } from './stats.ts';
+import { meanInterval, median, wilson } from './stats.ts';
 import type { RunSummary } from '../../run/journal.ts';
 
 describe('sweep grids', () => {
@@ -29,6 +29,13 @@ describe('sweep statistics', () => {
     expect(wilson(0, 0)).toBeNull();
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+
+  it('gives the mean of a few measurements with its 95 % t interval', () => {
+    // mean 2, sd 1, n 3: 2 ± 4.303 × 1/√3 = 2 ± 2.484
+    expect(meanInterval([1, 2, 3])).toEqual({ mean: 2, low: -0.484, high: 4.484, n: 3, min: 1, max: 3 });
+    expect(meanInterval([5])).toEqual({ mean: 5, low: null, high: null, n: 1, min: 5, max: 5 });
+    expect(meanInterval([])).toBeNull();
   });
 });
 
