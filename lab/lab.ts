@@ -224,8 +224,7 @@ export class Lab implements ComponentControl {
     },
   ): Promise<Lab> {
     const topology = opts.topology ?? buildTopology({ slot: settings.slot });
-    const entries = [...new Set(topology.components.flatMap((c) => (c.entry ? [c.entry] : [])))];
-    const runtime = await createRuntime(opts.runtime ?? 'local', settings.env, await ensureServiceBundles(entries));
+    const runtime = await runtimeFor(topology, opts.runtime ?? 'local', settings.env);
     const existing = await readState(settings.home);
     if (existing) {
       const previous = existing.runtime === runtime.name ? runtime : await createRuntime(existing.runtime, settings.env);
@@ -355,6 +354,21 @@ export class Lab implements ComponentControl {
   async info(): Promise<LabInfo> {
     return describe(this.topology, this.runtime, this.state);
   }
+}
+
+/** A runtime for this topology, with our services bundled (the Docker runtime builds images from the bundles). */
+async function runtimeFor(topology: Topology, name: RuntimeName, env: NodeJS.ProcessEnv): Promise<Runtime> {
+  const entries = [...new Set(topology.components.flatMap((c) => (c.entry ? [c.entry] : [])))];
+  return createRuntime(name, env, await ensureServiceBundles(entries));
+}
+
+/**
+ * Gets guests (users' services) ready before any lab starts: the Docker runtime builds their
+ * images, which takes minutes the first time and must not eat into a run's clock.
+ */
+export async function prepareGuests(settings: LabContext, runtime: RuntimeName, specs: readonly ProcessSpec[], log: Log): Promise<void> {
+  if (!specs.length) return;
+  await (await runtimeFor(buildTopology({ slot: settings.slot }), runtime, settings.env)).prepare(specs, log);
 }
 
 /** The named components and everything they start after. */

@@ -51,7 +51,7 @@ export function serviceEnv(spec: ServiceSpec, topology: Topology, endpoint: Endp
 }
 
 /** How a runtime starts a service: its command (local), or its image built from its Dockerfile (docker). */
-function howToStart(spec: ServiceSpec, runtime: RuntimeName): Pick<ProcessSpec, 'command' | 'build'> {
+export function howToStart(spec: ServiceSpec, runtime: RuntimeName): Pick<ProcessSpec, 'command' | 'build'> {
   if (runtime === 'docker') {
     if (!spec.start.dockerfile) throw new UserError(`${spec.file}: start.dockerfile: the Docker runtime builds ${spec.name}'s image from a Dockerfile: add one (docs/your-service.md), or use --runtime local`);
     return { command: [], build: { dockerfile: spec.start.dockerfile, context: spec.dir, tag: guestImageTag(componentName(spec.name), spec.dir, spec.start.dockerfile) } };
@@ -85,6 +85,11 @@ export function serviceProcessSpec(spec: ServiceSpec, topology: Topology, index:
       stopGraceMs: spec.start.stopGraceMs,
     },
   };
+}
+
+/** What the runtime needs to prepare a service before any lab starts (its image, in Docker). */
+export function preparedSpec(spec: ServiceSpec, runtime: RuntimeName): ProcessSpec {
+  return { name: componentName(spec.name), program: 'command', args: [], address: '127.0.0.1', port: 0, ready: { kind: 'http', url: '' }, ...howToStart(spec, runtime) };
 }
 
 /** Starts each service in turn (a failure stops the ones started and names the service). */

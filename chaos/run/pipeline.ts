@@ -19,7 +19,7 @@ import { summarise } from './phases/analyse.ts';
 import { healAll } from './phases/heal.ts';
 import { report } from './phases/report.ts';
 import { armRunEnd, haltFaults, rearmTrigger, runOperatorAction, schedule } from './phases/schedule.ts';
-import { startUserServices } from './phases/services.ts';
+import { prepareUserServices, startUserServices } from './phases/services.ts';
 import { startLab, startObservers } from './phases/start.ts';
 import { steadyState } from './phases/steady-state.ts';
 import { teardown } from './phases/teardown.ts';
@@ -56,6 +56,7 @@ export async function runScenarioWithHistory(scenario: Scenario, opts: RunOption
     for (const r of reporters) r.onEvent?.(e, live);
   };
 
+  await prepareUserServices(ctx);
   const disarm = armRunEnd(ctx);
   try {
     await startLab(ctx, onEvent);

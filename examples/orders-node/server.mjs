@@ -13,7 +13,8 @@
 // ORDERS_NAIVE_RETRY=N turns the SDK's retries off (maxAttempts 1) and retries each DynamoDB call
 // up to N more times at once, without backoff — the hand-written loop many services really have.
 // ORDERS_DYNAMODB_TIMEOUT_MS=T gives up on a DynamoDB call after T ms (the SDK's requestTimeout;
-// none by default), as services with a latency budget do.
+// none by default), as services with a latency budget do. In @smithy/node-http-handler 4.14
+// requestTimeout alone only logs a warning; throwOnRequestTimeout makes it fail the call.
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
@@ -26,7 +27,7 @@ const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8080);
 
 // The SDK's own defaults unless the hand-written loop is on.
-const db = new DynamoDBClient({ ...(NAIVE > 0 ? { maxAttempts: 1 } : {}), ...(TIMEOUT_MS > 0 ? { requestHandler: { requestTimeout: TIMEOUT_MS } } : {}) });
+const db = new DynamoDBClient({ ...(NAIVE > 0 ? { maxAttempts: 1 } : {}), ...(TIMEOUT_MS > 0 ? { requestHandler: { requestTimeout: TIMEOUT_MS, throwOnRequestTimeout: true } } : {}) });
 
 async function call(command) {
   for (let attempt = 0; ; attempt++) {

@@ -4,11 +4,21 @@
  * its SLO over a window) before the lab's; a service that dies mid-run ends the run as failed,
  * naming it with the tail of its log.
  */
+import { prepareGuests } from '../../../lab/lab.ts';
 import { ServicesInRun } from '../../../user-services/in-run.ts';
+import { preparedSpec } from '../../../user-services/start.ts';
 import type { RunContext } from '../context.ts';
 
 /** How long services may take to meet their SLO under their workload before the run gives up on them. */
 const SETTLE_TIMEOUT_MS = 60_000;
+
+/** Before the lab and the run's clock: what the runtime needs to start the services (their images, in Docker). */
+export async function prepareUserServices(ctx: RunContext): Promise<void> {
+  const specs = ctx.opts.services ?? [];
+  const runtime = ctx.opts.runtime ?? 'local';
+  if (!specs.length || runtime === 'local') return;
+  await prepareGuests(ctx.opts.lab, runtime, specs.map((s) => preparedSpec(s, runtime)), ctx.opts.log);
+}
 
 export async function startUserServices(ctx: RunContext): Promise<void> {
   const specs = ctx.opts.services ?? [];
