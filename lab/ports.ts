@@ -53,13 +53,6 @@ function bindProbe(e: Endpoint, udp: boolean): Promise<boolean> {
 
 const takenIn = (bound: Set<string>, e: Endpoint) => bound.has(hostPort(e)) || bound.has(`0.0.0.0:${e.port}`);
 
-/** True when nothing listens on the TCP (or UDP) endpoint (nor on every address at its port). */
-export async function isFree(e: Endpoint, udp = false): Promise<boolean> {
-  const bound = boundNow();
-  if (!bound) return bindProbe(e, udp);
-  return !takenIn(udp ? bound.udp : bound.tcp, e);
-}
-
 export interface TakenPort {
   readonly owner: string;
   readonly endpoint: string;
@@ -71,4 +64,9 @@ export async function takenPorts(list: readonly { owner: string; endpoint: Endpo
   const free = async (x: { endpoint: Endpoint; udp?: boolean }) => (bound ? !takenIn(x.udp ? bound.udp : bound.tcp, x.endpoint) : bindProbe(x.endpoint, !!x.udp));
   const results = await Promise.all(list.map(async (x) => ({ x, free: await free(x) })));
   return results.filter((r) => !r.free).map((r) => ({ owner: r.x.owner, endpoint: hostPort(r.x.endpoint), udp: !!r.x.udp }));
+}
+
+/** True when nothing listens on the TCP (or UDP) endpoint (nor on every address at its port). */
+export async function isFree(e: Endpoint, udp = false): Promise<boolean> {
+  return (await takenPorts([{ owner: '', endpoint: e, udp }])).length === 0;
 }

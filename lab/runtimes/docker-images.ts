@@ -10,7 +10,7 @@
  *                        Debian's builds and their shared libraries (--monitoring prometheus)
  *   outage-lab/python    Debian's python3 and its standard library  } base images users'
  *   outage-lab/java      the machine's Java at /opt/java             } services build FROM
- *   outage-lab/svc-<name> a user's service, from its own Dockerfile and folder
+ *   outage-lab/svc-<service> a user's service, from its own Dockerfile and folder
  * An image's tag is a hash of its inputs, so it is built once and rebuilt only when they change.
  */
 import { execFileSync } from 'node:child_process';
@@ -111,7 +111,7 @@ function librariesOf(files: Record<string, string>): Record<string, string> {
 }
 
 /** Python from Debian (python3.11 and its standard library, without its tests) for users' Python services. */
-function pythonImage(env: NodeJS.ProcessEnv): ImagePlan {
+function pythonImage(): ImagePlan {
   const python = ['/usr/bin/python3.11', '/usr/bin/python3'].find((p) => {
     try {
       return statSync(p).isFile();
@@ -121,7 +121,6 @@ function pythonImage(env: NodeJS.ProcessEnv): ImagePlan {
   });
   if (!python) throw new UserError("the Docker runtime's Python base image is made from Debian's python3 (/usr/bin/python3.11): apt-get install python3");
   const version = /python(3\.\d+)/.exec(realpathSync(python))?.[1] ?? '3.11';
-  void env;
   const files = { [`rootfs${BASE_IMAGES.python}`]: realpathSync(python), ...treeAt(`/usr/lib/python${version}`, `/usr/lib/python${version}`, ['test', 'dist-packages', 'site-packages', '__pycache__', 'idlelib', 'tkinter', 'ensurepip']) };
   return plan('python', 'FROM scratch\nCOPY rootfs/ /\n', { ...files, ...librariesOf(files) });
 }
@@ -161,7 +160,7 @@ export function imagePlans(bundleDir: string, env: NodeJS.ProcessEnv): Record<Im
     blackbox: debian('blackbox', 'prometheus-blackbox-exporter', env),
     // Debian's Alertmanager reads its notification templates from disk.
     alertmanager: debian('alertmanager', 'prometheus-alertmanager', env, ['/usr/share/prometheus/alertmanager']),
-    python: () => pythonImage(env),
+    python: () => pythonImage(),
     java: () => javaImage(env),
   };
 }
@@ -228,10 +227,9 @@ export function baseImagesOf(dockerfile: string): ImageName[] {
   return names;
 }
 
-/** A tag for a user's image: its name and a hash of its folder's files (names, sizes, times). */
-export function guestImageTag(name: string, context: string, dockerfile: string): string {
-  const files = tree(context);
-  return `${IMAGE_PREFIX}/svc-${name}:${hashOf([dockerfile], files)}`;
+/** A tag for a user's image: its component's name (svc-<service>) and a hash of its folder's files (names, sizes, times). */
+export function guestImageTag(component: string, context: string, dockerfile: string): string {
+  return `${IMAGE_PREFIX}/${component}:${hashOf([dockerfile], tree(context))}`;
 }
 
 /**
@@ -244,7 +242,7 @@ export async function buildGuestImage(docker: Docker, o: { name: string; context
   await ensureImages(docker, o.bundleDir, o.env, o.log, baseImagesOf(text));
   const started = Date.now();
   o.log(`${o.name}: building its image from ${o.dockerfile}…`);
-  const stream = await docker.buildImage({ context: o.context, src: readdirSync(o.context) }, { t: o.tag, dockerfile: o.dockerfile, rm: true, forcerm: true, pull: false, labels: { 'outage-lab.image': `svc-${o.name}` } } as Docker.ImageBuildOptions);
+  const stream = await docker.buildImage({ context: o.context, src: readdirSync(o.context) }, { t: o.tag, dockerfile: o.dockerfile, rm: true, forcerm: true, pull: false, labels: { 'outage-lab.image': o.name } } as Docker.ImageBuildOptions);
   await new Promise<void>((resolve, reject) =>
     docker.modem.followProgress(stream, (err: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
       const failed = output?.find((x) => x.error);
