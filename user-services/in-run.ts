@@ -96,39 +96,38 @@ export class ServicesInRun {
     return self;
   }
 
+  /** Sent and good requests over a service's last SLO window (as many seconds as it has so far). */
+  private lastWindow(name: string): { seconds: number; sent: number; good: number } {
+    const w = this.recent.get(name) ?? [];
+    return { seconds: w.length, sent: w.reduce((a, x) => a + x.sent, 0), good: w.reduce((a, x) => a + x.good, 0) };
+  }
+
   /**
    * Waits until every service's workload has met its SLO over one window (a JVM warming up, cold
    * connections), recording `service.steady` for each; the run's faults come after. A service that
-   * does not get there within `timeoutMs` fails the run before any fault: judging the outage
-   * against a service that was failing already would say nothing.
+   * does not get there within its `start.steadyWithinMs` fails the run before any fault: judging
+   * the outage against a service that was failing already would say nothing.
    */
-  async settle(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  async settle(signal?: AbortSignal): Promise<void> {
     const started = performance.now();
-    const pending = new Map(this.running.map((s) => [s.spec.name, s.spec]));
+    const pending = new Map(this.running.map((s) => [s.spec.name, s]));
     while (pending.size) {
       signal?.throwIfAborted();
       const gone = [...pending.keys()].find((n) => this.exitLogs.has(n));
       if (gone) throw new UserError(`service ${gone} exited during the run: ${this.exitLogs.get(gone)}`);
-      for (const [name, spec] of pending) {
-        const w = this.recent.get(name) ?? [];
-        const sent = w.reduce((a, x) => a + x.sent, 0);
-        const good = w.reduce((a, x) => a + x.good, 0);
-        if (w.length >= Math.max(1, Math.round(spec.slo.windowMs / 1000)) && sent > 0 && good / sent >= spec.slo.successRatio) {
-          this.history.record('service', 'service.steady', { service: name, afterMs: Math.round(performance.now() - started) });
+      const waited = performance.now() - started;
+      for (const [name, { spec, component }] of pending) {
+        const w = this.lastWindow(name);
+        if (w.seconds >= Math.max(1, Math.round(spec.slo.windowMs / 1000)) && w.sent > 0 && w.good / w.sent >= spec.slo.successRatio) {
+          this.history.record('service', 'service.steady', { service: name, afterMs: Math.round(waited) });
           pending.delete(name);
+        } else if (waited > spec.start.steadyWithinMs) {
+          throw new UserError(
+            `service ${name} did not meet its SLO (${spec.slo.successRatio * 100} % good within ${spec.slo.latencyMs} ms over ${spec.slo.windowMs} ms) within start.steadyWithinMs (${spec.start.steadyWithinMs} ms) of its workload, before any fault — its last window: ${w.good} of ${w.sent} good. An outage judged against a service already failing says nothing: check its log (${component.logFile}), its tables' capacity and the workload's rates`,
+          );
         }
       }
-      if (!pending.size) return;
-      if (performance.now() - started > timeoutMs) {
-        const [name, spec] = [...pending][0]!;
-        const w = this.recent.get(name) ?? [];
-        const sent = w.reduce((a, x) => a + x.sent, 0);
-        const good = w.reduce((a, x) => a + x.good, 0);
-        throw new UserError(
-          `service ${name} did not meet its SLO (${spec.slo.successRatio * 100} % good within ${spec.slo.latencyMs} ms over ${spec.slo.windowMs} ms) in ${Math.round(timeoutMs / 1000)} s of its workload before any fault — its last window: ${good} of ${sent} good. An outage judged against a service already failing says nothing: check its log (${this.running.find((r) => r.spec.name === name)!.component.logFile}), its tables' capacity and the workload's rates`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 250));
+      if (pending.size) await new Promise((r) => setTimeout(r, 250));
     }
   }
 

@@ -96,4 +96,29 @@ describe('run … --service: your own service through the outage', { timeout: 30
     expect(summary.checks).toContainEqual(expect.objectContaining({ name: 'service-slo-recovered (dies-midway)', status: 'fail' }));
     expect(processesWithEnv('AWS_ACCESS_KEY_ID', 'outage-lab.dies-midway')).toEqual([]);
   });
+
+  it('a service that never meets its SLO under its workload fails the run before any fault, naming it', async () => {
+    const file = join(tmp, 'never-steady.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        name: 'never-steady',
+        language: 'node',
+        sdk: { name: 'none', version: '0' },
+        // Ready at /health, but every workload request answers 503.
+        start: { command: [process.execPath, '-e', "require('http').createServer((q, s) => { s.statusCode = q.url === '/health' ? 200 : 503; s.end('no'); }).listen(+process.env.PORT, process.env.HOST)"], cwd: tmp, steadyWithinMs: 3000 },
+        ready: { path: '/health' },
+        tables: [{ name: 'never-steady-table', partitionKey: { name: 'id', type: 'S' } }],
+        workload: { requests: [{ name: 'root', method: 'GET', path: '/', rate: 5 }] },
+        slo: { successRatio: 0.9, latencyMs: 500, windowMs: 2000, recoverWithinMs: 10_000 },
+      }),
+    );
+    const out = join(tmp, 'never-steady');
+    const r = await cli(['run', 'dns-race', '--seed', '1', '--out', out, '--service', file]);
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.all).toMatch(/service never-steady did not meet its SLO \(90 % good within 500 ms over 2000 ms\) within start\.steadyWithinMs \(3000 ms\) of its workload, before any fault — its last window: 0 of \d+ good/);
+    const history = readHistory(join(out, 'timeline.ndjson'));
+    expect(history.some((e) => e.type === 'fault.injected')).toBe(false);
+    expect(processesWithEnv('AWS_ACCESS_KEY_ID', 'outage-lab.never-steady')).toEqual([]);
+  });
 });

@@ -102,6 +102,8 @@ export const ServiceFileSchema = z
         readyTimeoutMs: duration(600_000).default(30_000),
         /** How long it has after SIGTERM before SIGKILL. */
         stopGraceMs: duration(60_000).default(5_000),
+        /** How long its workload may take to meet the SLO over one window before any fault (warm-up). */
+        steadyWithinMs: duration(600_000).default(60_000),
       })
       .refine((s) => s.command || s.dockerfile, { error: 'give command (local runtime) or dockerfile (Docker, Kubernetes), or both' }),
     /** Where it listens: the lab picks the address and passes it in these variables. */

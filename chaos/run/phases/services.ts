@@ -9,9 +9,6 @@ import { ServicesInRun } from '../../../user-services/in-run.ts';
 import { preparedSpec } from '../../../user-services/start.ts';
 import type { RunContext } from '../context.ts';
 
-/** How long services may take to meet their SLO under their workload before the run gives up on them. */
-const SETTLE_TIMEOUT_MS = 60_000;
-
 /** Before the lab and the run's clock: what the runtime needs to start the services (their images, in Docker). */
 export async function prepareUserServices(ctx: RunContext): Promise<void> {
   const specs = ctx.opts.services ?? [];
@@ -36,7 +33,7 @@ export async function startUserServices(ctx: RunContext): Promise<void> {
       ...(ctx.opts.signal ? { signal: ctx.opts.signal } : {}),
     });
     // Their steady state before the lab's: each meets its SLO for a window before any fault.
-    await ctx.services.settle(SETTLE_TIMEOUT_MS, ctx.opts.signal);
+    await ctx.services.settle(ctx.opts.signal);
     ctx.steps.end(s);
   } catch (err) {
     ctx.steps.end(s, 'failed', { error: (err as Error).message });
