@@ -24,7 +24,7 @@ function history(o: { restoreAt?: number; emptyAt?: number; end: number; good: (
     const g = Math.round(o.good(s) * 20);
     at(s, 'service.second', { service: 'orders', sent: 20, ok: g, good: g, errors: g < 20 ? { 'http-503': 20 - g } : {}, p99Ms: g < 20 ? 1800 : 40 });
     calls += 20 * (o.callsPerRequest?.(s) ?? 1);
-    at(s + 0.01, 'metrics', { round: s, services: { dynamodb: { 'dynamodb_client_calls_total{client="orders",result="ok"}': calls, 'dynamodb_client_calls_total{client="other",result="ok"}': 999 } } });
+    at(s + 0.01, 'metrics', { round: s, services: { dynamodb: { 'dynamodb_client_requests_total{client="orders"}': calls, 'dynamodb_client_requests_total{client="other"}': 999 } } });
     if (o.emptyAt !== undefined && s === o.emptyAt + 1) at(s, 'service.error', { service: 'orders', request: 'list-orders', status: 503, error: 'Error: getaddrinfo ENOTFOUND dynamodb.us-east-1.aws.test' });
   }
   if (o.exitAt !== undefined) at(o.exitAt, 'service.exited', { service: 'orders', log: 'panic: out of memory' });

@@ -9,6 +9,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UserError } from '../core/errors.ts';
 import type { EventFields, EventType } from '../core/events.ts';
+import { nowMs } from '../core/clock.ts';
 import { seededRandom } from '../core/random.ts';
 import type { Lab } from '../lab/lab.ts';
 import { lastLines } from '../lab/ready.ts';
@@ -31,7 +32,7 @@ export function retrySettings(spec: ServiceSpec): Record<string, string> {
 export class ServicesInRun {
   private readonly workloads: ServiceWorkload[] = [];
   /** Each service's recent seconds (sent, good), newest last: enough for its SLO window. */
-  private readonly recent = new Map<string, { sent: number; good: number }[]>();
+  private readonly recent = new Map<string, { at: number; sent: number; good: number }[]>();
   private readonly exited = new Set<string>();
   private readonly exitLogs = new Map<string, string>();
   private watch: NodeJS.Timeout | undefined;
@@ -69,7 +70,7 @@ export class ServicesInRun {
           (sec) => {
             history.record('service', 'service.second', { ...sec, service: s.spec.name });
             const list = self.recent.get(s.spec.name) ?? [];
-            list.push({ sent: sec.sent, good: sec.good });
+            list.push({ at: nowMs(), sent: sec.sent, good: sec.good });
             self.recent.set(s.spec.name, list.slice(-Math.max(1, Math.round(s.spec.slo.windowMs / 1000))));
           },
           (e) => history.record('service', 'service.error', { ...e, service: s.spec.name }),
@@ -126,6 +127,27 @@ export class ServicesInRun {
             `service ${name} did not meet its SLO (${spec.slo.successRatio * 100} % good within ${spec.slo.latencyMs} ms over ${spec.slo.windowMs} ms) within start.steadyWithinMs (${spec.start.steadyWithinMs} ms) of its workload, before any fault — its last window: ${w.good} of ${w.sent} good. An outage judged against a service already failing says nothing: check its log (${component.logFile}), its tables' capacity and the workload's rates`,
           );
         }
+      }
+      if (pending.size) await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /**
+   * Resolves once every service has met its SLO over a whole window that began at or after
+   * `since` (epoch ms: the regional record's restoration), has exited, or has had its
+   * `recoverWithinMs` and one more window since then without. A stop condition of the lab's arc
+   * waits for this, so a service that stays down was watched for its whole bound (metastable, not
+   * cut short), and one recovering late is seen recovering.
+   */
+  async recoveredSince(since: number, signal?: AbortSignal): Promise<void> {
+    const pending = new Set(this.running.map((s) => s.spec));
+    while (pending.size && !signal?.aborted && !this.stopping) {
+      for (const spec of pending) {
+        const n = Math.max(1, Math.round(spec.slo.windowMs / 1000));
+        const w = (this.recent.get(spec.name) ?? []).slice(-n);
+        const sent = w.reduce((a, x) => a + x.sent, 0);
+        const held = w.length === n && w[0]!.at - 1000 >= since && sent > 0 && w.reduce((a, x) => a + x.good, 0) / sent >= spec.slo.successRatio;
+        if (held || this.exited.has(spec.name) || nowMs() > since + spec.slo.recoverWithinMs + spec.slo.windowMs) pending.delete(spec);
       }
       if (pending.size) await new Promise((r) => setTimeout(r, 250));
     }

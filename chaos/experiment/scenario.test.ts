@@ -49,6 +49,30 @@ describe('scenario files', () => {
       /stop\.afterEvents\.0\.event: "route53\.record\.emty" is not an event of the history/,
     );
     expect(() => loadScenario(scenarioFile('name: x\noperator:\n  - action: restore-dns\n    when: { afterEvent: canary.alrt, delayMs: 1 }\n'))).toThrow(/operator\.0\.when\.afterEvent: "canary\.alrt" is not an event/);
+    expect(() => loadScenario(scenarioFile('name: x\nfaults:\n  - { name: a, type: latency, link: dynamodb-fe1, atMs: 5000, latencyMs: 10, after: { event: route53.record.restord } }\n'))).toThrow(
+      /faults\.0\.after\.event: "route53\.record\.restord" is not an event/,
+    );
+  });
+
+  it('takes a fault that waits for an event (after: {event, match, delayMs}), with its defaults', () => {
+    const s = loadScenario('dns-race', ['faults.1={"name":"slow-return","type":"latency","link":"dynamodb-fe1","atMs":5000,"latencyMs":1500,"after":{"event":"route53.record.restored","match":{"regional":true}}}']);
+    expect(s.faults[1]).toMatchObject({ after: { event: 'route53.record.restored', match: { regional: true }, delayMs: 0 } });
+    expect(() => validateScenario(s, buildTopology())).not.toThrow();
+  });
+
+  it('builds on another scenario with extends: its fields replaced, its faults, operator actions, checks and quick sets added to', () => {
+    const s = loadScenario('slow-return', [], { quick: true });
+    const base = loadScenario('us-east-1', [], { quick: true });
+    expect(s.name).toBe('slow-return');
+    expect(s.faults.map((f) => f.name)).toEqual([...base.faults.map((f) => f.name), 'slow-return-fe1', 'slow-return-fe2', 'slow-return-fe3']);
+    expect(s.faults[1]).toMatchObject({ after: { event: 'route53.record.restored', match: { regional: true }, delayMs: 0 }, latencyMs: 1500, durationMs: 8000 });
+    expect({ operator: s.operator, checks: s.checks, settings: s.settings, stop: s.stop }).toEqual({ operator: base.operator, checks: base.checks, settings: base.settings, stop: base.stop });
+    expect(() => validateScenario(s, buildTopology())).not.toThrow();
+    const dir = mkdtempSync(join(tmpdir(), 'scenario-'));
+    writeFileSync(join(dir, 'a.yaml'), `name: a\nextends: ${join(dir, 'b.yaml')}\n`);
+    writeFileSync(join(dir, 'b.yaml'), `name: b\nextends: ${join(dir, 'a.yaml')}\n`);
+    expect(() => loadScenario(join(dir, 'a.yaml'))).toThrow(/extends: .*b\.yaml extends this file again|extends: .*a\.yaml extends this file again/);
+    expect(() => loadScenario(scenarioFile('name: x\nextends: us-east-2\n'))).toThrow(/extends: scenario us-east-2 not found/);
   });
 
   it('rejects links the topology does not have and faults before the steady state is verified', () => {

@@ -7,21 +7,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { EVENT_TYPES, type EventType } from '../../core/events.ts';
 import { InputError } from '../../core/errors.ts';
 import { ModelConfigSchema } from '../../core/model-config.ts';
 import { PROJECT_ROOT } from '../../core/paths.ts';
 import { readYamlMapping } from '../../core/yaml-file.ts';
 import { describeIssues } from '../../core/zod-issues.ts';
 import { CheckSpecSchema } from '../checks/index.ts';
+import { EventName, Match } from './event-match.ts';
 import { FaultSpecSchema } from './faults/index.ts';
 import { OPERATOR_ACTIONS } from './operator/index.ts';
 
 const ms = (max = 3_600_000) => z.number().int().min(0).max(max);
 
-/** An event type of the catalogue (core/events.ts): a misspelt one would wait forever, so it is refused. */
-const EventName = z.enum(EVENT_TYPES as [EventType, ...EventType[]], { error: (i) => `${JSON.stringify(i.input)} is not an event of the history; events are listed in core/events.ts (e.g. canary.alert, route53.record.restored, dwfm.leases.all-valid)` });
-const Match = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
 const Trigger = z.union([
   z.object({ atMs: ms(), unlessEvent: EventName.optional() }).strict(),
@@ -194,13 +191,39 @@ export function applySet(doc: Record<string, unknown>, assignment: string): void
   (node as Record<string | number, unknown>)[Array.isArray(node) ? Number(last) : last] = value;
 }
 
+/** Lists a child adds to its base's rather than replacing them. */
+const ADDED_LISTS = ['faults', 'operator', 'checks', 'quick'] as const;
+
+/**
+ * A scenario file's raw document, with `extends: <base>` resolved: the child's top-level fields
+ * replace the base's, except its faults, operator actions, checks and quick sets, which come after
+ * the base's (so the base's `faults.0` stays `faults.0` for --set).
+ */
+function readScenarioDoc(file: string, seen: readonly string[] = []): Record<string, unknown> {
+  const doc = readYamlMapping(file, file, 'name, settings, faults, …') as Record<string, unknown>;
+  if (doc.extends === undefined) return doc;
+  if (typeof doc.extends !== 'string') throw new InputError(`${file}: extends: the name of a shipped scenario (e.g. us-east-1) or a path to one`);
+  const baseFile = scenarioPath(doc.extends);
+  if (!existsSync(baseFile)) throw new InputError(`${file}: extends: scenario ${doc.extends} not found (looked for ${baseFile})`);
+  if (seen.includes(baseFile) || baseFile === file) throw new InputError(`${file}: extends: ${doc.extends} extends this file again (${[...seen, file].join(' → ')})`);
+  const base = readScenarioDoc(baseFile, [...seen, file]);
+  const { extends: _extends, ...own } = doc;
+  const merged: Record<string, unknown> = { ...base, ...own };
+  for (const k of ADDED_LISTS) {
+    const [a, b] = [base[k] ?? [], own[k] ?? []];
+    if (!Array.isArray(a) || !Array.isArray(b)) throw new InputError(`${Array.isArray(a) ? file : baseFile}: ${k}: a list`);
+    merged[k] = [...a, ...b];
+  }
+  return merged;
+}
+
 /** Reads, overrides and validates a scenario; any problem is an InputError naming the field. With `quick`, its `quick:` sets apply before `sets`. */
 export function loadScenario(nameOrPath: string, sets: readonly string[] = [], opts: { quick?: boolean } = {}): Scenario {
   const file = scenarioPath(nameOrPath);
   if (!existsSync(file)) {
     throw new InputError(`scenario ${nameOrPath} not found (looked for ${file}): give a shipped name such as dns-race, or a path to a .yaml file`);
   }
-  const doc = readYamlMapping(file, file, 'name, settings, faults, …');
+  const doc = readScenarioDoc(file);
   const quick = opts.quick ? (doc as { quick?: unknown }).quick : undefined;
   if (quick !== undefined && !(Array.isArray(quick) && quick.every((q) => typeof q === 'string'))) throw new InputError(`${file}: quick: a list of key=value assignments`);
   for (const s of [...((quick as string[] | undefined) ?? []), ...sets]) applySet(doc as Record<string, unknown>, s);

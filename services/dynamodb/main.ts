@@ -50,7 +50,8 @@ await runService(async (ctx) => {
   const wasted = new Counter({ name: 'dynamodb_served_after_deadline_total', help: 'requests served after their client had stopped waiting: hung up, or past the deadline it stated (wasted work)', registers: [ctx.registry] });
   const items = new Counter({ name: 'dynamodb_items_total', help: 'items (capacity units) by outcome: served, wasted (served after the client stopped waiting), rejected, dropped', labelNames: labels, registers: [ctx.registry] });
   const calls = new Counter({ name: 'dynamodb_calls_total', help: 'API calls by operation and result (ok or the error code)', labelNames: ['operation', 'result'], registers: [ctx.registry] });
-  const clientCalls = new Counter({ name: 'dynamodb_client_calls_total', help: "API calls by who signed them (lab, or a user's service by name) and result (ok or the error code): a service's calls per request is its retry amplification", labelNames: ['client', 'result'], registers: [ctx.registry] });
+  const clientArrivals = new Counter({ name: 'dynamodb_client_requests_total', help: "signed requests by who signed them, counted on arrival (served, queued or abandoned): a user's service's calls per request is its retry amplification", labelNames: ['client'], registers: [ctx.registry] });
+  const clientCalls = new Counter({ name: 'dynamodb_client_calls_total', help: "API calls answered, by who signed them (lab, or a user's service by name) and result (ok or the error code)", labelNames: ['client', 'result'], registers: [ctx.registry] });
   new Gauge({ name: 'dynamodb_queue_length', help: 'requests waiting for a worker, all tables', registers: [ctx.registry], collect() { this.set(sum((m) => m.queueLength)); } });
   new Gauge({ name: 'dynamodb_in_flight', help: 'requests being served, all tables', registers: [ctx.registry], collect() { this.set(sum((m) => m.inFlight)); } });
   new Gauge({ name: 'dynamodb_capacity_ops_per_second', help: 'configured capacity C of each table', registers: [ctx.registry], collect() { this.set(dynamodbCapacityPerSec(settings)); } });
@@ -107,6 +108,7 @@ await runService(async (ctx) => {
       calls.inc({ operation, result });
       clientCalls.inc({ client, result });
     },
+    onArrival: (client) => clientArrivals.inc({ client }),
     onUnexpected: (err, op) => ctx.log.error({ err, op }, 'request failed'),
   });
 

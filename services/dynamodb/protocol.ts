@@ -33,6 +33,8 @@ export interface ProtocolOptions {
   takeControlToken(): boolean;
   /** Every answer, by operation and result (ok or the error's name), and who called: `lab`, or a user's service by name. */
   onCall?(operation: string, result: string, client: string): void;
+  /** A signed request arrived from this client (before it is queued or served). */
+  onArrival?(client: string): void;
   /** An error that is not DynamoDB's answer (a bug or Redis failing): logged, answered InternalServerError. */
   onUnexpected?(err: Error, operation: string): void;
   /** A user's service's connection older than this is closed after its answer (see the model setting). */
@@ -82,6 +84,7 @@ export function protocolHandler(o: ProtocolOptions): (req: IncomingMessage, res:
     const who = caller(req, o.accessKeyId);
     if (who instanceof DynamoError) return fail(who);
     client = who;
+    o.onArrival?.(client);
     if (client !== 'lab' && o.serviceConnectionMaxAgeMs !== undefined && now() - opened.get(req.socket)! > o.serviceConnectionMaxAgeMs) res.shouldKeepAlive = false;
     const operation = Object.hasOwn(operations, op) ? operations[op] : undefined;
     if (!operation) return fail(DynamoError.unknownOperation(target || '(no X-Amz-Target)'));

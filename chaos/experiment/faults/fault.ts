@@ -8,14 +8,20 @@ import type { ToxiproxyClient } from '../../../lab/toxiproxy-client.ts';
 import type { ComponentControl } from '../../../lab/runtimes/runtime.ts';
 import type { Topology } from '../../../topology/topology.ts';
 import type { History } from '../../history/history.ts';
+import { EventName, Match } from '../event-match.ts';
 
 export type { ComponentControl } from '../../../lab/runtimes/runtime.ts';
 
 export const FaultBase = {
   /** Unique within the scenario; shown in the history and the report. */
   name: z.string().regex(/^[a-z0-9-]+$/, 'use lower-case letters, digits and dashes'),
-  /** When to inject, in ms since the run started. */
+  /** When to inject, in ms since the run started (with `after`: when to start watching for its event). */
   atMs: z.number().int().min(0),
+  /**
+   * Inject it `delayMs` after the first event of this type (with these fields) at or after `atMs`,
+   * e.g. when the regional record is restored; not injected if none comes before the run ends.
+   */
+  after: z.object({ event: EventName, match: Match.default({}), delayMs: z.number().int().min(0).max(3_600_000).default(0) }).strict().optional(),
   /** How long it lasts; null keeps it until the run ends (it is always healed then). */
   durationMs: z.number().int().min(1).nullable().default(null),
 };

@@ -39,6 +39,13 @@ export function armRunEnd(ctx: RunContext): () => void {
   });
   ctx.opts.signal?.addEventListener('abort', onAbort, { once: true });
   ctx.stop = finish;
+  // A stop condition of the lab's arc waits for users' services to recover from the restoration
+  // (or run out of their bound); the max duration and an interrupt still end the run at once.
+  ctx.stopWhenServicesDone = (why) => {
+    const restored = ctx.history!.events.find((e) => e.type === 'route53.record.restored' && e.regional === true);
+    if (!ctx.services || !restored) return finish(why);
+    void ctx.services.recoveredSince(ctx.history!.startedAt + restored.t, ctx.opts.signal).then(() => finish(`${why}, and the services' recovery from the restoration was watched`));
+  };
   return () => ctx.opts.signal?.removeEventListener('abort', onAbort);
 }
 
@@ -70,7 +77,7 @@ export async function schedule(ctx: RunContext): Promise<void> {
         if (e.t >= from && cond.allOf.includes(e.type)) seen.add(e.type);
         if (cond.allOf.every((t) => seen.has(t)) && open.size === 0) {
           fired = true;
-          ctx.timers.push(setTimeout(() => ctx.stop!(`${cond.delayMs} ms after ${cond.allOf.join(' and ')}${cond.notDuring.length ? ` with no ${cond.notDuring.map((w) => w.from).join(', ')} open` : ''}`), cond.delayMs));
+          ctx.timers.push(setTimeout(() => ctx.stopWhenServicesDone!(`${cond.delayMs} ms after ${cond.allOf.join(' and ')}${cond.notDuring.length ? ` with no ${cond.notDuring.map((w) => w.from).join(', ')} open` : ''}`), cond.delayMs));
         }
       });
       continue;
@@ -80,24 +87,31 @@ export async function schedule(ctx: RunContext): Promise<void> {
       if (e.t < from) return;
       if (!armed && e.type === cond.after) armed = true;
       if (!armed || !matches(e, cond.event, cond.match)) return;
-      ctx.timers.push(setTimeout(() => ctx.stop!(`${cond.delayMs} ms after ${cond.event}`), cond.delayMs));
+      ctx.timers.push(setTimeout(() => ctx.stopWhenServicesDone!(`${cond.delayMs} ms after ${cond.event}`), cond.delayMs));
     });
   }
   const at = (ms: number, fn: () => void) => ctx.timers.push(setTimeout(fn, Math.max(0, h.startedAt + offset + ms - nowMs())));
-  for (const f of ctx.scenario.faults) at(f.atMs, () => void inject(ctx, f));
+  for (const f of ctx.scenario.faults) {
+    const after = f.after;
+    if (!after) at(f.atMs, () => void inject(ctx, f));
+    else at(f.atMs, () => onFirst(ctx, after.event, after.match, () => ctx.timers.push(setTimeout(() => void inject(ctx, f), after.delayMs))));
+  }
   for (const a of ctx.scenario.operator) {
     const trigger = a.when;
     if ('atMs' in trigger) at(trigger.atMs, () => void operate(ctx, a));
-    else {
-      let fired = false;
-      h.onEvent((e) => {
-        if (fired || !matches(e, trigger.afterEvent, trigger.match)) return;
-        fired = true;
-        ctx.timers.push(setTimeout(() => void operate(ctx, a), trigger.delayMs));
-      });
-    }
+    else onFirst(ctx, trigger.afterEvent, trigger.match, () => ctx.timers.push(setTimeout(() => void operate(ctx, a), trigger.delayMs)));
   }
   await stopped(ctx);
+}
+
+/** Calls `fn` once, on the first event from now on of this type with these fields. */
+function onFirst(ctx: RunContext, type: string, match: Record<string, unknown>, fn: () => void): void {
+  let fired = false;
+  ctx.history!.onEvent((e) => {
+    if (fired || !matches(e, type, match)) return;
+    fired = true;
+    fn();
+  });
 }
 
 async function stopped(ctx: RunContext): Promise<void> {
