@@ -31,7 +31,7 @@ const getItem: Operation = async (b, { tables, capacity }) => {
   const paths = projectionOf(proj, ph);
   if (b.ExpressionAttributeValues !== undefined) throw DynamoError.validation('ExpressionAttributeValues can only be specified when using expressions: ProjectionExpression uses no values');
   ph.checkAllUsed();
-  const item = await capacity.serve(t.name, 1, () => tables.read(redisKey));
+  const item = await capacity.serve(t.name, 'read', 1, () => tables.read(redisKey));
   if (!item) return {};
   return { Item: paths ? project(item, paths, ph) : item };
 };
@@ -46,7 +46,7 @@ function replaceItem(b: Body, { tables, capacity }: Pick<ApiContext, 'tables' | 
   const ph = placeholders(b, [str(b, 'ConditionExpression')]);
   const cond = conditionOf(b, ph);
   ph.checkAllUsed();
-  return capacity.serve(table, 1, () =>
+  return capacity.serve(table, 'write', 1, () =>
     tables.locked(redisKey, async () => {
       const old = await tables.read(redisKey);
       if (cond && !evaluate(cond, old, ph)) throw DynamoError.conditionFailed();
@@ -78,7 +78,7 @@ const updateItem: Operation = async (b, { tables, capacity }) => {
   // What is wrong with the request itself is found before any capacity is spent.
   if (update) checkUpdate(update, ph, keyNames(t));
   ph.checkAllUsed();
-  return capacity.serve(t.name, 1, () =>
+  return capacity.serve(t.name, 'write', 1, () =>
     tables.locked(redisKey, async () => {
       const old = await tables.read(redisKey);
       if (cond && !evaluate(cond, old, ph)) throw DynamoError.conditionFailed();
@@ -154,7 +154,7 @@ const batchWriteItem: Operation = async (b, { tables, capacity }) => {
       if (writes.length > room) unprocessed[table.name] = writes.slice(room).map((w) => w.request);
       if (!now.length) return;
       try {
-        await capacity.serve(table.name, now.length, () => tables.lockedMany(now.map((w) => w.redisKey), () => tables.writeMany(now)));
+        await capacity.serve(table.name, 'write', now.length, () => tables.lockedMany(now.map((w) => w.redisKey), () => tables.writeMany(now)));
         processed += now.length;
       } catch (err) {
         if (!(err instanceof DynamoError) || err.code !== 'ProvisionedThroughputExceededException') throw err;
@@ -197,7 +197,7 @@ const batchGetItem: Operation = async (b, { tables, capacity }) => {
       if (keys.length > room) unprocessed[t.name] = { ...ka, Keys: ka.Keys!.slice(room) };
       if (!room) return;
       try {
-        const items = await capacity.serve(t.name, room, () => tables.readMany(keys.slice(0, room)));
+        const items = await capacity.serve(t.name, 'read', room, () => tables.readMany(keys.slice(0, room)));
         served += room;
         responses[t.name] = items.filter((i): i is Item => i !== undefined).map((i) => (paths ? project(i, paths, ph) : i));
       } catch (err) {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { DynamodbSettings } from '../../core/model-config.ts';
 import type { Route } from '../common/http.ts';
+import { DEFAULT_BURST_SECONDS, type ProvisionedSettings } from './provisioned.ts';
 
 const CapacityRequest = z
   .object({
@@ -14,21 +15,31 @@ const CapacityRequest = z
     workers: z.number().int().min(1).max(1000),
     serviceTimeMs: z.number().min(0).max(10_000),
     queueLimit: z.number().int().min(1).nullable().default(null),
+    /** Provisioned throughput on top of the queue: read and write buckets (provisioned.ts). */
+    provisioned: z
+      .object({
+        readCapacityUnits: z.number().min(1).max(1_000_000),
+        writeCapacityUnits: z.number().min(1).max(1_000_000),
+        burstSeconds: z.number().min(0).max(3600).default(DEFAULT_BURST_SECONDS),
+        initialBurstSeconds: z.number().min(0).max(3600).default(0),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type CapacityRequest = z.input<typeof CapacityRequest>;
 
 /** The route; `set` gives the table its settings (the lab's, with these three replaced). */
-export function capacityRoute(base: DynamodbSettings, set: (table: string, settings: DynamodbSettings) => void): Route {
+export function capacityRoute(base: DynamodbSettings, set: (table: string, settings: DynamodbSettings, provisioned: ProvisionedSettings | undefined) => void): Route {
   return {
     method: 'POST',
     path: /^\/_lab\/capacity$/,
     handler: (c) => {
       const r = CapacityRequest.safeParse(c.body);
       if (!r.success) return { status: 400, body: { error: `${r.error.issues[0]!.path.join('.') || 'body'}: ${r.error.issues[0]!.message}` } };
-      const { table, ...own } = r.data;
-      set(table, { ...base, ...own });
-      return { status: 200, body: { table, ...own } };
+      const { table, provisioned, ...own } = r.data;
+      set(table, { ...base, ...own }, provisioned);
+      return { status: 200, body: r.data };
     },
   };
 }

@@ -28,7 +28,8 @@ export interface ProtocolOptions {
   readonly region: string;
   readonly accessKeyId: string;
   /** The capacity model for one request, told when its client hung up. */
-  capacityFor(deadline: Deadline): Capacity;
+  /** The capacity for one request: its deadline, and who signed it (the lab's own calls skip a provisioned table's buckets). */
+  capacityFor(deadline: Deadline, client: string): Capacity;
   /** The control plane's rate limit: false refuses with ThrottlingException. */
   takeControlToken(): boolean;
   /** Every answer, by operation and result (ok or the error's name), and who called: `lab`, or a user's service by name. */
@@ -104,7 +105,7 @@ export function protocolHandler(o: ProtocolOptions): (req: IncomingMessage, res:
     const statedDeadline = said === undefined ? undefined : Number(said);
     if (statedDeadline !== undefined && !Number.isFinite(statedDeadline)) return fail(DynamoError.validation(`${DEADLINE_HEADER} must be epoch milliseconds (got "${String(said)}")`));
     const deadline = () => (hungUpAt === undefined ? statedDeadline : statedDeadline === undefined ? hungUpAt : Math.min(hungUpAt, statedDeadline));
-    const api: ApiContext = { tables: o.tables, capacity: o.capacityFor(deadline), region: o.region };
+    const api: ApiContext = { tables: o.tables, capacity: o.capacityFor(deadline, client), region: o.region };
     try {
       const out = await operation(body as Record<string, unknown>, api);
       o.onCall?.(op, 'ok', client);
@@ -118,4 +119,4 @@ export function protocolHandler(o: ProtocolOptions): (req: IncomingMessage, res:
 }
 
 /** A capacity with no limit: every request served at once (tests of the protocol alone). */
-export const UNLIMITED: Capacity = { room: () => Infinity, serve: (_table, _cost, work) => work() };
+export const UNLIMITED: Capacity = { room: () => Infinity, serve: (_table, _kind, _cost, work) => work() };

@@ -178,7 +178,7 @@ const query: Operation = async (b, { tables, capacity }) => {
       .sort(order);
   }
   const { body, evaluated } = page(t, candidates, r);
-  return capacity.serve(t.name, Math.max(1, evaluated), async () => body);
+  return capacity.serve(t.name, 'read', Math.max(1, evaluated), async () => body);
 };
 
 /** Where an item sits in a Scan's order: a 32-bit hash of its partition key, then the key itself. */
@@ -223,7 +223,7 @@ const scan: Operation = async (b, { tables, capacity }) => {
     .filter((i) => inSegment(i) && (!start || order(i, start) > 0))
     .sort(order);
   const { body, evaluated } = page(t, candidates, r);
-  return capacity.serve(t.name, Math.max(1, evaluated), async () => body);
+  return capacity.serve(t.name, 'read', Math.max(1, evaluated), async () => body);
 };
 
 export const QUERY_SCAN: Readonly<Record<string, Operation>> = { Query: query, Scan: scan };

@@ -10,7 +10,8 @@ import type { Tables } from './tables.ts';
 
 /** How the capacity model serves a data operation: `work` once a worker takes it; throws DynamoError when it will not. */
 export interface Capacity {
-  serve<T>(table: string, cost: number, work: () => Promise<T>): Promise<T>;
+  /** `cost` items (the queue's units), metered as `kind` capacity units on a provisioned table. */
+  serve<T>(table: string, kind: 'read' | 'write', cost: number, work: () => Promise<T>): Promise<T>;
   /** Items the table's queue can take now (Infinity with no queue limit). */
   room(table: string): number;
 }

@@ -90,10 +90,10 @@ function noDuplicates(addresses: readonly string[]): void {
 }
 
 /** Serves `work` through each table's capacity in turn, `units` per item the transaction touches there. */
-function throughCapacity<T>(ctx: ApiContext, tables: readonly TableDef[], units: number, work: () => Promise<T>): Promise<T> {
+function throughCapacity<T>(ctx: ApiContext, kind: 'read' | 'write', tables: readonly TableDef[], units: number, work: () => Promise<T>): Promise<T> {
   const costs = new Map<string, number>();
   for (const t of tables) costs.set(t.name, (costs.get(t.name) ?? 0) + units);
-  return [...costs].reduceRight<() => Promise<T>>((inner, [name, cost]) => () => ctx.capacity.serve(name, cost, inner), work)();
+  return [...costs].reduceRight<() => Promise<T>>((inner, [name, cost]) => () => ctx.capacity.serve(name, kind, cost, inner), work)();
 }
 
 /** What a write action leaves (undefined deletes, `old` kept for a check), or why it cannot. */
@@ -151,7 +151,7 @@ const transactWriteItems: Operation = async (b, ctx) => {
   for (const entry of actionsOf(b)) actions.push(await writeAction(entry, ctx));
   noDuplicates(actions.map((a) => a.address));
   return idempotent(b, () =>
-    throughCapacity(ctx, actions.map((a) => a.table), 2, () =>
+    throughCapacity(ctx, 'write', actions.map((a) => a.table), 2, () =>
       ctx.tables.lockedMany(actions.map((a) => a.address), async () => {
         const olds = await ctx.tables.readMany(actions.map((a) => a.address));
         const results = actions.map((a, i) => outcome(a, olds[i]));
@@ -178,7 +178,7 @@ const transactGetItems: Operation = async (b, ctx) => {
     gets.push({ table, address: ctx.tables.keyOf(table, g.Key).redisKey, ...(paths ? { paths } : {}), ph });
   }
   noDuplicates(gets.map((g) => g.address));
-  return throughCapacity(ctx, gets.map((g) => g.table), 2, () =>
+  return throughCapacity(ctx, 'read', gets.map((g) => g.table), 2, () =>
     ctx.tables.lockedMany(gets.map((g) => g.address), async () => {
       const items = await ctx.tables.readMany(gets.map((g) => g.address));
       return { Responses: items.map((item, i) => (item ? { Item: gets[i]!.paths ? project(item, gets[i]!.paths!, gets[i]!.ph) : item } : {})) };
