@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lab, type LabContext } from './lab.ts';
 
-export const TEST_SLOTS = [201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222] as const;
+export const TEST_SLOTS = [201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223] as const;
 
 export function testHome(slot: number): string {
   return join(tmpdir(), `outage-lab-test-slot${slot}`);

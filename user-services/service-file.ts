@@ -49,6 +49,20 @@ const Table = z.strictObject({
       queueLimit: z.number().int().min(0).optional(),
     })
     .optional(),
+  /**
+   * Provisioned throughput as DynamoDB meters it, on top of the queue: read and write capacity
+   * units per second, each a token bucket keeping `burstSeconds` of unused capacity (DynamoDB:
+   * 300), starting with `initialBurstSeconds` of it; an empty bucket answers
+   * ProvisionedThroughputExceededException (the SDKs' throttling error).
+   */
+  provisioned: z
+    .strictObject({
+      readCapacityUnits: z.number().min(1).max(1_000_000),
+      writeCapacityUnits: z.number().min(1).max(1_000_000),
+      burstSeconds: z.number().min(0).max(3600).default(300),
+      initialBurstSeconds: z.number().min(0).max(3600).default(0),
+    })
+    .optional(),
   seed: Seed.optional(),
 });
 

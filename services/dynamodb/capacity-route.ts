@@ -12,8 +12,8 @@ import { DEFAULT_BURST_SECONDS, type ProvisionedSettings } from './provisioned.t
 const CapacityRequest = z
   .object({
     table: z.string().min(1),
-    workers: z.number().int().min(1).max(1000),
-    serviceTimeMs: z.number().min(0).max(10_000),
+    workers: z.number().int().min(1).max(1000).optional(),
+    serviceTimeMs: z.number().min(0).max(10_000).optional(),
     queueLimit: z.number().int().min(1).nullable().default(null),
     /** Provisioned throughput on top of the queue: read and write buckets (provisioned.ts). */
     provisioned: z
@@ -29,7 +29,7 @@ const CapacityRequest = z
   .strict();
 export type CapacityRequest = z.input<typeof CapacityRequest>;
 
-/** The route; `set` gives the table its settings (the lab's, with these three replaced). */
+/** The route; `set` gives the table its settings (the lab's, with those given replaced; a provisioned table also gets its buckets). */
 export function capacityRoute(base: DynamodbSettings, set: (table: string, settings: DynamodbSettings, provisioned: ProvisionedSettings | undefined) => void): Route {
   return {
     method: 'POST',
@@ -38,7 +38,7 @@ export function capacityRoute(base: DynamodbSettings, set: (table: string, setti
       const r = CapacityRequest.safeParse(c.body);
       if (!r.success) return { status: 400, body: { error: `${r.error.issues[0]!.path.join('.') || 'body'}: ${r.error.issues[0]!.message}` } };
       const { table, provisioned, ...own } = r.data;
-      set(table, { ...base, ...own }, provisioned);
+      set(table, { ...base, ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)) }, provisioned);
       return { status: 200, body: r.data };
     },
   };
