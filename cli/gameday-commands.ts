@@ -45,9 +45,10 @@ export function registerGamedayCommands(program: Command): void {
     .option('--load <generator>', 'builtin, or k6 (RunInstances and NLB traffic from loadtests/k6/; needs k6 on PATH)', 'builtin')
     .option('--no-progress', 'no live status display')
     .option('--monitoring <prometheus|off>', MONITORING_HELP, 'off')
+    .option('--service <file>', "a service file: put your own service through every arm with its workload and SLO (docs/your-service.md); repeatable", collect, [])
     .option('--console', 'also serve the live console (watch only) on 127.0.0.1; its URL is printed')
     .option('--port <n>', "the console's port (default 8600 + the lab slot; 0: any free port)");
-  addOnKubernetesOptions(gameday).action(async (o: OnFlags & { arms?: string; quick?: boolean; out?: string; baseline?: string; report: string; set: string[]; seed: string; runtime: string; load: string; progress: boolean; monitoring: string; console?: boolean; port?: string }) => {
+  addOnKubernetesOptions(gameday).action(async (o: OnFlags & { arms?: string; quick?: boolean; out?: string; baseline?: string; report: string; set: string[]; seed: string; runtime: string; load: string; progress: boolean; monitoring: string; service: string[]; console?: boolean; port?: string }) => {
       const [{ runGameday }, { DEFAULT_ARMS }, { reportersByName }, { ProgressReporter }, { parseRuntimeName }] = await Promise.all([
         import('../chaos/campaigns/gameday/gameday.ts'),
         import('../chaos/campaigns/gameday/arms.ts'),
@@ -60,6 +61,7 @@ export function registerGamedayCommands(program: Command): void {
       if (!/^\d+$/.test(o.seed)) throw new InputError(`--seed ${o.seed}: expected a whole number`);
       const reporters = reportersByName(o.report);
       const runtime = parseRuntimeName(o.runtime);
+      const services = o.service.length ? (await import('../user-services/service-file.ts')).loadServiceFilesFor(o.service, runtime) : [];
       const load = (await import('../loadtests/k6.ts')).parseLoadGenerator(o.load);
       const reportsDir = join(PROJECT_ROOT, 'reports');
       const outDir = resolve(o.out ?? join(reportsDir, new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')));
@@ -70,7 +72,7 @@ export function registerGamedayCommands(program: Command): void {
       const lab = labContext();
       const k8s = await onKubernetes(o, lab, say, signal);
       if (k8s) {
-        const unsupported = [o.console && '--console', monitoringOption(o.monitoring) && '--monitoring prometheus', load !== 'builtin' && '--load k6', runtime !== 'local' && '--runtime'].filter(Boolean);
+        const unsupported = [o.console && '--console', monitoringOption(o.monitoring) && '--monitoring prometheus', load !== 'builtin' && '--load k6', runtime !== 'local' && '--runtime', o.service.length > 0 && '--service'].filter(Boolean);
         if (unsupported.length) throw new InputError(`${unsupported.join(', ')}: not with --on kubernetes (each arm's lab runs in its own pod, from the runner image)`);
       }
       if (k8s && o.manifests) {
@@ -97,6 +99,7 @@ export function registerGamedayCommands(program: Command): void {
           runtime,
           load,
           monitoring: monitoringOption(o.monitoring),
+          services,
           log: say,
           ...(k8s
             ? {

@@ -68,11 +68,7 @@ function registerRun(program: Command): void {
         chaos.runtimes(),
       ]);
       const scenario = loadScenario(name, opts.set, { quick: opts.quick === true });
-      const services = opts.service.length ? (await import('../user-services/service-file.ts')).loadServiceFiles(opts.service) : [];
-      for (const s of services) {
-        if (opts.runtime === 'docker' && !s.start.dockerfile) throw new InputError(`--service ${s.file}: start.dockerfile: the Docker runtime builds ${s.name}'s image from a Dockerfile: add one (docs/your-service.md), or drop --runtime docker`);
-        if (opts.runtime !== 'docker' && !s.start.command) throw new InputError(`--service ${s.file}: start.command: the local runtime runs ${s.name} from a command: add one, or use --runtime docker`);
-      }
+      const services = opts.service.length ? (await import('../user-services/service-file.ts')).loadServiceFilesFor(opts.service, opts.runtime) : [];
       const reporters = reportersByName(opts.report);
       const runtime = parseRuntimeName(opts.runtime);
       const load = (await import('../loadtests/k6.ts')).parseLoadGenerator(opts.load);

@@ -193,6 +193,16 @@ export function loadServiceFile(path: string): ServiceSpec {
 }
 
 /** Several --service files: each valid, and no two with one name (a name is the service's access key). */
+/** `--service` files for a runtime: each must say how that runtime starts it (a command locally, a Dockerfile in Docker). */
+export function loadServiceFilesFor(paths: readonly string[], runtime: string): ServiceSpec[] {
+  const services = loadServiceFiles(paths);
+  for (const s of services) {
+    if (runtime === 'docker' && !s.start.dockerfile) throw new InputError(`--service ${s.file}: start.dockerfile: the Docker runtime builds ${s.name}'s image from a Dockerfile: add one (docs/your-service.md), or drop --runtime docker`);
+    if (runtime !== 'docker' && !s.start.command) throw new InputError(`--service ${s.file}: start.command: the local runtime runs ${s.name} from a command: add one, or use --runtime docker`);
+  }
+  return services;
+}
+
 export function loadServiceFiles(paths: readonly string[]): ServiceSpec[] {
   const specs = paths.map(loadServiceFile);
   const seen = new Map<string, string>();

@@ -120,6 +120,12 @@ export function renderGamedayReport(g: GamedayReport): string {
   }
   for (const a of c.arms) if (a.expect === 'recover' && a.ratioToBound !== null) lines.push(`- **${a.name}** re-established every lease in ${(a.ratioToBound).toFixed(2)} × the capacity bound, ${a.recoveredBy === 'self' ? 'by itself' : `only after the scripted throttle (collapsed ${secs(a.collapsedBeforeRescueMs)} by then)`}, and every SLO held again ${secs(a.ttrMs)} after the trigger was gone.`);
   lines.push('', 'Time to recover: from the trigger being gone (DNS restored) until every customer SLO is ≥ 99 % from then on. Operator actions — scripted or by a person — are never counted as the system recovering.', '');
+  const svcRows = c.arms.flatMap((a) => (a.services ?? []).map((v) => [a.name, v.name, v.verdict, v.ttrMs === null ? '—' : secs(v.ttrMs), v.callsPerRequest === null ? '—' : num(v.callsPerRequest)]));
+  if (svcRows.length) {
+    lines.push('## Your services in each arm', '');
+    lines.push(...mdTable(['arm', 'service', 'verdict', 'time to recover (after DNS came back)', 'DynamoDB calls / request while recovering'], svcRows), '');
+    lines.push("Each arm's report.md has the service's phases, its first error and its retry settings.", '');
+  }
   if (g.gate) {
     lines.push(`## Regression gate — ${g.gate.pass ? 'PASS' : 'FAIL'}`, '', `baseline: ${g.gate.baselineFile}`, '');
     for (const f of g.gate.findings.filter((x) => x.regressed)) lines.push(`- REGRESSED ${f.detail}`);

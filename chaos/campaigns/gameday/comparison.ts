@@ -52,6 +52,22 @@ export const ArmFiguresSchema = z
       })
       .strict()
       .optional(),
+    /** Users' services put through the arm (`gameday --service`), each judged by its own SLO. */
+    services: z
+      .array(
+        z
+          .object({
+            name: z.string(),
+            verdict: z.enum(['recovered', 'late', 'metastable', 'no-trigger', 'exited']),
+            metastable: z.boolean(),
+            /** The record's restoration → the service's SLO held again (null: never). */
+            ttrMs: ms.nullable(),
+            /** DynamoDB calls per workload request from the restoration until its SLO held (its retry amplification). */
+            callsPerRequest: z.number().nullable(),
+          })
+          .strict(),
+      )
+      .optional(),
     /** The arm's run folder, relative to the game day's folder. */
     runDir: z.string(),
   })
@@ -100,6 +116,17 @@ export function armFigures(arm: ArmInfo, run: RunResult, runDir: string): ArmFig
     wastedShare: s.herd.wasted.share,
     checks: s.checks.map((c) => ({ name: c.name, status: c.status })),
     client: describeDwfmClient(s.config.model.dwfm, DYNAMODB_FRONTEND_COUNT),
+    ...(s.services.length
+      ? {
+          services: s.services.map((svc) => ({
+            name: svc.name,
+            verdict: svc.verdict,
+            metastable: svc.metastable,
+            ttrMs: svc.ttrMs,
+            callsPerRequest: svc.phases.find((p) => p.name === 'recovering')?.dynamodbCallsPerRequest ?? null,
+          })),
+        }
+      : {}),
     runDir,
   };
 }

@@ -11,6 +11,7 @@ import type { RuntimeName } from '../../../lab/runtimes/index.ts';
 import type { LoadGenerator } from '../../../loadtests/k6.ts';
 import { gamedayVerdict } from '../../reporters/markdown.ts';
 import type { GamedayReport, Reporter, RunResult } from '../../reporters/reporter.ts';
+import type { ServiceSpec } from '../../../user-services/service-file.ts';
 import { runScenarioWithHistory } from '../../run/pipeline.ts';
 import { loadScenario, type Scenario } from '../../experiment/scenario.ts';
 import { ARMS, ARM_NAMES, type ArmDef } from './arms.ts';
@@ -51,6 +52,8 @@ export interface GamedayOptions {
   readonly load?: LoadGenerator;
   /** Every arm's lab runs its monitoring too (--monitoring prometheus). */
   readonly monitoring?: boolean;
+  /** Users' services put through every arm (`--service`), each on the arm's fresh lab. */
+  readonly services?: readonly ServiceSpec[];
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
   /** "arm 2/4", for the live display. */
@@ -117,6 +120,7 @@ function localArms(opts: GamedayOptions): ArmExecutor {
         runtime: opts.runtime,
         load: opts.load,
         monitoring: opts.monitoring,
+        services: opts.services,
         reporters: [...opts.live, ...opts.reporters],
         label: p.arm.name,
         expectedMs: p.expectedMs,

@@ -54,6 +54,28 @@ describe('the regression gate (pure logic)', () => {
     expect(regressed).toEqual(expect.arrayContaining(['best metastable', 'best recovered', 'jitter recovered', 'jitter ttrMs', 'jitter ratioToBound']));
   });
 
+  it("holds a user's service to its baseline: stayed down, no longer recovers, slower or more calls per request", () => {
+    const svc = (name: string, f: Partial<NonNullable<ArmFigures['services']>[number]> = {}) => ({ name, verdict: 'recovered' as const, metastable: false, ttrMs: 14_000, callsPerRequest: 1.6, ...f });
+    const base = cmp([arm('best', { services: [svc('orders-node'), svc('orders-go'), svc('orders-java')] })]);
+    expect(gate(base, base, 'b.json').pass).toBe(true);
+    const within = cmp([arm('best', { services: [svc('orders-node', { ttrMs: 14_000 * 1.25 + 3000, callsPerRequest: 1.6 * 1.25 + 0.3 }), svc('orders-go'), svc('orders-java')] })]);
+    expect(gate(within, base, 'b.json').pass).toBe(true);
+    const worse = cmp([
+      arm('best', {
+        services: [
+          svc('orders-node', { verdict: 'metastable', metastable: true, ttrMs: null, callsPerRequest: 11.7 }),
+          svc('orders-go', { verdict: 'late', ttrMs: 70_000 }),
+          svc('orders-python'),
+        ],
+      }),
+    ]);
+    const g = gate(worse, base, 'b.json');
+    expect(g.pass).toBe(false);
+    expect(g.findings.filter((f) => f.regressed).map((f) => `${f.arm} ${f.figure}`)).toEqual(['best/orders-node metastable', 'best/orders-node callsPerRequest', 'best/orders-go ttrMs']);
+    expect(g.findings.find((f) => f.arm === 'best/orders-node' && f.figure === 'callsPerRequest')!.detail).toBe('best/orders-node: callsPerRequest 11.7 calls/request > 2.3 (baseline 1.6 + 25 % + 0.3)');
+    expect(g.notes).toEqual(['service orders-java of arm best is in the baseline but not in this game day: not compared', 'service orders-python of arm best has no baseline: not compared']);
+  });
+
   it('refuses to compare a quick game day with a full one, and notes arms it cannot compare', () => {
     expect(() => gate(cmp([arm('best')], true), cmp([arm('best')], false), 'full.json')).toThrow(/compare like with like/);
     const g = gate(cmp([arm('best'), arm('new')]), cmp([arm('best'), arm('gone')]), 'b.json');

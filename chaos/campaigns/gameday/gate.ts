@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from '../../../core/errors.ts';
 import { ComparisonSchema, type ArmFigures, type Comparison } from './comparison.ts';
 
-type Figure = 'ttrMs' | 'ratioToBound' | 'amplification' | 'customerErrorSeconds';
+type Figure = 'ttrMs' | 'ratioToBound' | 'amplification' | 'customerErrorSeconds' | 'callsPerRequest';
 
 /** Worse than baseline × (1 + relative) + absolute is a regression (run-to-run noise stays inside). */
 export const TOLERANCES: Readonly<Record<Figure, { readonly relative: number; readonly absolute: number; readonly unit: string }>> = {
@@ -16,7 +16,12 @@ export const TOLERANCES: Readonly<Record<Figure, { readonly relative: number; re
   ratioToBound: { relative: 0.25, absolute: 0.3, unit: '× bound' },
   amplification: { relative: 0.25, absolute: 0.5, unit: '' },
   customerErrorSeconds: { relative: 0.25, absolute: 3, unit: 'error-s' },
+  /** A user's service: DynamoDB calls per request while it recovered. */
+  callsPerRequest: { relative: 0.25, absolute: 0.3, unit: 'calls/request' },
 };
+
+/** The arm's figures the gate holds to their tolerance (a service's are held apart). */
+const ARM_FIGURES = ['ttrMs', 'ratioToBound', 'amplification', 'customerErrorSeconds'] as const satisfies readonly Figure[];
 
 export interface GateFinding {
   readonly arm: string;
@@ -87,11 +92,33 @@ export function gate(current: Comparison, baseline: Comparison, baselineFile: st
     if (!b.metastable && c.metastable) findings.push({ arm: b.name, figure: 'metastable', baseline: false, current: true, limit: null, regressed: true, detail: `${b.name}: metastable now, stable in the baseline` });
     if (b.recoveredBy !== null && c.recoveredBy === null) findings.push({ arm: b.name, figure: 'recovered', baseline: true, current: false, limit: null, regressed: true, detail: `${b.name}: did not recover within the run; the baseline did (${b.recoveredBy})` });
     else if (b.recoveredBy === 'self' && c.recoveredBy === 'throttle') findings.push({ arm: b.name, figure: 'recovered', baseline: true, current: false, limit: null, regressed: true, detail: `${b.name}: needed the scripted throttle to recover; the baseline recovered by itself` });
-    for (const f of Object.keys(TOLERANCES) as Figure[]) {
+    for (const f of ARM_FIGURES) {
       const finding = numeric(b.name, f, b[f], c[f]);
       if (finding) findings.push(finding);
     }
+    findings.push(...serviceFindings(b, c, notes));
   }
   for (const c of current.arms) if (!baseline.arms.some((b) => b.name === c.name)) notes.push(`arm ${c.name} has no baseline: not compared`);
   return { baselineFile, pass: !findings.some((f) => f.regressed), findings, notes };
+}
+
+/** A user's service in an arm against the baseline's: it stayed down, stopped recovering, or got slower or more retry-happy. */
+function serviceFindings(b: ArmFigures, c: ArmFigures, notes: string[]): GateFinding[] {
+  const out: GateFinding[] = [];
+  for (const bs of b.services ?? []) {
+    const cs = c.services?.find((x) => x.name === bs.name);
+    const who = `${b.name}/${bs.name}`;
+    if (!cs) {
+      notes.push(`service ${bs.name} of arm ${b.name} is in the baseline but not in this game day: not compared`);
+      continue;
+    }
+    if (!bs.metastable && cs.metastable) out.push({ arm: who, figure: 'metastable', baseline: false, current: true, limit: null, regressed: true, detail: `${who}: stayed down after DNS came back; the baseline recovered (${bs.verdict})` });
+    else if (bs.ttrMs !== null && cs.ttrMs === null) out.push({ arm: who, figure: 'recovered', baseline: true, current: false, limit: null, regressed: true, detail: `${who}: did not recover within the run (${cs.verdict}); the baseline did` });
+    for (const f of ['ttrMs', 'callsPerRequest'] as const) {
+      const finding = numeric(who, f, bs[f], cs[f]);
+      if (finding && !(cs.metastable && f === 'ttrMs')) out.push(finding);
+    }
+  }
+  for (const cs of c.services ?? []) if (!b.services?.some((x) => x.name === cs.name)) notes.push(`service ${cs.name} of arm ${c.name} has no baseline: not compared`);
+  return out;
 }

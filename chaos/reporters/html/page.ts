@@ -54,6 +54,9 @@ function charts(arms: readonly ArmSeries[]): ChartDef[] {
     { id: 'chart-leases', title: 'Valid DWFM leases', unit: 'leases', series: per('validLeases') },
     { id: 'chart-backlog', title: 'Network Manager backlog', unit: 'changes', series: per('backlog') },
     { id: 'chart-nlb', title: 'NLB healthy targets', unit: 'targets', series: per('nlbHealthy') },
+    ...(arms.some((a) => Object.keys(a.services).length)
+      ? [{ id: 'chart-services', title: "Your services: good requests (2xx within the SLO's latency)", unit: '% good', series: arms.flatMap((a, i) => Object.entries(a.services).map(([svc, points], j) => ({ arm: i, label: `${a.name}: ${svc}`, points, ...(j > 0 ? { dash: [4 + 2 * j, 3] } : {}) }))) }]
+      : []),
   ];
 }
 

@@ -28,6 +28,8 @@ export interface ArmSeries {
   readonly validLeases: [number, number][];
   readonly backlog: [number, number][];
   readonly nlbHealthy: [number, number][];
+  /** Users' services: each one's good requests per second, % of those sent (2xx within its SLO's latency). */
+  readonly services: Record<string, [number, number][]>;
   /** Fault windows [from, to] in s (to: the run's end when never healed). */
   readonly faults: { readonly from: number; readonly to: number; readonly label: string }[];
   readonly marks: Mark[];
@@ -58,6 +60,8 @@ export function armSeries(run: RunResult): ArmSeries {
     .filter(is('load.second'))
     .filter((e) => e.sent > 0)
     .map((e) => [x(e.t), Math.round((1 - e.ok / e.sent) * 1000) / 10]);
+  const services: Record<string, [number, number][]> = {};
+  for (const e of ev.filter(is('service.second'))) if (e.sent > 0) (services[e.service] ??= []).push([x(e.t), Math.round((e.good / e.sent) * 1000) / 10]);
   const s = run.summary.herd.series;
   const pick = (f: (p: (typeof s)[number]) => number | null): [number, number][] =>
     s.flatMap((p) => {
@@ -84,6 +88,7 @@ export function armSeries(run: RunResult): ArmSeries {
     validLeases: pick((p) => p.valid),
     backlog: pick((p) => p.backlog),
     nlbHealthy: pick((p) => p.inService),
+    services,
     faults,
     marks,
   };
