@@ -20,8 +20,9 @@ export function registerSweepCommands(program: Command): void {
     .option('--set <key=value>', 'a setting for every cell; repeatable', collect, [])
     .option('--quick', "the scenario's quick settings (shorter windows, smaller fleet) and 2 runs per cell")
     .option('--out <dir>', 'folder for the sweep (default reports/sweep-<scenario>-<timestamp>); an existing sweep there is resumed')
-    .option('--runtime <name>', 'local or docker', 'local');
-  addOnKubernetesOptions(sweep).action(async (name: string, o: OnFlags & { grid: string[]; repeat?: string; metric?: string; set: string[]; quick?: boolean; out?: string; runtime: string }) => {
+    .option('--runtime <name>', 'local or docker', 'local')
+    .option('--service <file>', "a service file put through every run (docs/your-service.md); --grid service.load=…, service.env.X=…, service.<field>=… set it per cell; the metric defaults to service-metastable");
+  addOnKubernetesOptions(sweep).action(async (name: string, o: OnFlags & { grid: string[]; repeat?: string; metric?: string; set: string[]; quick?: boolean; out?: string; runtime: string; service?: string }) => {
       const [{ parseGrid, cells }, { runSweep }, { renderSweepMarkdown, renderSweepHtml }, { parseRuntimeName }, fs] = await Promise.all([
         import('../chaos/campaigns/sweep/grid.ts'),
         import('../chaos/campaigns/sweep/sweep.ts'),
@@ -34,6 +35,7 @@ export function registerSweepCommands(program: Command): void {
       const repeat = o.repeat === undefined ? (quick ? 2 : 5) : Number(o.repeat);
       if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new InputError(`--repeat ${o.repeat}: expected a whole number from 1 to 100`);
       const runtime = parseRuntimeName(o.runtime);
+      const service = o.service ? (await import('../user-services/service-file.ts')).loadServiceFilesFor([o.service], runtime)[0] : undefined;
       const outDir = resolve(o.out ?? join(PROJECT_ROOT, 'reports', `sweep-${name.replace(/[^a-z0-9-]/gi, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}`));
       const sets = o.set;
       const lab = labContext();
@@ -41,6 +43,7 @@ export function registerSweepCommands(program: Command): void {
       try {
         const k8s = await onKubernetes(o, lab, log, signal);
         if (k8s && runtime !== 'local') throw new InputError('--runtime: a shard runs its lab with the local runtime inside its pod; leave --runtime out with --on kubernetes');
+        if (k8s && service) throw new InputError('--service: not with --on kubernetes yet (a shard\'s pod does not carry your service); run the map on this machine');
         if (k8s && o.manifests) {
           const [{ manifests, shardsOf }, { manifestsYaml }, { planSweep }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/campaigns/sweep/sweep.ts')]);
           process.stdout.write(manifestsYaml(manifests(k8s, 'sweep', shardsOf.sweep(planSweep({ scenario: name, grid, repeat, sets, quick, outDir: '/tmp/outage-lab-sweep' })))));
@@ -48,7 +51,7 @@ export function registerSweepCommands(program: Command): void {
         }
         log(`sweep ${name}: ${cells(grid).length} cells × ${repeat} runs → ${outDir}${k8s ? ` (on Kubernetes, ${k8s.parallel} at a time)` : ''}`);
         const executor = k8s ? (await import('../kubernetes/jobs/executors.ts')).sweepOnKubernetes(k8s) : undefined;
-        const r = await runSweep({ scenario: name, grid, repeat, metric: o.metric, sets, quick, outDir, lab, runtime, log: (l) => log(l), signal, ...(executor ? { executor } : {}) });
+        const r = await runSweep({ scenario: name, grid, repeat, metric: o.metric, sets, quick, outDir, lab, runtime, log: (l) => log(l), signal, ...(service ? { service } : {}), ...(executor ? { executor } : {}) });
         fs.writeFileSync(join(outDir, 'sweep.md'), renderSweepMarkdown(r));
         fs.writeFileSync(join(outDir, 'sweep.html'), renderSweepHtml(r));
         process.stdout.write(`\n${renderSweepMarkdown(r)}\n  ${join(outDir, 'sweep.json')}\n  ${join(outDir, 'sweep.md')}\n  ${join(outDir, 'sweep.html')}\n`);

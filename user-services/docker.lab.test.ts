@@ -51,14 +51,17 @@ describe("users' services in Docker, and after a SIGKILL", { timeout: 600_000 },
     const r = await cli([...RACE, '--runtime', 'docker', '--seed', '1', '--out', out, ...serviceArgs(LANGUAGES)]);
     assertTriggered(readHistory(join(out, 'timeline.ndjson')), 'the docker run with the four examples');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { runtime: string; services: ServiceFigures[]; checks: { name: string; status: string }[] };
+    for (const svc of summary.services) {
+      // eslint-disable-next-line no-console
+      console.log(`[service-docker.test] ${svc.name}: ${svc.verdict}, ttr ${svc.ttrMs} ms, phases ${svc.phases.map((p) => `${p.name} ${p.fromMs}–${p.toMs} ms ${p.good}/${p.requests} good`).join('; ')}, first error "${svc.firstError?.error.slice(0, 160)}"`);
+    }
     // The record emptied (dns-never-empty fails, as it must); every service's own check passed.
     expect(r.exitCode, r.all?.slice(-3000)).toBe(1);
-    expect(summary.checks.filter((c) => c.status === 'fail').map((c) => c.name)).toEqual(['dns-never-empty']);
+    const failed = summary.checks.filter((c) => c.status === 'fail');
+    expect(failed.map((c) => c.name), JSON.stringify(failed)).toEqual(['dns-never-empty']);
     expect(summary.runtime).toBe('docker');
     for (const l of LANGUAGES) {
       const svc = summary.services.find((s) => s.name === `orders-${l}`)!;
-      // eslint-disable-next-line no-console
-      console.log(`[service-docker.test] orders-${l}: ${svc.verdict}, ttr ${svc.ttrMs} ms, first error "${svc.firstError?.error.slice(0, 160)}"`);
       expect(svc, l).toMatchObject({ verdict: 'recovered', metastable: false });
       const [steady, empty] = svc.phases;
       expect(steady!.good / steady!.requests, l).toBeGreaterThan(0.95);

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { InputError } from '../core/errors.ts';
 import { PROJECT_ROOT } from '../core/paths.ts';
-import { loadServiceFile, loadServiceFiles } from './service-file.ts';
+import { loadServiceFile, loadServiceFiles, withServiceSets } from './service-file.ts';
 
 const EXAMPLE = join(PROJECT_ROOT, 'examples/orders-node/service.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'service-files-'));
@@ -92,5 +92,27 @@ describe('service files', () => {
     const c = variant('same-table', (d) => (d.name = 'orders-other'));
     expect(() => loadServiceFiles([a, c])).toThrow(/both use table orders-node: give each service tables of its own/);
     expect(() => loadServiceFile(join(dir, 'absent.yaml'))).toThrow(/no such file/);
+  });
+});
+
+describe("a sweep cell's service.* settings", () => {
+  it('scale the load, set or remove a variable, set any field, and are checked again', () => {
+    const base = loadServiceFile(join(PROJECT_ROOT, 'examples/orders-node/retry-storm.yaml'));
+    const cell = withServiceSets(base, [
+      ['service.load', 1.5],
+      ['service.env.ORDERS_NAIVE_RETRY', 5],
+      ['service.env.ORDERS_DYNAMODB_TIMEOUT_MS', null],
+      ['service.tables.0.capacity.workers', 3],
+    ]);
+    expect(cell.workload.requests.map((r) => r.rate)).toEqual(base.workload.requests.map((r) => r.rate * 1.5));
+    expect(cell.env.ORDERS_NAIVE_RETRY).toBe('5');
+    expect('ORDERS_DYNAMODB_TIMEOUT_MS' in cell.env).toBe(false);
+    expect(cell.tables[0]!.capacity!.workers).toBe(3);
+    expect({ file: cell.file, dir: cell.dir }).toEqual({ file: base.file, dir: base.dir });
+    expect(base.env.ORDERS_DYNAMODB_TIMEOUT_MS).toBe('1000'); // the file's own spec is left alone
+    expect(() => withServiceSets(base, [['service.tables.0.capacity.workers', 0]])).toThrow(/tables\.0\.capacity\.workers/);
+    expect(() => withServiceSets(base, [['service.load', -1]])).toThrow(/a factor above 0/);
+    expect(() => withServiceSets(base, [['service.slo.nope.x', 1]])).toThrow(/slo\.nope is not a field/);
+    expect(() => withServiceSets(base, [['service.colour', 'red']])).toThrow(InputError);
   });
 });

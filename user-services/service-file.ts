@@ -192,7 +192,6 @@ export function loadServiceFile(path: string): ServiceSpec {
   return spec;
 }
 
-/** Several --service files: each valid, and no two with one name (a name is the service's access key). */
 /** `--service` files for a runtime: each must say how that runtime starts it (a command locally, a Dockerfile in Docker). */
 export function loadServiceFilesFor(paths: readonly string[], runtime: string): ServiceSpec[] {
   const services = loadServiceFiles(paths);
@@ -203,6 +202,7 @@ export function loadServiceFilesFor(paths: readonly string[], runtime: string): 
   return services;
 }
 
+/** Several --service files: each valid, and no two with one name (a name is the service's access key). */
 export function loadServiceFiles(paths: readonly string[]): ServiceSpec[] {
   const specs = paths.map(loadServiceFile);
   const seen = new Map<string, string>();
@@ -220,4 +220,39 @@ export function loadServiceFiles(paths: readonly string[]): ServiceSpec[] {
     }
   }
   return specs;
+}
+
+/**
+ * A service with a sweep cell's `service.*` assignments applied and checked again: `service.load=X`
+ * multiplies every request's rate by X; any other `service.<path>=value` sets that field of the
+ * file (`service.env.ORDERS_NAIVE_RETRY=5`, `service.tables.0.capacity.workers=3`; in `env` a
+ * value is a string and null removes the variable). A field the file cannot take is an InputError
+ * naming it.
+ */
+export function withServiceSets(spec: ServiceSpec, sets: readonly (readonly [string, unknown])[]): ServiceSpec {
+  if (!sets.length) return spec;
+  const { file, dir, ...doc } = structuredClone(spec) as ServiceSpec;
+  const raw = doc as unknown as Record<string, unknown>;
+  for (const [key, value] of sets) {
+    const path = key.replace(/^service\./, '').split('.');
+    if (path.length === 1 && path[0] === 'load') {
+      if (typeof value !== 'number' || !(value > 0)) throw new InputError(`--grid ${key}=${String(value)}: a factor above 0 for every request's rate, e.g. service.load=0.5,1,1.5`);
+      for (const r of doc.workload.requests as { rate: number }[]) r.rate = Math.round(r.rate * value * 1000) / 1000;
+      continue;
+    }
+    let node: Record<string, unknown> = raw;
+    for (const [i, part] of path.slice(0, -1).entries()) {
+      const child = node[part];
+      if (child === null || typeof child !== 'object') throw new InputError(`--grid ${key}: ${path.slice(0, i + 1).join('.')} is not a field of ${spec.name}'s file that holds others`);
+      node = child as Record<string, unknown>;
+    }
+    const last = path.at(-1)!;
+    if (path[0] === 'env' && path.length === 2) {
+      if (value === null) delete node[last];
+      else node[last] = String(value);
+    } else node[last] = value;
+  }
+  const r = ServiceFileSchema.safeParse(raw);
+  if (!r.success) throw new InputError(describeIssues(`--grid service.* on ${file}`, r.error, raw));
+  return { ...r.data, file, dir };
 }

@@ -3,6 +3,8 @@
  * planIntervalMs, or a scenario path such as faults.0.latencyMs); cells are the cartesian product.
  * Values parse as `--set` values do (numbers, booleans, null, JSON); commas inside [] or {} do not
  * split. Keys that move together form one axis: `--grid a+b=1+10,2+20` sets a=1,b=10 then a=2,b=20.
+ * With `--service`, keys starting `service.` set the service file instead (`service.load`,
+ * `service.env.X`, `service.tables.0.capacity.workers`).
  */
 import { InputError } from '../../../core/errors.ts';
 import { parseSetValue } from '../../experiment/scenario.ts';
@@ -71,9 +73,28 @@ export function cellId(cell: Cell): string {
     .replace(/[^A-Za-z0-9.=,_-]+/g, '_');
 }
 
-/** The --set assignments for a cell. */
+const isServiceKey = (k: string) => k.startsWith('service.');
+const asSet = ([k, v]: [string, GridValue]) => `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`;
+
+/** Every assignment of a cell, as key=value (scenario and service ones: the cell's label). */
+export function cellLabel(cell: Cell): string {
+  return Object.entries(cell)
+    .flatMap(([k, v]) => assignments(k, v))
+    .map(asSet)
+    .join(', ');
+}
+
+/** The scenario's --set assignments for a cell (not the `service.*` ones). */
 export function cellSets(cell: Cell): string[] {
   return Object.entries(cell)
     .flatMap(([k, v]) => assignments(k, v))
-    .map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
+    .filter(([k]) => !isServiceKey(k))
+    .map(asSet);
+}
+
+/** A cell's `service.*` assignments, for the service file (user-services' withServiceSets). */
+export function cellServiceSets(cell: Cell): [string, GridValue][] {
+  return Object.entries(cell)
+    .flatMap(([k, v]) => assignments(k, v))
+    .filter(([k]) => isServiceKey(k));
 }

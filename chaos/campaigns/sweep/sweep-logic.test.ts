@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cellId, cells, cellSets, parseGrid } from './grid.ts';
+import { cellId, cellLabel, cells, cellServiceSets, cellSets, parseGrid } from './grid.ts';
+import { serviceMetastable } from './metrics/service-metastable.ts';
+import { serviceTtr } from './metrics/service-ttr.ts';
 import { herdClass } from './metrics/herd-class.ts';
 import { predictHerd } from './predictions/herd.ts';
 import { predictRace, raceBoundaryMs } from './predictions/race.ts';
@@ -7,6 +9,24 @@ import { meanInterval, median, wilson } from './stats.ts';
 import type { RunSummary } from '../../run/journal.ts';
 
 describe('sweep grids', () => {
+  it('keeps service.* keys apart from the scenario\'s: they set the --service file', () => {
+    const [cell] = cells(parseGrid(['service.load=1.5', 'operator.0.when.delayMs=20000', 'service.env.ORDERS_NAIVE_RETRY=5']));
+    expect(cellSets(cell!)).toEqual(['operator.0.when.delayMs=20000']);
+    expect(cellServiceSets(cell!)).toEqual([['service.load', 1.5], ['service.env.ORDERS_NAIVE_RETRY', 5]]);
+    expect(cellLabel(cell!)).toBe('service.load=1.5, operator.0.when.delayMs=20000, service.env.ORDERS_NAIVE_RETRY=5');
+  });
+
+  it("reads a user's service from a run: stayed down (a rate) and its time to recover; no trigger or an exit is not counted", () => {
+    const run = (svc: object | undefined) => ({ services: svc ? [svc] : [] }) as unknown as RunSummary;
+    expect(serviceMetastable.value(run({ verdict: 'metastable', metastable: true, ttrMs: null }))).toBe(true);
+    expect(serviceMetastable.value(run({ verdict: 'recovered', metastable: false, ttrMs: 14_150 }))).toBe(false);
+    expect(serviceMetastable.value(run({ verdict: 'no-trigger', metastable: false, ttrMs: null }))).toBeNull();
+    expect(serviceMetastable.value(run({ verdict: 'exited', metastable: false, ttrMs: null }))).toBeNull();
+    expect(serviceMetastable.value(run(undefined))).toBeNull();
+    expect(serviceTtr.value(run({ verdict: 'recovered', metastable: false, ttrMs: 14_150 }))).toBe(14.2);
+    expect(serviceTtr.value(run({ verdict: 'metastable', metastable: true, ttrMs: null }))).toBeNull();
+  });
+
   it('parses axes, keeps JSON values whole, links keys with +, and names the cartesian cells', () => {
     const g = parseGrid(['faults.0.latencyMs=400,800', 'nlb.velocity={"maxRemovedFraction":0.1,"windowMs":5000},null', 'a+b=1+10,2+20']);
     expect(g['faults.0.latencyMs']).toEqual([400, 800]);

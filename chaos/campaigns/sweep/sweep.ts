@@ -14,7 +14,8 @@ import { jsonReporter } from '../../reporters/json.ts';
 import { runScenario } from '../../run/pipeline.ts';
 import type { RunSummary } from '../../run/journal.ts';
 import { loadScenario, type Scenario } from '../../experiment/scenario.ts';
-import { cellId, cells as allCells, cellSets, type Cell, type Grid } from './grid.ts';
+import { withServiceSets, type ServiceSpec } from '../../../user-services/service-file.ts';
+import { cellId, cellLabel, cells as allCells, cellServiceSets, cellSets, type Cell, type Grid } from './grid.ts';
 import { metricByName, type Metric, type MetricValue } from './metrics/index.ts';
 import { predict, type Prediction } from './predictions/index.ts';
 import { median, wilson, type Rate } from './stats.ts';
@@ -55,6 +56,8 @@ export interface SweepRun {
   readonly cell: Cell;
   readonly seed: number;
   readonly scenario: Scenario;
+  /** The user's service in this run (`--service`), with the cell's `service.*` settings. */
+  readonly service?: ServiceSpec;
   readonly dir: string;
 }
 
@@ -75,6 +78,8 @@ export interface SweepOptions {
   readonly outDir: string;
   readonly lab: LabContext;
   readonly runtime?: RuntimeName;
+  /** A user's service put through every run (`--service`); `service.*` grid keys set its file. */
+  readonly service?: ServiceSpec;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
   /** Default: the local executor, one run after another on this machine. */
@@ -88,6 +93,8 @@ interface Plan {
   readonly repeat: number;
   readonly metric: string;
   readonly sets: readonly string[];
+  /** The service file put through every run, if any. */
+  readonly service?: string;
 }
 
 function aggregate(metric: Metric, values: MetricValue[]): Pick<SweepCell, 'rate' | 'median' | 'classes'> {
@@ -99,6 +106,13 @@ function aggregate(metric: Metric, values: MetricValue[]): Pick<SweepCell, 'rate
   const classes: Record<string, number> = Object.fromEntries((metric.classes ?? []).map((c) => [c, 0]));
   for (const v of values) if (typeof v === 'string') classes[v] = (classes[v] ?? 0) + 1;
   return { rate: null, median: null, classes };
+}
+
+/** A cell's service: the file with the cell's `service.*` settings; such keys without --service are refused. */
+function cellService(service: ServiceSpec | undefined, cell: Cell): ServiceSpec | undefined {
+  const sets = cellServiceSets(cell);
+  if (sets.length && !service) throw new InputError(`--grid ${sets[0]![0]}: service.* keys set a service file: give it with --service FILE`);
+  return service && withServiceSets(service, sets);
 }
 
 /** Every run of a sweep (each cell's scenario validated), as an executor would get them from scratch. */
@@ -117,7 +131,7 @@ function localExecutor(opts: SweepOptions): SweepExecutor {
       if (opts.signal?.aborted) return;
       rmSync(run.dir, { recursive: true, force: true }); // an unfinished run from an interrupted sweep
       const t0 = performance.now();
-      const s = await runScenario(run.scenario, { seed: run.seed, outDir: run.dir, lab: opts.lab, log: () => {}, signal: opts.signal, runtime: opts.runtime, reporters: [jsonReporter] });
+      const s = await runScenario(run.scenario, { seed: run.seed, outDir: run.dir, lab: opts.lab, log: () => {}, signal: opts.signal, runtime: opts.runtime, reporters: [jsonReporter], ...(run.service ? { services: [run.service] } : {}) });
       if (s.status === 'interrupted') {
         rmSync(run.dir, { recursive: true, force: true });
         return;
@@ -130,13 +144,14 @@ function localExecutor(opts: SweepOptions): SweepExecutor {
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const started = performance.now();
   const base = loadScenario(opts.scenario, opts.sets, { quick: opts.quick });
-  const metric = metricByName(opts.metric ?? (await import('./metrics/index.ts')).DEFAULT_METRIC[base.name] ?? 'empty-record');
+  const metric = metricByName(opts.metric ?? (opts.service ? 'service-metastable' : (await import('./metrics/index.ts')).DEFAULT_METRIC[base.name] ?? 'empty-record'));
   const grid = opts.grid;
   const list = allCells(grid);
   // Validate every cell before the first lab starts.
   const scenarios = list.map((c) => loadScenario(opts.scenario, [...opts.sets, ...cellSets(c)], { quick: opts.quick }));
+  const services = list.map((c) => cellService(opts.service, c));
 
-  const plan: Plan = { scenario: opts.scenario, grid, repeat: opts.repeat, metric: metric.name, sets: opts.sets, quick: opts.quick };
+  const plan: Plan = { scenario: opts.scenario, grid, repeat: opts.repeat, metric: metric.name, sets: opts.sets, quick: opts.quick, ...(opts.service ? { service: opts.service.file } : {}) };
   const planFile = join(opts.outDir, 'sweep-plan.json');
   if (existsSync(planFile)) {
     const previous = readFileSync(planFile, 'utf8');
@@ -190,7 +205,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (done) opts.log(`${done} of ${total} runs already done`);
   const pending: SweepRun[] = [];
   for (const [i, cell] of list.entries()) {
-    for (let seed = 1; seed <= opts.repeat; seed++) if (!summaries[i]![seed - 1]) pending.push({ index: i, cell, seed, scenario: scenarios[i]!, dir: runDir(i, seed) });
+    for (let seed = 1; seed <= opts.repeat; seed++) if (!summaries[i]![seed - 1]) pending.push({ index: i, cell, seed, scenario: scenarios[i]!, ...(services[i] ? { service: services[i] } : {}), dir: runDir(i, seed) });
   }
   const record = (run: SweepRun, s: RunSummary, ms: number) => {
     runTimes.push(ms);
@@ -204,7 +219,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     const left = total - done;
     const eta = left * (runTimes.reduce((a, b) => a + b, 0) / runTimes.length);
     opts.log(
-      `cell ${run.index + 1}/${list.length} (${cellSets(run.cell).join(', ')}) run ${run.seed}/${opts.repeat}: ${JSON.stringify(metric.value(s))}${s.status !== 'completed' ? ` (${s.status}: not counted)` : ''} — ${(ms / 1000).toFixed(1)} s; ${done}/${total} done, about ${Math.ceil(eta / 60_000)} min left`,
+      `cell ${run.index + 1}/${list.length} (${cellLabel(run.cell)}) run ${run.seed}/${opts.repeat}: ${JSON.stringify(metric.value(s))}${s.status !== 'completed' ? ` (${s.status}: not counted)` : ''} — ${(ms / 1000).toFixed(1)} s; ${done}/${total} done, about ${Math.ceil(eta / 60_000)} min left`,
     );
   };
   await (opts.executor ?? localExecutor(opts))(pending, record);

@@ -5,10 +5,12 @@ import { herdClass } from './herd-class.ts';
 import { metastable } from './metastable.ts';
 import type { Metric } from './metric.ts';
 import { reestablishRatio } from './reestablish-ratio.ts';
+import { serviceMetastable } from './service-metastable.ts';
+import { serviceTtr } from './service-ttr.ts';
 
 export type { Metric, MetricValue } from './metric.ts';
 
-export const METRICS: readonly Metric[] = [emptyRecord, metastable, herdClass, reestablishRatio];
+export const METRICS: readonly Metric[] = [emptyRecord, metastable, herdClass, reestablishRatio, serviceMetastable, serviceTtr];
 
 /** The metric a scenario is swept for unless --metric says otherwise. */
 export const DEFAULT_METRIC: Record<string, string> = {
