@@ -2,7 +2,8 @@
  * A service judged from a history alone: phases from the record's commits, time to recover at the
  * end of the first window where the SLO held, amplification from the stand-in's per-key count,
  * the first error while empty — and the check `service-slo-recovered` fails a service that came
- * back late, never came back (metastable) or exited, on histories made to do each.
+ * back late, never came back (metastable), was cut short by the run's end, or exited, on histories
+ * made to do each.
  */
 import { describe, expect, it } from 'vitest';
 import { serviceSloRecovered } from '../chaos/checks/service-slo-recovered.ts';
@@ -56,6 +57,10 @@ describe('a service judged from the history', () => {
     expect(stuck).toMatchObject({ verdict: 'metastable', metastable: true, ttrMs: null });
     expect(stuck.phases.at(-1)).toMatchObject({ name: 'recovering', good: 0 });
     expect(serviceSloRecovered(stuck)).toMatchObject({ status: 'fail', detail: expect.stringMatching(/never met its SLO again/) });
+    // Down when the run ended 10 s after the restore, before its 10 s bound and a 3 s window had passed: not judged.
+    const short = analyseServices(history({ emptyAt: 10, restoreAt: 20, end: 30, good: down(10, 60) }))[0]!;
+    expect(short).toMatchObject({ verdict: 'cut-short', metastable: false, ttrMs: null });
+    expect(serviceSloRecovered(short)).toMatchObject({ status: 'fail', detail: expect.stringMatching(/before its bound \(10 s\) .* not judged/) });
     const died = analyseServices(history({ emptyAt: 10, restoreAt: 20, end: 60, good: down(10, 22), exitAt: 30 }))[0]!;
     expect(serviceSloRecovered(died)).toMatchObject({ status: 'fail', detail: 'the service exited during the run' });
     const calm = analyseServices(history({ end: 30, good: () => 1 }))[0]!;

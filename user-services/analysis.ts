@@ -11,8 +11,9 @@
  * The SLO *holds* at the end of a window of `slo.windowMs` whose workload requests were good
  * (2xx within the latency bound, callers' retries included) at least `slo.successRatio` of the
  * time; time to recover is from the restoration to the first such window's end. A service that
- * never got there before the run ended stayed down after its trigger was gone: metastable, as the
- * lab's own arms are judged. Amplification is DynamoDB calls signed with the service's key (the
+ * never got there although the run watched it for its bound after the restoration stayed down
+ * after its trigger was gone: metastable, as the lab's own arms are judged (a run that ended
+ * sooner leaves it `cut-short`: not judged). Amplification is DynamoDB calls signed with the service's key (the
  * stand-in's count, so retries inside the SDK are in it) per workload request sent, per phase.
  */
 import { is, type HistoryEvent, type HistoryEventOf } from '../core/events.ts';
@@ -33,7 +34,12 @@ export interface ServicePhase {
   readonly dynamodbCallsPerRequest: number | null;
 }
 
-export type ServiceVerdict = 'recovered' | 'late' | 'metastable' | 'no-trigger' | 'exited';
+/**
+ * `metastable`: it never met its SLO again although the run watched it for its whole bound after
+ * DNS came back (the trigger gone); `cut-short`: not yet recovered when the run ended, before that
+ * bound had passed — nothing can be said.
+ */
+export type ServiceVerdict = 'recovered' | 'late' | 'metastable' | 'cut-short' | 'no-trigger' | 'exited';
 
 export interface ServiceFigures {
   readonly name: string;
@@ -138,8 +144,22 @@ export function analyseService(events: readonly HistoryEvent[], started: History
   });
   const firstErr = emptyAt === undefined ? undefined : errors.find((e) => e.t >= emptyAt);
   const ttrMs = restoredAt !== undefined && recoveredAt !== undefined ? Math.round(recoveredAt - restoredAt) : null;
-  const metastable = restoredAt !== undefined && recoveredAt === undefined;
-  const verdict: ServiceVerdict = exited ? 'exited' : emptyAt === undefined || restoredAt === undefined ? 'no-trigger' : metastable ? 'metastable' : ttrMs! > file.slo.recoverWithinMs ? 'late' : 'recovered';
+  const down = restoredAt !== undefined && recoveredAt === undefined;
+  // Stayed down only counts as metastable once the run watched it for its whole bound (the same
+  // reach a stop condition waits for: the bound and one SLO window).
+  const watched = restoredAt !== undefined && end >= restoredAt + file.slo.recoverWithinMs + file.slo.windowMs - 1000;
+  const metastable = down && watched;
+  const verdict: ServiceVerdict = exited
+    ? 'exited'
+    : emptyAt === undefined || restoredAt === undefined
+      ? 'no-trigger'
+      : down
+        ? watched
+          ? 'metastable'
+          : 'cut-short'
+        : ttrMs! > file.slo.recoverWithinMs
+          ? 'late'
+          : 'recovered';
   return {
     name,
     language: started.language,

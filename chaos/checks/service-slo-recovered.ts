@@ -18,6 +18,8 @@ export function serviceSloRecovered(s: ServiceFigures): CheckResult {
       return { name, ...fail(`SLO held again only ${((s.ttrMs ?? 0) / 1000).toFixed(1)} s after DNS came back (bound ${bound})`) };
     case 'metastable':
       return { name, ...fail(`never met its SLO again after DNS came back (metastable until the run ended; bound ${bound})`) };
+    case 'cut-short':
+      return { name, ...fail(`had not met its SLO again when the run ended, before its bound (${bound}) after DNS came back had passed: not judged — give the run more time (stop.maxDurationMs)`) };
     case 'exited':
       return { name, ...fail('the service exited during the run') };
     case 'no-trigger':

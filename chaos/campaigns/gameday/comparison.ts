@@ -58,7 +58,7 @@ export const ArmFiguresSchema = z
         z
           .object({
             name: z.string(),
-            verdict: z.enum(['recovered', 'late', 'metastable', 'no-trigger', 'exited']),
+            verdict: z.enum(['recovered', 'late', 'metastable', 'cut-short', 'no-trigger', 'exited']),
             metastable: z.boolean(),
             /** The record's restoration → the service's SLO held again (null: never). */
             ttrMs: ms.nullable(),

@@ -26,7 +26,15 @@ export function armRunEnd(ctx: RunContext): () => void {
   ctx.stopped = new Promise<string>((resolve) => {
     finish = resolve;
     if (!live) {
-      ctx.timers.push(setTimeout(() => resolve(`max duration ${max} ms reached`), max));
+      let deadline = performance.now() + max;
+      let timer = setTimeout(() => resolve(`max duration ${max} ms reached`), max);
+      ctx.timers.push(timer);
+      ctx.extendRunEnd = (ms) => {
+        clearTimeout(timer);
+        deadline += ms;
+        timer = setTimeout(() => resolve(`max duration ${max} ms reached (and ${Math.round(ms)} ms for users' services to start)`), Math.max(0, deadline - performance.now()));
+        ctx.timers.push(timer);
+      };
       return;
     }
     // A played game: the time limit counts from the facilitator's start, the lobby has its own.

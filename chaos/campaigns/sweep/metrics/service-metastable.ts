@@ -1,7 +1,7 @@
 /**
  * A user's service (`sweep --service`) stayed down after DNS came back: it never met its SLO again
  * within its bound, the trigger gone (user-services/analysis.ts). A run where the record never
- * emptied or the service exited is not counted (null).
+ * emptied, the service exited, or the run ended before its bound had passed is not counted (null).
  */
 import type { Metric } from './metric.ts';
 
@@ -11,7 +11,7 @@ export const serviceMetastable: Metric = {
   description: "share of runs in which the user's service stayed down after DNS came back (its SLO never held again within its bound)",
   value: (s) => {
     const svc = s.services[0];
-    if (!svc || svc.verdict === 'no-trigger' || svc.verdict === 'exited') return null;
+    if (!svc || svc.verdict === 'no-trigger' || svc.verdict === 'exited' || svc.verdict === 'cut-short') return null;
     return svc.metastable;
   },
 };
