@@ -28,7 +28,7 @@ const Trigger = z.union([
       /** Only events whose fields equal these, e.g. { regional: true }. */
       match: Match.default({}),
       delayMs: ms().default(0),
-      /** Skip the action if an event of this type happened first (e.g. the fleet recovered on its own). */
+      /** Skip the action if an event of this type happened first, since the faults began (e.g. the fleet recovered on its own). */
       unlessEvent: EventName.optional(),
     })
     .strict(),

@@ -50,7 +50,7 @@ function find(cells: readonly SweepCell[], x: string, xv: GridValue, y: string |
 
 export function renderSweepMarkdown(r: SweepResult): string {
   const lines = [`# Sweep: ${r.scenario} — ${r.metric}`, '', `${r.metricDescription}. ${r.repeat} run(s) per cell on fresh labs (seeds 1–${r.repeat})${r.quick ? ', quick' : ''}${r.sets.length ? `; --set ${r.sets.join(' ')}` : ''}${r.complete ? '' : ' — INCOMPLETE: resume with the same command'}.`, ''];
-  lines.push('Each cell: measured (a rate with its 95 % Wilson interval, a median, or the runs by class) · predicted by the analytic model.', '');
+  lines.push(`Each cell: measured (a rate with its 95 % Wilson interval, a median, or the runs by class)${r.cells.some((c) => c.prediction) ? ' · predicted by the analytic model' : ' (no analytic prediction for this metric yet)'}.`, '');
   for (const p of panels(r)) {
     if (p.title) lines.push(`## ${p.title}`, '');
     const xs = r.grid[p.x]!;

@@ -165,7 +165,11 @@ async function operate(ctx: RunContext, a: OperatorActionSpec): Promise<void> {
   if (ctx.opts.signal?.aborted) return;
   const h = ctx.history!;
   const unless = a.when.unlessEvent;
-  if (unless && h.events.some((e) => e.type === unless)) {
+  // Only what happened once the faults began counts: the fleet recovering on its own after the
+  // trigger, not its first leases at start (users' services' warm-up can make leases lapse and
+  // come back before any fault).
+  const faultsFrom = h.events.find((e) => e.type === 'run.phase' && e.phase === 'faults')?.t ?? 0;
+  if (unless && h.events.some((e) => e.type === unless && e.t >= faultsFrom)) {
     h.record('operator', 'operator.skipped', { action: a.action, because: unless, scripted: true });
     return;
   }
