@@ -45,6 +45,9 @@ describe('run … --service: your own service through the outage', { timeout: 30
     const files = EXAMPLES.map((e) => ['--service', join(PROJECT_ROOT, 'examples', `orders-${e.language}`, 'service.yaml')]).flat();
     const r = await cli(['run', 'us-east-1', '--quick', '--seed', '1', '--out', out, '--report', 'md,json,junit', ...files]);
     const history = readHistory(join(out, 'timeline.ndjson'));
+    // Before the premise: how the services warmed up (a CI run once had no fault at all).
+    // eslint-disable-next-line no-console
+    console.log(`[service-run.test] ${history.filter((e) => e.type === 'service.steady' || e.type === 'run.phase' || e.type === 'run.stop' || e.type === 'run.error').map((e) => `${(e.t / 1000).toFixed(1)} s ${e.type} ${JSON.stringify(e).slice(0, 200)}`).join('\n')}`);
     assertTriggered(history, 'the us-east-1 run with the four examples');
     expect(r.exitCode, r.all).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { services: ServiceFigures[]; checks: { name: string; status: string }[] };
