@@ -98,9 +98,16 @@ export class ServicesInRun {
   }
 
   /** Sent and good requests over a service's last SLO window (as many seconds as it has so far). */
-  private lastWindow(name: string): { seconds: number; sent: number; good: number } {
+  private lastWindow(name: string): { seconds: number; sent: number; good: number; from: number } {
     const w = this.recent.get(name) ?? [];
-    return { seconds: w.length, sent: w.reduce((a, x) => a + x.sent, 0), good: w.reduce((a, x) => a + x.good, 0) };
+    return { seconds: w.length, sent: w.reduce((a, x) => a + x.sent, 0), good: w.reduce((a, x) => a + x.good, 0), from: (w[0]?.at ?? Infinity) - 1000 };
+  }
+
+  /** Whether a service's last window is whole and met its SLO (and began at or after `since`, epoch ms). */
+  private windowHeld(spec: ServiceSpec, since = -Infinity): { held: boolean; sent: number; good: number } {
+    const w = this.lastWindow(spec.name);
+    const held = w.seconds >= Math.max(1, Math.round(spec.slo.windowMs / 1000)) && w.from >= since && w.sent > 0 && w.good / w.sent >= spec.slo.successRatio;
+    return { held, sent: w.sent, good: w.good };
   }
 
   /**
@@ -118,8 +125,8 @@ export class ServicesInRun {
       if (gone) throw new UserError(`service ${gone} exited during the run: ${this.exitLogs.get(gone)}`);
       const waited = performance.now() - started;
       for (const [name, { spec, component }] of pending) {
-        const w = this.lastWindow(name);
-        if (w.seconds >= Math.max(1, Math.round(spec.slo.windowMs / 1000)) && w.sent > 0 && w.good / w.sent >= spec.slo.successRatio) {
+        const w = this.windowHeld(spec);
+        if (w.held) {
           this.history.record('service', 'service.steady', { service: name, afterMs: Math.round(waited) });
           pending.delete(name);
         } else if (waited > spec.start.steadyWithinMs) {
@@ -143,11 +150,7 @@ export class ServicesInRun {
     const pending = new Set(this.running.map((s) => s.spec));
     while (pending.size && !signal?.aborted && !this.stopping) {
       for (const spec of pending) {
-        const n = Math.max(1, Math.round(spec.slo.windowMs / 1000));
-        const w = (this.recent.get(spec.name) ?? []).slice(-n);
-        const sent = w.reduce((a, x) => a + x.sent, 0);
-        const held = w.length === n && w[0]!.at - 1000 >= since && sent > 0 && w.reduce((a, x) => a + x.good, 0) / sent >= spec.slo.successRatio;
-        if (held || this.exited.has(spec.name) || nowMs() > since + spec.slo.recoverWithinMs + spec.slo.windowMs) pending.delete(spec);
+        if (this.windowHeld(spec, since).held || this.exited.has(spec.name) || nowMs() > since + spec.slo.recoverWithinMs + spec.slo.windowMs) pending.delete(spec);
       }
       if (pending.size) await new Promise((r) => setTimeout(r, 250));
     }
