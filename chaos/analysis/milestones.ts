@@ -105,11 +105,25 @@ export const MILESTONES: readonly { readonly name: string; readonly description:
 
 export const MILESTONE_NAMES = MILESTONES.map((m) => m.name);
 
-/** Every milestone found in a (time-sorted) history, in time order. */
+/**
+ * The history from the faults phase on: the outage's. Before it, a busy machine can lapse a few
+ * of DWFM's leases while things start (the run waits for them to hold again before any fault,
+ * chaos/run/lab-settled.ts); that is not the outage's lapse. A history without phases is all outage.
+ */
+export function fromFaults(sorted: readonly HistoryEvent[]): readonly HistoryEvent[] {
+  const at = sorted.find((e) => e.type === 'run.phase' && e.phase === 'faults')?.t;
+  return at === undefined ? sorted : sorted.filter((e) => e.t >= at);
+}
+
+/** DWFM's first lease lapse of the outage (none before the faults phase counts). */
+export const firstLapse = (sorted: readonly HistoryEvent[]) => fromFaults(sorted).find(is('dwfm.leases.lapsing'));
+
+/** Every milestone of the outage found in a (time-sorted) history, in time order. */
 export function detectMilestones(sorted: readonly HistoryEvent[], ctx: { readonly nlbTargets: number }): Milestone[] {
   const out: Milestone[] = [];
+  const outage = fromFaults(sorted);
   for (const m of MILESTONES) {
-    const t = m.detect(sorted, ctx);
+    const t = m.detect(outage, ctx);
     if (t !== undefined) out.push({ name: m.name, atMs: Math.round(t) });
   }
   return out.sort((a, b) => a.atMs - b.atMs);

@@ -7,7 +7,7 @@
 import { dynamodbCapacityPerSec } from '../../core/model-config-file.ts';
 import type { ModelConfig } from '../../core/model-config.ts';
 import { is, LOAD_SECOND_TYPES, type HistoryEvent, type HistoryEventOf } from '../../core/events.ts';
-import { detectMilestones, sloHoldsFrom, triggerWindow, type Milestone } from './milestones.ts';
+import { detectMilestones, firstLapse, sloHoldsFrom, triggerWindow, type Milestone } from './milestones.ts';
 
 export type { Milestone } from './milestones.ts';
 
@@ -184,7 +184,7 @@ export function analyseRecovery(sorted: readonly HistoryEvent[], model: ModelCon
   const series = secondSeries(rounds);
 
   const allValid = reachableAtMs === null ? undefined : sorted.filter(is('dwfm.leases.all-valid')).find((e) => e.t >= reachableAtMs);
-  const lapsing = sorted.find((e) => e.type === 'dwfm.leases.lapsing');
+  const lapsing = firstLapse(sorted);
   const rescues = sorted.filter(isDwfmRescue);
   const throttle = reachableAtMs === null ? undefined : rescues.find((e) => e.t >= reachableAtMs);
   // A throttle set during the outage (a person may) is in place when DynamoDB comes back.

@@ -132,6 +132,17 @@ describe('every check fails on a history made to fail it', () => {
     expect(early).toMatchObject({ status: 'fail', detail: 'dns.empty (5000 ms) after dns.detected (4500 ms)' });
   });
 
+  it('milestones-in-order: a few leases lapsed while things started, before the faults phase, are not the outage’s (the CI run of adb5690)', () => {
+    // 32 leases lapsed at 1.5 s and were back at 1.9 s, before any fault (the run then waited for them to hold).
+    const warmupLapse = [ev(1500, 'dwfm.leases.lapsing', { lapsed: 32 }), ev(1900, 'dwfm.leases.all-valid', { needed: 32 })];
+    const withoutPhases = run('milestones-in-order', [...warmupLapse, ...arc()].sort((a, b) => a.t - b.t));
+    expect(withoutPhases).toMatchObject({ status: 'fail', detail: expect.stringContaining('after leases.all-valid (1900 ms)') });
+    const phased = run('milestones-in-order', [...warmupLapse, ev(3900, 'run.phase', { phase: 'faults' }), ...arc()].sort((a, b) => a.t - b.t));
+    expect(phased.status, phased.detail).toBe('pass');
+    const figures = analyseFigures([...warmupLapse, ev(3900, 'run.phase', { phase: 'faults' }), ...arc()].sort((a, b) => a.t - b.t), { ttlMs: 1000, model: MODEL });
+    expect(figures.recovery.milestones.find((m) => m.name === 'leases.lapsing')?.atMs).toBe(6000);
+  });
+
   it('alerts-in-order: the empty-answer alert first and in time, the outage alerts while empty, the recovery ones after, the typical one silent, all resolved', () => {
     const rules = shippedRules();
     // The arc: the record empty 5–10 s, DynamoDB reachable again at 10 s; alerts as Prometheus would start them.

@@ -90,11 +90,16 @@ export const ScenarioSchema = z
         warmupMs: ms(600_000).default(2000),
         /** The hypothesis must hold for this long before faults start. */
         verifyForMs: ms(600_000).default(2000),
+        /**
+         * After the warm-up, the lab's own steady state (no DWFM lease lapsing, none for warmupMs)
+         * must come within this long, else the run is aborted (chaos/run/lab-settled.ts).
+         */
+        settleWithinMs: ms(600_000).default(60_000),
         /** Largest share of customer requests that may fail while the hypothesis holds. */
         maxCustomerErrorRate: z.number().min(0).max(1).default(0.01),
       })
       .strict()
-      .default({ warmupMs: 2000, verifyForMs: 2000, maxCustomerErrorRate: 0.01 }),
+      .default({ warmupMs: 2000, verifyForMs: 2000, settleWithinMs: 60_000, maxCustomerErrorRate: 0.01 }),
     faults: z.array(FaultSpecSchema).default([]),
     operator: z.array(OperatorActionSchema).default([]),
     stop: z

@@ -6,6 +6,7 @@
  */
 import { buildTopology } from '../../topology/topology.ts';
 import { is, type HistoryEvent, type HistoryEventOf, type LoadSecondType } from '../../core/events.ts';
+import { firstLapse } from '../analysis/milestones.ts';
 import type { RecoveryAnalysis } from '../analysis/recovery.ts';
 
 export interface Impairment {
@@ -85,7 +86,7 @@ export function blastRadius(sorted: readonly HistoryEvent[], r: RecoveryAnalysis
     const causes = [...(at('coredns') ? ['coredns'] : []), ...cutFaults.map((f) => `fault:${f.name}`)];
     add({ component: 'dynamodb', origin: 'emergent', fromMs: customers.from, toMs: customers.to, what: 'customers cannot reach DynamoDB', causes: causes.length ? causes : ['dynamodb (its own capacity)'] });
   }
-  const lapsing = sorted.find((e) => e.type === 'dwfm.leases.lapsing');
+  const lapsing = firstLapse(sorted);
   if (lapsing) {
     const allValid = r.recovery.milestones.find((m) => m.name === 'leases.all-valid')?.atMs ?? null;
     const collapse = r.metastable ? `; after DynamoDB came back the herd kept it collapsed for ${r.collapseMs} ms` : '';

@@ -4,6 +4,7 @@
  * so no report presents a rescue — scripted or human — as a recovery.
  */
 import { is, type HistoryEvent } from '../../core/events.ts';
+import { firstLapse } from '../analysis/milestones.ts';
 import type { RecoveryAnalysis } from '../analysis/recovery.ts';
 
 export interface Cause {
@@ -39,7 +40,7 @@ export function contributingCauses(sorted: readonly HistoryEvent[], r: RecoveryA
     const stuck = sorted.filter(is('enactor.apply.failed')).find((e) => e.t >= empty.t);
     add(stuck?.t, 'emergent', `Enactors can no longer apply plans (${stuck?.reason ?? 'inconsistent state'})`);
   }
-  const lapsing = first((e) => e.type === 'dwfm.leases.lapsing');
+  const lapsing = firstLapse(sorted);
   add(lapsing?.t, 'emergent', 'DWFM leases lapse: RunInstances answers "insufficient capacity"');
   if (r.metastable && r.reachableAtMs !== null) add(r.reachableAtMs, 'emergent', `DWFM in congestive collapse after DynamoDB came back (goodput < 10 % of C for ${r.collapseMs} ms)`);
   const building = sorted.filter((e) => e.type === 'netmgr.backlog.building').at(-1);

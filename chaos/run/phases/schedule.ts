@@ -29,10 +29,12 @@ export function armRunEnd(ctx: RunContext): () => void {
       let deadline = performance.now() + max;
       let timer = setTimeout(() => resolve(`max duration ${max} ms reached`), max);
       ctx.timers.push(timer);
+      let extendedMs = 0;
       ctx.extendRunEnd = (ms) => {
         clearTimeout(timer);
         deadline += ms;
-        timer = setTimeout(() => resolve(`max duration ${max} ms reached (and ${Math.round(ms)} ms for users' services to start)`), Math.max(0, deadline - performance.now()));
+        extendedMs += ms;
+        timer = setTimeout(() => resolve(`max duration ${max} ms reached (and ${Math.round(extendedMs)} ms of services starting and the lab settling, not counted)`), Math.max(0, deadline - performance.now()));
         ctx.timers.push(timer);
       };
       return;
