@@ -181,6 +181,12 @@ export const EVENTS = {
     readyMs: num,
     /** Its file's SLO, so the history alone judges it. */
     slo: z.object({ successRatio: num, latencyMs: num, windowMs: num, recoverWithinMs: num }),
+    /** Its tables and each one's capacity C in the lab's model (units/s), for its load ρ. */
+    tables: z.array(z.object({ name: str, capacityPerSec: num })).optional(),
+    /** Attempts its callers make per request (1: they do not retry). */
+    callerAttempts: num.optional(),
+    /** The retry policy in force (user-services/sdk-retry/); null: an SDK the lab has not read. */
+    retryPolicy: z.object({ mode: str, maxAttempts: num, quota: z.object({ tokens: num, transientCost: num }).nullable(), source: str }).nullable().optional(),
   }),
   /** A service's workload met its SLO over one window: the run's faults come after this (warm-up before it is not judged). */
   'service.steady': ev({ service: str, afterMs: num }),

@@ -17,6 +17,7 @@
  * stand-in's count, so retries inside the SDK are in it) per workload request sent, per phase.
  */
 import { is, type HistoryEvent, type HistoryEventOf } from '../core/events.ts';
+import { interpolate, predictService, samplesOf, type ServicePrediction } from './prediction.ts';
 import type { ServiceFile } from './service-file.ts';
 
 export const PHASES = ['steady', 'empty', 'recovering', 'after'] as const;
@@ -55,6 +56,8 @@ export interface ServiceFigures {
   readonly firstError: { readonly request: string; readonly status: number | null; readonly error: string; readonly atMs: number } | null;
   readonly recoverWithinMs: number;
   readonly verdict: ServiceVerdict;
+  /** Recovers or stays down, predicted from its retry configuration and its steady load (user-services/prediction.ts); null when its SDK's retries are not known to the lab. */
+  readonly prediction: ServicePrediction | null;
 }
 
 const calls = (e: HistoryEventOf<'metrics'>, service: string): number | undefined => {
@@ -116,17 +119,8 @@ export function analyseService(events: readonly HistoryEvent[], started: History
   }
   // The service's call count at time t, interpolated between the scrapes around it (counters only grow).
   // Its key is its own and new: no call before it started.
-  const samples = [{ t: started.t, v: 0 }, ...metrics.flatMap((m) => {
-    const v = calls(m, name);
-    return v === undefined || m.t <= started.t ? [] : [{ t: m.t, v }];
-  })];
-  const callsAt = (t: number) => {
-    const i = samples.findIndex((x) => x.t > t);
-    if (i === 0) return samples[0]!.v;
-    if (i < 0) return samples.at(-1)?.v ?? 0;
-    const [a, b] = [samples[i - 1]!, samples[i]!];
-    return a.v + ((b.v - a.v) * (t - a.t)) / (b.t - a.t);
-  };
+  const samples = [{ t: started.t, v: 0 }, ...samplesOf(metrics, (m) => calls(m, name), started.t)];
+  const callsAt = (t: number) => interpolate(samples, t);
   const phases = bounds.map(([phase, a, b]): ServicePhase => {
     const secs = seconds.filter((s) => s.t > a && s.t <= b);
     const requests = secs.reduce((x, s) => x + s.sent, 0);
@@ -171,5 +165,6 @@ export function analyseService(events: readonly HistoryEvent[], started: History
     firstError: firstErr ? { request: firstErr.request, status: firstErr.status ?? null, error: firstErr.error, atMs: Math.round(firstErr.t) } : null,
     recoverWithinMs: file.slo.recoverWithinMs,
     verdict,
+    prediction: phases[0] ? predictService(started, metrics, phases[0]) : null,
   };
 }

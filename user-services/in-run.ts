@@ -17,7 +17,8 @@ import { httpUrl, REGION } from '../topology/topology.ts';
 import type { ServiceSpec } from './service-file.ts';
 import { startServices, stopServices, type RunningService } from './start.ts';
 import { prepareTables } from './tables.ts';
-import { ServiceWorkload } from './workload.ts';
+import { retryPolicyOf } from './sdk-retry/index.ts';
+import { callerAttempts, ServiceWorkload } from './workload.ts';
 
 /** Where a run's services record into its history (the chaos layer's History, narrowed). */
 export interface ServiceRecorder {
@@ -48,7 +49,7 @@ export class ServicesInRun {
     lab: Lab,
     history: ServiceRecorder,
     specs: readonly ServiceSpec[],
-    o: { labKey: string; seed: number; log: (line: string) => void; onExit: (service: string, log: string) => void; signal?: AbortSignal },
+    o: { labKey: string; seed: number; log: (line: string) => void; onExit: (service: string, log: string) => void; signal?: AbortSignal; defaultCapacityPerSec: number },
   ): Promise<ServicesInRun> {
     const fe = lab.topology.dynamodb.frontends[0]!;
     const client = new DynamoDBClient({ region: REGION, endpoint: httpUrl(fe), credentials: { accessKeyId: o.labKey, secretAccessKey: 'outage-lab-secret' }, maxAttempts: 1 });
@@ -61,7 +62,19 @@ export class ServicesInRun {
     const running = await startServices(lab, specs, o.labKey, o.log, o.signal);
     const self = new ServicesInRun(lab, running, history);
     for (const [i, s] of running.entries()) {
-      history.record('service', 'service.started', { service: s.spec.name, language: s.spec.language, sdk: s.spec.sdk.name, sdkVersion: s.spec.sdk.version, address: `${s.endpoint.address}:${s.endpoint.port}`, retry: retrySettings(s.spec), readyMs: Math.round(performance.now() - started), slo: s.spec.slo });
+      history.record('service', 'service.started', {
+        service: s.spec.name,
+        language: s.spec.language,
+        sdk: s.spec.sdk.name,
+        sdkVersion: s.spec.sdk.version,
+        address: `${s.endpoint.address}:${s.endpoint.port}`,
+        retry: retrySettings(s.spec),
+        readyMs: Math.round(performance.now() - started),
+        slo: s.spec.slo,
+        tables: s.spec.tables.map((t) => ({ name: t.name, capacityPerSec: t.capacity ? (t.capacity.workers * 1000) / t.capacity.serviceTimeMs : o.defaultCapacityPerSec })),
+        callerAttempts: callerAttempts(s.spec.workload.callers.retry),
+        retryPolicy: retryPolicyOf(s.spec),
+      });
       self.workloads.push(
         new ServiceWorkload(
           s.spec,

@@ -104,7 +104,15 @@ export const ServiceFileSchema = z
     /** The language, for the report (node, python, go, java, …). */
     language: z.string().min(1),
     /** The AWS SDK the service ships, for the report. */
-    sdk: z.strictObject({ name: z.string().min(1), version: z.string().min(1) }),
+    sdk: z.strictObject({
+      name: z.string().min(1),
+      version: z.string().min(1),
+      /**
+       * The environment variable that turns on the service's own retry loop without backoff (its
+       * value N: N more calls at once, the SDK's retries off), for the map's prediction.
+       */
+      handWrittenRetryEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'an environment variable name, e.g. ORDERS_NAIVE_RETRY' }).optional(),
+    }),
     start: z
       .strictObject({
         /** The local runtime's command, run in `cwd` (relative to the service file). */

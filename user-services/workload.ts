@@ -39,7 +39,8 @@ export function callerDelayMs(retry: ServiceFile['workload']['callers']['retry']
   return random() * Math.min(retry.capMs, retry.baseMs * 2 ** (attempt - 1));
 }
 
-const attemptsOf = (retry: ServiceFile['workload']['callers']['retry']) => (retry.mode === 'none' ? 1 : retry.attempts);
+/** Attempts a caller makes per request (1: it does not retry). */
+export const callerAttempts = (retry: ServiceFile['workload']['callers']['retry']) => (retry.mode === 'none' ? 1 : retry.attempts);
 
 export class ServiceWorkload {
   private readonly agent = new Agent({ connections: 256, keepAliveTimeout: 10_000, connectTimeout: 1000 });
@@ -62,7 +63,7 @@ export class ServiceWorkload {
     });
     const w = file.workload;
     // Enough outstanding requests for every caller to wait out its timeout and retries at the rate asked.
-    const maxInFlight = (r: number) => Math.max(16, Math.ceil(r * (w.timeoutMs / 1000) * attemptsOf(w.callers.retry) * 2));
+    const maxInFlight = (r: number) => Math.max(16, Math.ceil(r * (w.timeoutMs / 1000) * callerAttempts(w.callers.retry) * 2));
     this.generators = w.requests.map((r) => new OpenModelGenerator({ ratePerSec: r.rate, maxInFlight: maxInFlight(r.rate), job: () => this.call(r), onDropped: () => this.stats.dropped() }));
   }
 
@@ -94,7 +95,7 @@ export class ServiceWorkload {
     const values = this.draw();
     const retry = this.file.workload.callers.retry;
     let last: { status: number | null; error?: string } = { status: null };
-    for (let attempt = 1; attempt <= attemptsOf(retry); attempt++) {
+    for (let attempt = 1; attempt <= callerAttempts(retry); attempt++) {
       if (attempt > 1) await new Promise((res) => setTimeout(res, callerDelayMs(retry, attempt - 1, this.random)));
       last = await this.once(r, values);
       if (last.error === undefined) break;
@@ -116,7 +117,7 @@ export class ServiceWorkload {
 
   async stop(): Promise<void> {
     const w = this.file.workload;
-    await Promise.all(this.generators.map((g) => g.stop(w.timeoutMs * attemptsOf(w.callers.retry) + 500)));
+    await Promise.all(this.generators.map((g) => g.stop(w.timeoutMs * callerAttempts(w.callers.retry) + 500)));
     this.stats.stop();
     await this.agent.close();
   }

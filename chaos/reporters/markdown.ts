@@ -65,6 +65,8 @@ export function serviceSection(svc: ServiceFigures): string[] {
   );
   const ttr = svc.ttrMs === null ? (svc.metastable ? 'never (metastable: it stayed down after DNS came back)' : '—') : `${(svc.ttrMs / 1000).toFixed(1)} s after DNS came back (bound ${(svc.recoverWithinMs / 1000).toFixed(0)} s)`;
   out.push(`time to recover: ${ttr}`, '');
+  // Older summaries have no prediction field.
+  if (svc.prediction) out.push(`predicted from its retry settings and its steady load (${svc.prediction.table}): ${svc.prediction.detail}`, '');
   if (svc.firstError) out.push(`first error while the record was empty (${svc.firstError.request}, ${svc.firstError.status ?? 'no answer'}, at ${ms(svc.firstError.atMs)}):`, '', '```', svc.firstError.error, '```', '');
   return out;
 }

@@ -65,9 +65,33 @@ export function renderSweepMarkdown(r: SweepResult): string {
     }
     lines.push('');
   }
+  lines.push(...agreement(r));
   const costs = r.cells.map((c) => c.costMs).filter((x): x is number => x !== null).sort((a, b) => a - b);
   if (costs.length) lines.push(`Cost: a run takes ${(costs[0]! / 1000).toFixed(0)}–${(costs.at(-1)! / 1000).toFixed(0)} s (median ${(costs[Math.floor(costs.length / 2)]! / 1000).toFixed(0)} s), so a cell of ${r.repeat} runs about ${((costs[Math.floor(costs.length / 2)]! * r.repeat) / 60_000).toFixed(1)} min; its runs took ${(r.runsMs / 60_000).toFixed(1)} min in all.`, '');
   return `${lines.join('\n')}\n`;
+}
+
+/** Whether a rate cell's prediction lies inside its measured Wilson interval (undefined: nothing to compare). */
+export function agrees(c: SweepCell): boolean | undefined {
+  if (!c.rate || c.runs === 0 || !c.prediction || typeof c.prediction.value !== 'number') return undefined;
+  return c.prediction.value >= c.rate.low - 1e-9 && c.prediction.value <= c.rate.high + 1e-9;
+}
+
+/** For a rate map with predictions: each cell's prediction and whether the measurement agrees. */
+function agreement(r: SweepResult): string[] {
+  const judged = r.cells.filter((c) => agrees(c) !== undefined);
+  if (r.kind !== 'rate' || !judged.length) return [];
+  const label = (c: SweepCell) => Object.entries(c.params).map(([k, v]) => `${k}=${fmt(v)}`).join(', ');
+  return [
+    `## Prediction and measurement`,
+    '',
+    `The predicted rate lies inside the measured 95 % interval in **${judged.filter((c) => agrees(c)).length} of ${judged.length}** cells.`,
+    '',
+    '| cell | measured | predicted | why | agrees |',
+    '| --- | --- | --- | --- | --- |',
+    ...judged.map((c) => `| ${label(c)} | ${measured(r, c)} | ${predicted(c)} | ${c.prediction!.detail} | ${agrees(c) ? 'yes' : '**no**'} |`),
+    '',
+  ];
 }
 
 function colour(r: SweepResult, c: SweepCell, range: [number, number]): string {

@@ -122,3 +122,25 @@ describe('recovery-curve predictions', () => {
     expect(predictReestablishRatio({ ...base, strategy: 'full-jitter', concurrency: null, maxBackoffMs: 2500 })).toBe('never');
   });
 });
+
+describe('the service map: a prediction per cell from its runs, and whether the measurement agrees', () => {
+  const run = (offered: number, metastable: boolean) =>
+    ({ services: [{ verdict: metastable ? 'metastable' : 'recovered', metastable, prediction: { offered, verdict: offered > 1 ? 'stays-down' : 'recovers', detail: `offered ${offered}` } }] }) as unknown as RunSummary;
+  it('the median run’s prediction; none without one', async () => {
+    const { predict } = await import('./predictions/index.ts');
+    const scenario = {} as never;
+    expect(predict(scenario, 'service-metastable', [run(0.8, false), run(1.4, true), run(0.9, false)])).toEqual({ value: 0, detail: 'offered 0.9' });
+    expect(predict(scenario, 'service-metastable', [run(1.2, true), run(1.4, true), run(0.9, false)])).toEqual({ value: 1, detail: 'offered 1.2' });
+    expect(predict(scenario, 'service-metastable', [])).toBeNull();
+  });
+
+  it('agreement: the predicted rate inside the Wilson interval; a cell predicted to stay down that recovered 3 of 3 disagrees', async () => {
+    const { agrees, renderSweepMarkdown } = await import('./render.ts');
+    const cell = (k: number, value: number) => ({ params: { 'service.load': k }, runs: 3, values: [], rate: wilson(value ? 3 : 0, 3), median: null, prediction: { value: 1, detail: `ρ × k × n for ${k}` }, costMs: 1000 });
+    expect(agrees(cell(1, 1))).toBe(true);
+    expect(agrees(cell(2, 0))).toBe(false);
+    const md = renderSweepMarkdown({ scenario: 'slow-return', metric: 'service-metastable', metricDescription: 'stayed down', kind: 'rate', grid: { 'service.load': [1, 2] }, repeat: 3, sets: [], quick: true, cells: [cell(1, 1), cell(2, 0)], complete: true, wallMs: 1, runsMs: 1 });
+    expect(md).toContain('The predicted rate lies inside the measured 95 % interval in **1 of 2** cells.');
+    expect(md).toMatch(/\| service\.load=2 \| 0\.00 \[0\.00–0\.56\] \| 1\.00 \| ρ × k × n for 2 \| \*\*no\*\* \|/);
+  });
+});

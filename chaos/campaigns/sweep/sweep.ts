@@ -191,7 +191,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     cells: list.map((params, i) => {
       const done = summaries[i]!.filter((s): s is RunSummary => s !== undefined);
       const values = done.map((s) => metric.value(s));
-      return { params, runs: done.length, values, ...aggregate(metric, values), prediction: predict(scenarios[i]!, metric.name), costMs: median(costs[i]!) };
+      return { params, runs: done.length, values, ...aggregate(metric, values), prediction: predict(scenarios[i]!, metric.name, done), costMs: median(costs[i]!) };
     }),
     complete: summaries.every((row) => row.every(Boolean)),
     wallMs: Math.round(performance.now() - started),

@@ -4,6 +4,7 @@
  * its SLO over a window) before the lab's; a service that dies mid-run ends the run as failed,
  * naming it with the tail of its log.
  */
+import { dynamodbCapacityPerSec } from '../../../core/model-config-file.ts';
 import { prepareGuests } from '../../../lab/lab.ts';
 import { ServicesInRun } from '../../../user-services/in-run.ts';
 import { preparedSpec } from '../../../user-services/start.ts';
@@ -25,6 +26,7 @@ export async function startUserServices(ctx: RunContext): Promise<void> {
   try {
     ctx.services = await ServicesInRun.start(ctx.lab!, ctx.history!, specs, {
       labKey: ctx.model.dynamodb.accessKeyId,
+      defaultCapacityPerSec: dynamodbCapacityPerSec(ctx.model.dynamodb),
       seed: ctx.opts.seed,
       log: ctx.opts.log,
       onExit: (service, log) => {

@@ -5,6 +5,8 @@
 import { dynamodbCapacityPerSec } from '../../../../core/model-config-file.ts';
 import { ModelConfigSchema } from '../../../../core/model-config.ts';
 import type { Scenario } from '../../../experiment/scenario.ts';
+import type { RunSummary } from '../../../run/journal.ts';
+import type { ServicePrediction } from '../../../../user-services/prediction.ts';
 import { predictHerd, predictReestablishRatio } from './herd.ts';
 import { predictRace } from './race.ts';
 
@@ -18,7 +20,16 @@ export interface Prediction {
 /** DNS addresses a client pool spreads over (the record lists three). */
 const ADDRESSES = 3;
 
-export function predict(scenario: Scenario, metric: string): Prediction | null {
+/**
+ * A cell's prediction from its effective scenario; a user's service's from its runs (its load ρ is
+ * measured in each run's steady phase, before any fault: the median run's prediction).
+ */
+export function predict(scenario: Scenario, metric: string, runs: readonly RunSummary[] = []): Prediction | null {
+  if (metric === 'service-metastable') {
+    const p = runs.map((r) => r.services[0]?.prediction).filter((x): x is ServicePrediction => !!x).sort((a, b) => a.offered - b.offered);
+    const mid = p[Math.floor((p.length - 1) / 2)];
+    return mid ? { value: mid.verdict === 'stays-down' ? 1 : 0, detail: mid.detail } : null;
+  }
   const model = ModelConfigSchema.parse(scenario.settings);
   if (metric === 'empty-record') {
     const f = scenario.faults.find((x) => x.type === 'latency' && x.link.startsWith('enactor'));

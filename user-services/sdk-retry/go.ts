@@ -1,0 +1,12 @@
+/**
+ * aws-sdk-go-v2 v1.48.0 (aws/retry/standard.go): standard by default, 3 attempts
+ * (DefaultMaxAttempts), the quota of 500 tokens (DefaultRetryRateTokens), a retry costing 14
+ * (`defaultRetryCost`; the 5 and 10 of before are deprecated); adaptive (aws/retry/adaptive.go)
+ * wraps the standard retryer with a rate limiter on throttling errors. There is no legacy mode.
+ */
+import { maxAttemptsFrom, type SdkRetry } from './policy.ts';
+
+export const goSdk: SdkRetry = {
+  sdk: 'aws-sdk-go-v2/service/dynamodb',
+  policy: (env) => ({ mode: env.AWS_RETRY_MODE === 'adaptive' ? 'adaptive' : 'standard', maxAttempts: maxAttemptsFrom(env, 3), quota: { tokens: 500, transientCost: 14 }, source: 'aws-sdk-go-v2 v1.48.0 aws/retry/standard.go' }),
+};
