@@ -49,6 +49,7 @@ describe('service files', () => {
     ['a cwd that does not exist', (d) => (d.start.cwd = 'nowhere'), /start\.cwd: .*nowhere does not exist/],
     ['a dockerfile that does not exist', (d) => (d.start.dockerfile = 'Dockerfile.missing'), /start\.dockerfile: .*Dockerfile\.missing does not exist/],
     ['a ready path without a slash', (d) => (d.ready.path = 'health'), /ready\.path: a path starting with \//],
+    ['a loop variable that is not a variable name', (d) => (d.sdk.handWrittenRetryEnv = 'NAIVE RETRY'), /sdk\.handWrittenRetryEnv: an environment variable name, e\.g\. ORDERS_NAIVE_RETRY/],
     ['an env value that is a number', (d) => (d.env.RETRIES = 3), /env\.RETRIES: a string \(quote numbers\)/],
     ['the endpoint set by hand', (d) => (d.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://dynamodb.us-east-1.amazonaws.com'), /env\.AWS_ENDPOINT_URL_DYNAMODB: the lab sets AWS_ENDPOINT_URL_DYNAMODB itself/],
     ['no tables', (d) => (d.tables = []), /tables: at least one table/],
