@@ -20,6 +20,6 @@ export function readModelConfig(runDir: string): ModelConfig {
 }
 
 /** Capacity C of the DynamoDB stand-in in ops/s. */
-export function dynamodbCapacityPerSec(d: DynamodbSettings): number {
+export function dynamodbCapacityPerSec(d: Pick<DynamodbSettings, 'workers' | 'serviceTimeMs'>): number {
   return d.serviceTimeMs === 0 ? Infinity : (d.workers * 1000) / d.serviceTimeMs;
 }

@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UserError } from '../core/errors.ts';
 import type { EventFields, EventType } from '../core/events.ts';
 import { nowMs } from '../core/clock.ts';
+import { dynamodbCapacityPerSec } from '../core/model-config-file.ts';
 import { seededRandom } from '../core/random.ts';
 import type { Lab } from '../lab/lab.ts';
 import { lastLines } from '../lab/ready.ts';
@@ -71,7 +72,7 @@ export class ServicesInRun {
         retry: retrySettings(s.spec),
         readyMs: Math.round(performance.now() - started),
         slo: s.spec.slo,
-        tables: s.spec.tables.map((t) => ({ name: t.name, capacityPerSec: t.capacity ? (t.capacity.workers * 1000) / t.capacity.serviceTimeMs : o.defaultCapacityPerSec })),
+        tables: s.spec.tables.map((t) => ({ name: t.name, capacityPerSec: t.capacity ? dynamodbCapacityPerSec(t.capacity) : o.defaultCapacityPerSec })),
         callerAttempts: callerAttempts(s.spec.workload.callers.retry),
         retryPolicy: retryPolicyOf(s.spec),
       });

@@ -111,9 +111,12 @@ export const MILESTONE_NAMES = MILESTONES.map((m) => m.name);
  * chaos/run/lab-settled.ts); that is not the outage's lapse. A history without phases is all outage.
  */
 export function fromFaults(sorted: readonly HistoryEvent[]): readonly HistoryEvent[] {
-  const at = sorted.find((e) => e.type === 'run.phase' && e.phase === 'faults')?.t;
+  const at = faultsPhaseAt(sorted);
   return at === undefined ? sorted : sorted.filter((e) => e.t >= at);
 }
+
+/** When the run's faults phase began (undefined: a history without phases, or before it). */
+export const faultsPhaseAt = (events: readonly HistoryEvent[]) => events.find((e) => e.type === 'run.phase' && e.phase === 'faults')?.t;
 
 /** DWFM's first lease lapse of the outage (none before the faults phase counts). */
 export const firstLapse = (sorted: readonly HistoryEvent[]) => fromFaults(sorted).find(is('dwfm.leases.lapsing'));

@@ -8,6 +8,7 @@ import { fieldOf } from '../../../core/events.ts';
 import { nowMs } from '../../../services/common/events.ts';
 import { faultType, type FaultSpec } from '../../experiment/faults/index.ts';
 import type { HistoryEvent } from '../../history/history.ts';
+import { faultsPhaseAt } from '../../analysis/milestones.ts';
 import { operatorAction } from '../../experiment/operator/index.ts';
 import type { OperatorActionSpec } from '../../experiment/scenario.ts';
 import type { RunContext } from '../context.ts';
@@ -170,7 +171,7 @@ async function operate(ctx: RunContext, a: OperatorActionSpec): Promise<void> {
   // Only what happened once the faults began counts: the fleet recovering on its own after the
   // trigger, not its first leases at start (users' services' warm-up can make leases lapse and
   // come back before any fault).
-  const faultsFrom = h.events.find((e) => e.type === 'run.phase' && e.phase === 'faults')?.t ?? 0;
+  const faultsFrom = faultsPhaseAt(h.events) ?? 0;
   if (unless && h.events.some((e) => e.type === unless && e.t >= faultsFrom)) {
     h.record('operator', 'operator.skipped', { action: a.action, because: unless, scripted: true });
     return;
