@@ -34,7 +34,7 @@ export function registerGamedayCommands(program: Command): void {
   const gameday = program
     .command('gameday')
     .description('the us-east-1 outage once per arm (naive, full-jitter, the best configuration, a no-throttle control) with live progress; writes reports/<timestamp>/ and exits 1 when a check or the regression gate fails')
-    .option('--arms <list>', 'comma-separated arms (default: all four; with --quick: naive,full-jitter,best)')
+    .option('--arms <list>', 'comma-separated arms (default: naive, full-jitter, best, naive-no-throttle and the SDK modes sdk-standard, sdk-standard-2026, sdk-adaptive; with --quick: naive,full-jitter,best)')
     .option('--quick', 'the arc scaled down (10,000 leases, 6 s leases): under 3 minutes')
     .option('--out <dir>', 'folder for the reports (default reports/<timestamp>, with reports/latest pointing at it)')
     .option('--baseline <file>', "a comparison.json to gate on: exit 1 naming every figure that regressed beyond its tolerance")

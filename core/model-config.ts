@@ -69,19 +69,26 @@ export const DwfmSettingsSchema = z
      * The AWS SDK under DWFM. retryMode none: the SDK does not retry and DWFM's own loop (strategy,
      * requestTimeoutMs) does; standard / adaptive: the SDK's modes, legacy: SDK v2's DynamoDB
      * defaults — then DWFM sets no timeout of its own (the SDK's requestTimeoutMs, default none) and
-     * its loop re-sends only what the SDK gave up on. null: the SDK's default (3 attempts, no
-     * timeout, 50 sockets; maxSockets null with retryMode none: connectionsPerAddress × 3).
+     * its loop re-sends only what the SDK gave up on. null: the SDK's default (no timeout, 50
+     * sockets, the rules' attempts; maxSockets null with retryMode none: connectionsPerAddress × 3).
+     * retryRules: which rules the standard and adaptive modes follow — 2026, the SDK as installed
+     * (@smithy/core 3.41: DynamoDB 4 attempts from a 25 ms base, a transient retry 14 quota tokens,
+     * a throttled one 5 after a 1 s base), or pre-2026, the same modes as @smithy/core 3.39.0
+     * shipped them without SMITHY_NEW_RETRIES_2026 (3 attempts from 100 ms, a timeout or network
+     * retry 10 tokens, any other 5, throttling from 500 ms).
      */
     sdk: z
       .object({
         retryMode: z.enum(['none', 'standard', 'adaptive', 'legacy']).default('none'),
+        // `--set dwfm.sdk.retryRules=2026` reads as a number: take it as the name.
+        retryRules: z.preprocess((v) => (v === 2026 ? '2026' : v), z.enum(['2026', 'pre-2026'])).default('2026'),
         maxAttempts: ms(1, 50).nullable().default(null),
         requestTimeoutMs: ms(1, 600_000).nullable().default(null),
         connectionTimeoutMs: ms(1, 600_000).nullable().default(null),
         maxSockets: ms(1, 100_000).nullable().default(null),
       })
       .strict()
-      .default({ retryMode: 'none', maxAttempts: null, requestTimeoutMs: null, connectionTimeoutMs: null, maxSockets: null }),
+      .default({ retryMode: 'none', retryRules: '2026', maxAttempts: null, requestTimeoutMs: null, connectionTimeoutMs: null, maxSockets: null }),
     /** Instances one droplet can host (RunInstances capacity). */
     instancesPerDroplet: ms(1, 255).default(4),
   })

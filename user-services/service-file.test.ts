@@ -117,3 +117,20 @@ describe("a sweep cell's service.* settings", () => {
     expect(() => withServiceSets(base, [['service.colour', 'red']])).toThrow(InputError);
   });
 });
+
+describe("the examples' retry-storm files", () => {
+  it('put the four languages through the same table, load, callers and SLO; only the service differs', () => {
+    const files = ['node', 'python', 'go', 'java'].map((l) => loadServiceFile(join(PROJECT_ROOT, `examples/orders-${l}/retry-storm.yaml`)));
+    const same = (s: (typeof files)[number]) => ({
+      capacity: s.tables.map((t) => t.capacity),
+      seed: s.tables.map((t) => t.seed?.count),
+      requests: s.workload.requests.map((r) => [r.method, r.path, r.rate]),
+      callers: s.workload.callers,
+      slo: s.slo,
+      timeout: s.env.ORDERS_DYNAMODB_TIMEOUT_MS,
+    });
+    for (const f of files.slice(1)) expect(same(f)).toEqual(same(files[0]!));
+    expect(new Set(files.map((f) => f.sdk.name)).size).toBe(4);
+    expect(files.every((f) => f.sdk.handWrittenRetryEnv === 'ORDERS_NAIVE_RETRY')).toBe(true);
+  });
+});

@@ -3,7 +3,8 @@
 // Nothing in it knows about outage-lab: the SDK reads the endpoint, region and credentials the
 // way every AWS SDK does (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, AWS_ACCESS_KEY_ID /
 // AWS_SECRET_ACCESS_KEY) and its retry behaviour from its own settings (AWS_RETRY_MODE,
-// AWS_MAX_ATTEMPTS; the SDK's default is the standard retryer, 3 attempts).
+// AWS_MAX_ATTEMPTS; the SDK's default is the standard retryer, DynamoDB's client gives it 4 attempts
+// from a 25 ms base).
 //
 //	GET  /orders/{customer}   the customer's latest 20 orders (a Query on the composite key)
 //	POST /orders              {"customer": "c1", "amount": 12}: a conditional put of a new order,
@@ -12,6 +13,8 @@
 //
 // ORDERS_NAIVE_RETRY=N turns the SDK's retries off (aws.NopRetryer) and retries each DynamoDB call
 // up to N more times at once, without backoff: the hand-written loop many services really have.
+// ORDERS_DYNAMODB_TIMEOUT_MS=T gives up on a DynamoDB attempt after T ms (the SDK's HTTP client
+// timeout; the SDK retries a timed-out attempt), a latency budget.
 package main
 
 import (
@@ -29,15 +32,17 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 var (
-	ordersTable = env("ORDERS_TABLE", "orders")
-	countsTable = env("COUNTS_TABLE", "order-counts")
-	naive, _    = strconv.Atoi(env("ORDERS_NAIVE_RETRY", "0"))
+	ordersTable  = env("ORDERS_TABLE", "orders")
+	countsTable  = env("COUNTS_TABLE", "order-counts")
+	naive, _     = strconv.Atoi(env("ORDERS_NAIVE_RETRY", "0"))
+	timeoutMs, _ = strconv.Atoi(env("ORDERS_DYNAMODB_TIMEOUT_MS", "0"))
 )
 
 func env(name, fallback string) string {
@@ -141,6 +146,9 @@ func main() {
 	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
 		if naive > 0 {
 			o.Retryer = aws.NopRetryer{}
+		}
+		if timeoutMs > 0 {
+			o.HTTPClient = awshttp.NewBuildableClient().WithTimeout(time.Duration(timeoutMs) * time.Millisecond)
 		}
 	})
 	svc := orders{db}

@@ -12,6 +12,8 @@ AWS_MAX_ATTEMPTS; botocore's default is the standard mode, 4 attempts for Dynamo
 
 ORDERS_NAIVE_RETRY=N turns the SDK's retries off (total_max_attempts 1) and retries each DynamoDB
 call up to N more times at once, without backoff: the hand-written loop many services really have.
+ORDERS_DYNAMODB_TIMEOUT_MS=T gives up on a DynamoDB attempt after T ms (botocore's read and connect
+timeouts; a ReadTimeoutError is one the SDK retries), a latency budget.
 """
 import json
 import os
@@ -28,12 +30,17 @@ from botocore.config import Config
 ORDERS = os.environ.get("ORDERS_TABLE", "orders")
 COUNTS = os.environ.get("COUNTS_TABLE", "order-counts")
 NAIVE = int(os.environ.get("ORDERS_NAIVE_RETRY", "0"))
+TIMEOUT_MS = int(os.environ.get("ORDERS_DYNAMODB_TIMEOUT_MS", "0"))
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = int(os.environ.get("PORT", "8080"))
 
 # The SDK's own defaults unless the hand-written loop is on. A pool as large as the server's
 # concurrency, so requests wait on DynamoDB, not on the pool.
-config = Config(max_pool_connections=64, retries={"total_max_attempts": 1}) if NAIVE > 0 else Config(max_pool_connections=64)
+config = Config(max_pool_connections=64)
+if NAIVE > 0:
+    config = config.merge(Config(retries={"total_max_attempts": 1}))
+if TIMEOUT_MS > 0:
+    config = config.merge(Config(read_timeout=TIMEOUT_MS / 1000, connect_timeout=TIMEOUT_MS / 1000))
 db = boto3.client("dynamodb", config=config)
 
 
@@ -133,5 +140,5 @@ class Server(ThreadingHTTPServer):
 
 server = Server((HOST, PORT), Handler)
 signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
-print(f"orders (python, boto3) listening on {HOST}:{PORT}" + (f", hand-written retry x{NAIVE}" if NAIVE else ""), flush=True)
+print(f"orders (python, boto3) listening on {HOST}:{PORT}" + (f", hand-written retry x{NAIVE}" if NAIVE else "") + (f", DynamoDB calls time out after {TIMEOUT_MS} ms" if TIMEOUT_MS else ""), flush=True)
 server.serve_forever()

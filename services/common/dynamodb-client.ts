@@ -18,6 +18,7 @@ import { Agent } from 'node:http';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { StandardRetryStrategy } from '@smithy/util-retry';
+import * as pre2026 from 'smithy-core-pre-2026/retry';
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken, StandardRetryToken } from '@smithy/types';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { DnsAnswer } from '../../dns/resolve.ts';
@@ -41,6 +42,15 @@ export type CallOutcome =
 export interface SdkSettings {
   /** none: the SDK does not retry (maxAttempts 1; the caller's loop does); standard / adaptive: the SDK's modes; legacy: SDK v2's DynamoDB retries (10 retries, 50 ms × 2ⁿ full jitter, no quota). */
   readonly retryMode: 'none' | 'standard' | 'adaptive' | 'legacy';
+  /**
+   * The rules standard and adaptive follow (absent: 2026). 2026: the SDK as installed (@smithy/core
+   * 3.41, whose DynamoDB client defaults to 4 attempts from a 25 ms base; a transient retry costs 14
+   * quota tokens, a throttled one 5 after a 1 s base). pre-2026: the same modes from @smithy/core
+   * 3.39.0 (the npm alias smithy-core-pre-2026), the last release whose rules were the old ones
+   * unless SMITHY_NEW_RETRIES_2026=true: 3 attempts from 100 ms, a timeout or network retry 10
+   * tokens, any other 5, throttling from 500 ms.
+   */
+  readonly retryRules?: '2026' | 'pre-2026';
   readonly maxAttempts: number | null;
   /** The SDK's request timeout (null: none, its default). */
   readonly requestTimeoutMs: number | null;
@@ -158,14 +168,22 @@ export class LegacyRetryStrategy implements RetryStrategyV2 {
 const legacyToken = (retries: number, delay = 0): StandardRetryToken =>
   ({ getRetryCount: () => retries, getRetryDelay: () => delay, getRetryTokenCount: () => undefined, hasRetryTokens: () => true, releaseRetryTokens: () => 0 }) as unknown as StandardRetryToken;
 
+/** Attempts per call when the caller does not say: the installed DynamoDB client's and the pre-2026 one's. */
+export const DEFAULT_ATTEMPTS = 4;
+export const PRE_2026_ATTEMPTS = 3;
+
 function retryConfig(s: SdkSettings): Pick<DynamoDBClientConfig, 'maxAttempts' | 'retryMode' | 'retryStrategy'> {
   switch (s.retryMode) {
     case 'none':
       return { maxAttempts: 1 };
     case 'legacy':
       return { retryStrategy: new LegacyRetryStrategy(s.maxAttempts ?? 11) };
-    default:
-      return { retryMode: s.retryMode, ...(s.maxAttempts !== null ? { maxAttempts: s.maxAttempts } : {}) };
+    default: {
+      if (s.retryRules !== 'pre-2026') return { retryMode: s.retryMode, ...(s.maxAttempts !== null ? { maxAttempts: s.maxAttempts } : {}) };
+      // The pre-2026 client asked for no DynamoDB-specific defaults: 3 attempts, Retry.delay()'s 100 ms.
+      const maxAttempts = s.maxAttempts ?? PRE_2026_ATTEMPTS;
+      return { retryStrategy: s.retryMode === 'adaptive' ? new pre2026.AdaptiveRetryStrategy(maxAttempts, {}) : new pre2026.StandardRetryStrategy({ maxAttempts }) };
+    }
   }
 }
 

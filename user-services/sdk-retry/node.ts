@@ -2,14 +2,16 @@
  * @aws-sdk/client-dynamodb v3 (3.1169.0), whose retries are @smithy/core 3.41.1
  * (dist-cjs/submodules/retry/index.js): modes standard (the default) and adaptive, both with the
  * quota of 500 tokens (INITIAL_RETRY_TOKENS), a transient retry costing 14 since `Retry.v2026 = true`
- * (unconditional from 3.40.0), 1 back per success (NO_RETRY_INCREMENT); 3 attempts by default.
- * There is no legacy mode in v3.
+ * (unconditional from 3.40.0), 1 back per success (NO_RETRY_INCREMENT). DynamoDB's client asks for
+ * 4 attempts from a 25 ms base (client-dynamodb dist-cjs/index.js: `resolveRetryConfig(…,
+ * { defaultBaseDelay: 25, defaultMaxAttempts: 4 })`; before the update, 3.1163.0 asked for them only
+ * when `Retry.v2026`, else 3 from 100 ms). There is no legacy mode in v3.
  */
 import { maxAttemptsFrom, type SdkRetry } from './policy.ts';
 
-const SOURCE = '@smithy/core 3.41.1 dist-cjs/submodules/retry/index.js';
+const SOURCE = '@smithy/core 3.41.1 dist-cjs/submodules/retry/index.js, @aws-sdk/client-dynamodb 3.1169.0 dist-cjs/index.js';
 
 export const nodeSdk: SdkRetry = {
   sdk: '@aws-sdk/client-dynamodb',
-  policy: (env) => ({ mode: env.AWS_RETRY_MODE === 'adaptive' ? 'adaptive' : 'standard', maxAttempts: maxAttemptsFrom(env, 3), quota: { tokens: 500, transientCost: 14 }, source: SOURCE }),
+  policy: (env) => ({ mode: env.AWS_RETRY_MODE === 'adaptive' ? 'adaptive' : 'standard', maxAttempts: maxAttemptsFrom(env, 4), quota: { tokens: 500, transientCost: 14 }, source: SOURCE }),
 };

@@ -13,12 +13,14 @@ describe("the SDKs' retry policies, as read from their code", () => {
     expect(retryPolicyOf(spec('boto3'))!.maxAttempts).toBe(4); // DynamoDB's own in botocore's standard mode
   });
 
-  it("boto3's legacy mode has no quota: DynamoDB's 10 attempts each time; Java's legacy keeps a bucket (5 a retry)", () => {
+  it("boto3's legacy mode has no quota: DynamoDB's 10 attempts each time; Java's legacy keeps a bucket (5 a retry) over DynamoDB's 9 attempts", () => {
     const legacy = retryPolicyOf(spec('boto3', { AWS_RETRY_MODE: 'legacy' }))!;
     expect(legacy).toMatchObject({ mode: 'legacy', maxAttempts: 10, quota: null });
     expect(callsPerAttemptUnderFailure(legacy)).toBe(10);
     expect(callsPerAttemptUnderFailure(retryPolicyOf(spec('boto3', { AWS_RETRY_MODE: 'legacy', AWS_MAX_ATTEMPTS: '3' }))!)).toBe(3);
-    expect(retryPolicyOf(spec('software.amazon.awssdk:dynamodb', { AWS_RETRY_MODE: 'legacy' }))).toMatchObject({ maxAttempts: 4, quota: { transientCost: 5 } });
+    expect(retryPolicyOf(spec('software.amazon.awssdk:dynamodb', { AWS_RETRY_MODE: 'legacy' }))).toMatchObject({ maxAttempts: 9, quota: { transientCost: 5 } });
+    // Every DynamoDB client of the four asks for 4 attempts in standard mode (its own override).
+    for (const sdk of ['@aws-sdk/client-dynamodb', 'boto3', 'aws-sdk-go-v2/service/dynamodb', 'software.amazon.awssdk:dynamodb']) expect(retryPolicyOf(spec(sdk, {}))).toMatchObject({ mode: 'standard', maxAttempts: 4 });
     expect(retryPolicyOf(spec('@aws-sdk/client-dynamodb', { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '5' }))).toMatchObject({ mode: 'adaptive', maxAttempts: 5 });
   });
 

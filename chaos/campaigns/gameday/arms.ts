@@ -53,11 +53,12 @@ const sdkArm = (name: string, description: string, sets: readonly string[], expe
   expectedMs,
 });
 const SDK_ARMS: readonly ArmDef[] = [
-  sdkArm('sdk-standard', "the AWS SDK's standard mode with its defaults: 3 attempts, full-jitter backoff, a 500-token retry quota, no request timeout, 50 sockets", ['dwfm.sdk.retryMode=standard'], 'recover', { full: 60_000, quick: 40_000 }),
-  sdkArm('sdk-adaptive', "the AWS SDK's adaptive mode with its defaults: standard plus a client-side rate limiter that slows down on throttling errors", ['dwfm.sdk.retryMode=adaptive'], 'recover', { full: 60_000, quick: 40_000 }),
+  sdkArm('sdk-standard', "the AWS SDK's standard mode with its defaults before the 2026 update (@smithy/core 3.39.0): 3 attempts, full jitter from 100 ms, a 500-token retry quota (a timeout retry 10, any other 5), no request timeout, 50 sockets", ['dwfm.sdk.retryMode=standard', 'dwfm.sdk.retryRules=pre-2026'], 'recover', { full: 60_000, quick: 40_000 }),
+  sdkArm('sdk-standard-2026', "the AWS SDK's standard mode with the 2026 update, as installed (@smithy/core 3.41): DynamoDB's 4 attempts, full jitter from 25 ms, a 500-token quota at 14 a retry (5 after throttling, from 1 s), no request timeout, 50 sockets", ['dwfm.sdk.retryMode=standard', 'dwfm.sdk.retryRules=2026'], 'recover', { full: 60_000, quick: 40_000 }),
+  sdkArm('sdk-adaptive', "the AWS SDK's adaptive mode with its defaults (2026 rules, as installed): standard plus a client-side rate limiter that slows down on throttling errors", ['dwfm.sdk.retryMode=adaptive'], 'recover', { full: 60_000, quick: 40_000 }),
   sdkArm('sdk-legacy', "the legacy mode (SDK v2's DynamoDB retries): 10 retries, 50 ms × 2ⁿ full jitter, no quota, v2's 120 s timeout, 50 sockets", ['dwfm.sdk.retryMode=legacy', 'dwfm.sdk.requestTimeoutMs=120000'], 'recover', { full: 85_000, quick: 50_000 }),
-  sdkArm('sdk-standard-tuned', 'standard mode as a careful team sets it: 1 s request timeout, 500 ms connect timeout, 384 sockets', ['dwfm.sdk.retryMode=standard', ...TUNED], 'collapse', { full: 170_000, quick: 70_000 }),
-  sdkArm('sdk-adaptive-tuned', 'adaptive mode as a careful team sets it: 1 s request timeout, 500 ms connect timeout, 384 sockets', ['dwfm.sdk.retryMode=adaptive', ...TUNED], 'collapse', { full: 170_000, quick: 70_000 }),
+  sdkArm('sdk-standard-tuned', 'standard mode (2026 rules) as a careful team sets it: 1 s request timeout, 500 ms connect timeout, 384 sockets', ['dwfm.sdk.retryMode=standard', ...TUNED], 'collapse', { full: 170_000, quick: 70_000 }),
+  sdkArm('sdk-adaptive-tuned', 'adaptive mode (2026 rules) as a careful team sets it: 1 s request timeout, 500 ms connect timeout, 384 sockets', ['dwfm.sdk.retryMode=adaptive', ...TUNED], 'collapse', { full: 170_000, quick: 70_000 }),
 ];
 
 export const ARMS: readonly ArmDef[] = [
@@ -110,6 +111,6 @@ export const ARMS: readonly ArmDef[] = [
 ];
 
 export const ARM_NAMES = ARMS.map((a) => a.name);
-/** The game day's default: the lab's strategies, the control, and the AWS SDK's two modes with their defaults (the rest on request). */
-export const DEFAULT_ARMS = { full: ['naive', 'full-jitter', 'best', 'naive-no-throttle', 'sdk-standard', 'sdk-adaptive'], quick: ['naive', 'full-jitter', 'best'] } as const;
+/** The game day's default: the lab's strategies, the control, and the AWS SDK's modes with their defaults, standard before and after the 2026 update (the rest on request). */
+export const DEFAULT_ARMS = { full: ['naive', 'full-jitter', 'best', 'naive-no-throttle', 'sdk-standard', 'sdk-standard-2026', 'sdk-adaptive'], quick: ['naive', 'full-jitter', 'best'] } as const;
 

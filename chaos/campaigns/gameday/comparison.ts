@@ -47,7 +47,7 @@ export const ArmFiguresSchema = z
       .object({
         line: z.string(),
         library: z.string(),
-        sdk: z.object({ retryMode: z.enum(['none', 'standard', 'adaptive', 'legacy']), maxAttempts: z.number().int(), requestTimeoutMs: z.number().nullable(), connectionTimeoutMs: z.number().nullable(), maxSockets: z.number().int() }).strict(),
+        sdk: z.object({ retryMode: z.enum(['none', 'standard', 'adaptive', 'legacy']), retryRules: z.enum(['2026', 'pre-2026']).nullable().optional(), maxAttempts: z.number().int(), requestTimeoutMs: z.number().nullable(), connectionTimeoutMs: z.number().nullable(), maxSockets: z.number().int() }).strict(),
         loop: z.object({ strategy: z.string(), timeoutMs: z.number().nullable(), concurrency: z.union([z.number(), z.literal('adaptive')]).nullable(), retryBudget: z.object({ ratePerSec: z.number(), burst: z.number() }).nullable() }).strict(),
       })
       .strict()

@@ -4,7 +4,8 @@
  * Nothing in it knows about outage-lab: the SDK reads the endpoint, region and credentials the way
  * every AWS SDK does (AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, AWS_ACCESS_KEY_ID /
  * AWS_SECRET_ACCESS_KEY) and its retry behaviour from its own settings (AWS_RETRY_MODE,
- * AWS_MAX_ATTEMPTS).
+ * AWS_MAX_ATTEMPTS; the default is the standard mode, DynamoDB's client gives it 4 attempts from a
+ * 25 ms base).
  *
  *   GET  /orders/{customer}   the customer's latest 20 orders (a Query on the composite key)
  *   POST /orders              {"customer": "c1", "amount": 12}: a conditional put of a new order,
@@ -13,7 +14,8 @@
  *
  * ORDERS_NAIVE_RETRY=N turns the SDK's retries off (a retry strategy of 1 attempt) and retries each
  * DynamoDB call up to N more times at once, without backoff: the hand-written loop many services
- * really have.
+ * really have. ORDERS_DYNAMODB_TIMEOUT_MS=T gives up on a DynamoDB attempt after T ms (the SDK's
+ * apiCallAttemptTimeout; the SDK retries a timed-out attempt), a latency budget.
  */
 package orders;
 
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +49,7 @@ public final class Main {
   private static final String ORDERS = env("ORDERS_TABLE", "orders");
   private static final String COUNTS = env("COUNTS_TABLE", "order-counts");
   private static final int NAIVE = Integer.parseInt(env("ORDERS_NAIVE_RETRY", "0"));
+  private static final int TIMEOUT_MS = Integer.parseInt(env("ORDERS_DYNAMODB_TIMEOUT_MS", "0"));
   private static final Pattern ORDERS_PATH = Pattern.compile("^/orders/([^/]+)$");
   private static final Pattern CUSTOMER = Pattern.compile("\"customer\"\\s*:\\s*\"([^\"]*)\"");
   private static final Pattern AMOUNT = Pattern.compile("\"amount\"\\s*:\\s*(-?[0-9.]+)");
@@ -181,9 +185,10 @@ public final class Main {
 
   public static void main(String[] args) throws IOException {
     var builder = DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder());
-    if (NAIVE > 0) {
-      builder.overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)));
-    }
+    builder.overrideConfiguration(o -> {
+      if (NAIVE > 0) o.retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1));
+      if (TIMEOUT_MS > 0) o.apiCallAttemptTimeout(Duration.ofMillis(TIMEOUT_MS));
+    });
     db = builder.build();
     warmUp();
     String host = env("HOST", "127.0.0.1");
@@ -193,6 +198,6 @@ public final class Main {
     server.setExecutor(Executors.newFixedThreadPool(64));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1)));
     server.start();
-    System.out.println("orders (java, aws-sdk-java-v2) listening on " + host + ":" + port + (NAIVE > 0 ? ", hand-written retry x" + NAIVE : ""));
+    System.out.println("orders (java, aws-sdk-java-v2) listening on " + host + ":" + port + (NAIVE > 0 ? ", hand-written retry x" + NAIVE : "") + (TIMEOUT_MS > 0 ? ", DynamoDB calls time out after " + TIMEOUT_MS + " ms" : ""));
   }
 }
