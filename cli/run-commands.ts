@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
@@ -15,6 +16,7 @@ const chaos = {
   bench: () => import('../chaos/campaigns/bench/recovery.ts'),
   benchTrigger: () => import('../chaos/campaigns/bench/trigger.ts'),
   benchService: () => import('../chaos/campaigns/bench/service.ts'),
+  benchSdks: () => import('../chaos/campaigns/bench/sdks.ts'),
   modelCheck: () => import('../services/enactor/model-check.ts'),
   runtimes: () => import('../lab/runtimes/index.ts'),
 };
@@ -37,6 +39,7 @@ export function registerRunCommands(program: Command): void {
   registerBenchRecovery(bench);
   registerBenchTrigger(bench);
   registerBenchService(bench);
+  registerBenchSdks(bench);
   const runbook = program.command('runbook').description("the operators' runbook actions, against the lab that `up` started");
   registerRunbookRestoreDns(runbook);
   const check = program.command('check').description('model checks of the shipping code');
@@ -215,6 +218,50 @@ function registerBenchService(bench: Command): void {
             ) +
             `\n\n→ ${join(outDir, 'bench-service.json')}\n`,
         );
+        process.exitCode = signal.aborted ? 130 : 0;
+      } finally {
+        dispose();
+      }
+    });
+}
+
+/** A comma-separated list of positive numbers (loads, outage lengths), each checked. */
+function numberList(name: string, raw: string, max: number, example: string): number[] {
+  const xs = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  if (!xs.length) throw new InputError(`${name}: give at least one value, e.g. ${name} ${example}`);
+  return xs.map((x) => {
+    const n = Number(x);
+    if (!Number.isFinite(n) || n <= 0 || n > max) throw new InputError(`${name} ${x}: expected a number above 0 and at most ${max}, e.g. ${name} ${example}`);
+    return n;
+  });
+}
+
+/** `bench sdks` */
+function registerBenchSdks(bench: Command): void {
+  bench
+    .command('sdks')
+    .description("services in several languages, each with the AWS SDK it ships, under several retry configurations over a row of loads: the highest load that still recovers by itself (with its bracket), the prediction beside it, amplification and time to recover near ρ 0.8")
+    .option('--services <files>', "comma-separated service files (default: every example's retry-storm.yaml)")
+    .option('--configurations <list>', 'comma-separated, from user-services/sdk-retry/configurations.ts', 'default,standard,adaptive,loop')
+    .option('--loads <list>', "load factors on each file's request rates", '0.5,1,1.5,2')
+    .option('--outages <ms>', 'how long after the canary alerts DNS is restored, ms; comma-separated for several', '8000')
+    .option('--scenario <name>', 'the scenario (its --quick size; its first operator action must be restore-dns)', 'slow-return')
+    .option('--repeat <n>', 'runs per cell (seeds 1..n)', '3')
+    .option('--out <dir>', 'folder for bench-sdks.json, bench-sdks.md and every run (an existing one is resumed)')
+    .action(async (o: { services?: string; configurations: string; loads: string; outages: string; scenario: string; repeat: string; out?: string }) => {
+      const [{ benchSdks }, { loadServiceFile }, { exampleServices }, { renderSdksBench }] = await Promise.all([chaos.benchSdks(), import('../user-services/service-file.ts'), import('../user-services/examples.ts'), chaos.benchSdks()]);
+      const files = o.services ? o.services.split(',').map((f) => f.trim()).filter(Boolean) : exampleServices().map((e) => join(e.dir, 'retry-storm.yaml')).filter((f) => existsSync(f));
+      if (!files.length) throw new InputError('--services: no service files (and no examples/*/retry-storm.yaml to default to)');
+      const services = files.map((f) => loadServiceFile(f));
+      const configurations = o.configurations.split(',').map((c) => c.trim()).filter(Boolean);
+      const loads = numberList('--loads', o.loads, 20, '0.5,1,1.5,2');
+      const outagesMs = numberList('--outages', o.outages, 600_000, '8000,16000');
+      const repeat = intOption('--repeat', o.repeat, 1, 50);
+      const outDir = o.out ?? join(PROJECT_ROOT, 'reports', `bench-sdks-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      const { signal, dispose } = abortOnSignals(log);
+      try {
+        const r = await benchSdks({ services, configurations, loads, outagesMs, repeat, scenario: o.scenario, outDir, lab: labContext(), log, signal });
+        process.stdout.write(`\n${renderSdksBench(r)}\n→ ${join(outDir, 'bench-sdks.json')}\n`);
         process.exitCode = signal.aborted ? 130 : 0;
       } finally {
         dispose();

@@ -8,7 +8,7 @@ import { nodeSdk } from './node.ts';
 import type { RetryPolicy, SdkRetry } from './policy.ts';
 import { pythonSdk } from './python.ts';
 
-export { callsPerAttemptUnderFailure, type RetryPolicy } from './policy.ts';
+export { callsPerAttemptUnderFailure, type RetryPolicy, type SdkRetry } from './policy.ts';
 
 export const SDK_RETRIES: readonly SdkRetry[] = [nodeSdk, pythonSdk, goSdk, javaSdk];
 
@@ -22,5 +22,10 @@ export function retryPolicyOf(spec: { readonly sdk: { readonly name: string; rea
   const loopVar = spec.sdk.handWrittenRetryEnv;
   const n = loopVar === undefined ? 0 : Number(spec.env[loopVar] ?? 0);
   if (Number.isInteger(n) && n > 0) return { mode: 'hand-written loop', maxAttempts: n + 1, quota: null, source: `${loopVar}=${n}: ${n} retries per call at once, the SDK's own off` };
-  return SDK_RETRIES.find((s) => s.sdk === spec.sdk.name)?.policy(spec.env) ?? null;
+  return sdkRetryOf(spec.sdk.name)?.policy(spec.env) ?? null;
+}
+
+/** The SDK the lab has read under this package name, if any. */
+export function sdkRetryOf(name: string): SdkRetry | undefined {
+  return SDK_RETRIES.find((s) => s.sdk === name);
 }

@@ -9,6 +9,7 @@
 import { maxAttemptsFrom, type SdkRetry } from './policy.ts';
 
 export const javaSdk: SdkRetry = {
+  update2026: 'in force by default: standard and adaptive use "retry behavior 2.1" (RetryMode$Resolver; AWS_NEW_RETRIES_2026 ignored), DynamoDB 4 attempts from 25 ms',
   sdk: 'software.amazon.awssdk:dynamodb',
   policy: (env) => {
     const mode = env.AWS_RETRY_MODE === 'legacy' || env.AWS_RETRY_MODE === 'adaptive' ? env.AWS_RETRY_MODE : 'standard';

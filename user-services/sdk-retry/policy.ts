@@ -34,6 +34,8 @@ export interface SdkRetry {
   readonly sdk: string;
   /** The policy the service's environment selects (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS). */
   policy(env: Readonly<Record<string, string>>): RetryPolicy;
+  /** Where the 2026 retry update stands at the version read, and from which code. */
+  readonly update2026: string;
 }
 
 /** AWS_MAX_ATTEMPTS as every SDK reads it (total attempts, first one included), else the default. */

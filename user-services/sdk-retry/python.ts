@@ -9,6 +9,7 @@
 import { maxAttemptsFrom, type SdkRetry } from './policy.ts';
 
 export const pythonSdk: SdkRetry = {
+  update2026: 'in force by default: retries/quota.py `_RETRY_COST = 14`, DynamoDB 4 attempts (retries/standard.py)',
   sdk: 'boto3',
   policy: (env) => {
     const mode = env.AWS_RETRY_MODE === 'legacy' || env.AWS_RETRY_MODE === 'adaptive' ? env.AWS_RETRY_MODE : 'standard';

@@ -1,0 +1,225 @@
+/**
+ * `outage-lab bench sdks`: services in several languages, each with the AWS SDK it ships, under
+ * several retry configurations (user-services/sdk-retry/configurations.ts), each over a row of
+ * loads (and outage lengths) through the same outage, N seeds a cell. Per row: the highest load
+ * that still recovered by itself and the lowest that stayed down (the boundary's bracket), the
+ * boundary the analytic prediction gives (ρ × k × n = 1), and at the load nearest ρ = 0.8 the
+ * DynamoDB calls per request while recovering (the amplification) and the time to recover.
+ *
+ * Each (service, configuration) is one sweep (runSweep) in its own folder, so an interrupted bench
+ * resumes where it stopped and every run keeps its summary; data flows one way: runs → summaries →
+ * points → rows → bench-sdks.json and bench-sdks.md.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../../../core/errors.ts';
+import type { LabContext } from '../../../lab/lab.ts';
+import type { RunSummary } from '../../run/journal.ts';
+import { loadScenario } from '../../experiment/scenario.ts';
+import { withServiceSets, type ServiceSpec } from '../../../user-services/service-file.ts';
+import { RETRY_CONFIGURATION_NAMES, retryConfiguration } from '../../../user-services/sdk-retry/configurations.ts';
+import { retryPolicyOf, sdkRetryOf, type RetryPolicy } from '../../../user-services/sdk-retry/index.ts';
+import { cellId, cells as allCells } from '../sweep/grid.ts';
+import { runSweep } from '../sweep/sweep.ts';
+import { meanInterval, median, wilson, type Rate } from '../sweep/stats.ts';
+import { boundaryOf, describeBoundary, type Boundary, type LoadPoint } from './boundary.ts';
+import { serviceRunRow, type ServiceRunRow } from './service.ts';
+
+/** The scenario path that sets how long the record stays empty (us-east-1's restore-dns delay after the canary's alert). */
+export const OUTAGE_KEY = 'operator.0.when.delayMs';
+/** Where amplification and time to recover are read: the load nearest this ρ. */
+export const REFERENCE_RHO = 0.8;
+
+export interface SdkPoint extends LoadPoint {
+  readonly load: number;
+  readonly rate: Rate | null;
+  readonly ttrMs: number | null;
+  readonly recoveringCallsPerRequest: number | null;
+  readonly runs: number;
+}
+
+export interface SdkRow {
+  readonly service: string;
+  readonly language: string;
+  readonly sdk: string;
+  readonly configuration: string;
+  readonly description: string;
+  /** What the configuration sets in the service file. */
+  readonly sets: Record<string, unknown>;
+  readonly policy: RetryPolicy | null;
+  /** The outage's length: how long after the canary's alert DNS is restored. */
+  readonly outageMs: number;
+  /** Another row with the same code and settings (not run twice), or why this one does not apply. */
+  readonly sameAs: string | null;
+  readonly notApplicable: string | null;
+  readonly points: SdkPoint[];
+  readonly boundary: Boundary;
+  /** ρ = 1 / (k × n) from the configuration's retries (null without a prediction). */
+  readonly predictedBoundary: number | null;
+  /** The predicted boundary lies in the measured bracket. */
+  readonly agrees: boolean | null;
+  /** At the load nearest ρ = 0.8: DynamoDB calls per request while recovering (mean over the seeds). */
+  readonly amplification: number | null;
+  /** …and the median time to recover of the runs that did (null: none did). */
+  readonly ttrMs: number | null;
+  readonly atRho: number | null;
+  readonly update2026: string | null;
+}
+
+export interface SdksBenchResult {
+  readonly scenario: string;
+  readonly quick: true;
+  readonly loads: readonly number[];
+  readonly outagesMs: readonly number[];
+  readonly repeat: number;
+  readonly rows: SdkRow[];
+  readonly wallMs: number;
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/** The points of one (service, configuration, outage) row from its runs' summaries. */
+export function pointsOf(loads: readonly number[], runsAt: (load: number) => readonly ServiceRunRow[], rhoAt: (load: number) => readonly number[]): SdkPoint[] {
+  return loads.flatMap((load) => {
+    const runs = runsAt(load).filter((r) => r.verdict !== 'no-trigger' && r.verdict !== 'exited' && r.verdict !== 'cut-short');
+    const rhos = rhoAt(load);
+    if (!runs.length || !rhos.length) return [];
+    const metastable = runs.filter((r) => r.metastable).length;
+    const calls = meanInterval(runs.map((r) => r.recoveringCallsPerRequest).filter((x): x is number => x !== null));
+    return [{ load, rho: r2(rhos.reduce((a, b) => a + b, 0) / rhos.length), metastable, runs: runs.length, rate: wilson(metastable, runs.length), ttrMs: median(runs.map((r) => r.ttrMs).filter((x): x is number => x !== null)), recoveringCallsPerRequest: calls ? r2(calls.mean) : null }];
+  });
+}
+
+/** Does the prediction fall in the measured bracket (low, high]? Open ends count as unbounded. */
+export function predictionAgrees(b: Boundary, predicted: number | null): boolean | null {
+  if (predicted === null || (b.low === null && b.high === null)) return null;
+  return (b.low === null || predicted > b.low) && (b.high === null || predicted <= b.high);
+}
+
+export interface SdksBenchOptions {
+  readonly services: readonly ServiceSpec[];
+  readonly configurations: readonly string[];
+  readonly loads: readonly number[];
+  readonly outagesMs: readonly number[];
+  readonly repeat: number;
+  readonly scenario: string;
+  readonly outDir: string;
+  readonly lab: LabContext;
+  readonly log: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Every configuration resolved against every service, checked before the first lab starts. */
+function plan(o: SdksBenchOptions) {
+  const base = loadScenario(o.scenario, [], { quick: true });
+  const restore = base.operator[0];
+  if (restore?.action !== 'restore-dns') throw new InputError(`--scenario ${o.scenario}: its first operator action is ${restore?.action ?? 'missing'}, not restore-dns; --outages sets that action's delay (${OUTAGE_KEY})`);
+  for (const ms of o.outagesMs) loadScenario(o.scenario, [`${OUTAGE_KEY}=${ms}`], { quick: true });
+  return o.services.flatMap((svc) =>
+    o.configurations.map((name) => {
+      const conf = retryConfiguration(name);
+      if (!conf) throw new InputError(`--configurations: no configuration "${name}"; the lab has ${RETRY_CONFIGURATION_NAMES.join(', ')}`);
+      const sets = conf.sets(svc);
+      const spec = 'notApplicable' in sets ? null : withServiceSets(svc, sets);
+      return { svc, conf, sets: 'notApplicable' in sets ? [] : sets, notApplicable: 'notApplicable' in sets ? sets.notApplicable : null, sameAs: spec ? (conf.sameAs?.(svc) ?? null) : null, spec };
+    }),
+  );
+}
+
+export async function benchSdks(o: SdksBenchOptions): Promise<SdksBenchResult> {
+  const started = performance.now();
+  const jobs = plan(o);
+  const grid = { 'service.load': [...o.loads], [OUTAGE_KEY]: [...o.outagesMs] };
+  const torun = jobs.filter((j) => j.spec && !j.sameAs);
+  o.log(`${torun.length} service × configuration rows to run (${jobs.length - torun.length} not applicable or the same as another), each ${o.loads.length} load(s) × ${o.outagesMs.length} outage length(s) × ${o.repeat} seed(s)`);
+  const dirOf = (svc: ServiceSpec, conf: string) => join(o.outDir, `${svc.name}-${conf}`);
+  for (const [i, j] of torun.entries()) {
+    if (o.signal?.aborted) break;
+    const tag = `[${i + 1}/${torun.length}] ${j.svc.name} ${j.conf.name}`;
+    await runSweep({ scenario: o.scenario, grid, repeat: o.repeat, metric: 'service-metastable', sets: [], quick: true, outDir: dirOf(j.svc, j.conf.name), lab: o.lab, service: j.spec!, log: (l) => o.log(`${tag}: ${l}`), ...(o.signal ? { signal: o.signal } : {}) });
+  }
+
+  const rows: SdkRow[] = [];
+  for (const j of jobs) {
+    const source = j.sameAs ?? j.conf.name;
+    for (const outageMs of o.outagesMs) {
+      const summaries = (load: number): RunSummary[] => {
+        const cell = allCells(grid).find((c) => c['service.load'] === load && c[OUTAGE_KEY] === outageMs)!;
+        return Array.from({ length: o.repeat }, (_, k) => join(dirOf(j.svc, source), 'runs', cellId(cell), `seed-${k + 1}`, 'summary.json'))
+          .filter((f) => existsSync(f))
+          .map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunSummary)
+          .filter((s) => s.status === 'completed');
+      };
+      const svcOf = (s: RunSummary) => s.services.find((x) => x.name === j.svc.name);
+      const points = j.notApplicable
+        ? []
+        : pointsOf(
+            o.loads,
+            (load) => summaries(load).flatMap((s) => (svcOf(s) ? [serviceRunRow(s.seed, svcOf(s)!, s.outDir)] : [])),
+            (load) => summaries(load).flatMap((s) => (svcOf(s)?.prediction ? [svcOf(s)!.prediction!.rho] : [])),
+          );
+      const prediction = o.loads.flatMap((l) => summaries(l).flatMap((s) => svcOf(s)?.prediction ?? []))[0];
+      const predictedBoundary = prediction ? r2(1 / (prediction.callerAttempts * prediction.callsPerAttempt)) : null;
+      const boundary = boundaryOf(points);
+      const ref = points.length ? points.reduce((a, b) => (Math.abs(b.rho - REFERENCE_RHO) < Math.abs(a.rho - REFERENCE_RHO) ? b : a)) : null;
+      const spec = j.spec ?? j.svc;
+      rows.push({
+        service: j.svc.name,
+        language: j.svc.language,
+        sdk: `${j.svc.sdk.name} ${j.svc.sdk.version}`,
+        configuration: j.conf.name,
+        description: j.conf.description,
+        sets: Object.fromEntries(j.sets),
+        policy: j.notApplicable ? null : retryPolicyOf(spec),
+        outageMs,
+        sameAs: j.sameAs,
+        notApplicable: j.notApplicable,
+        points,
+        boundary,
+        predictedBoundary,
+        agrees: predictionAgrees(boundary, predictedBoundary),
+        amplification: ref?.recoveringCallsPerRequest ?? null,
+        ttrMs: ref?.ttrMs ?? null,
+        atRho: ref?.rho ?? null,
+        update2026: sdkRetryOf(j.svc.sdk.name)?.update2026 ?? null,
+      });
+    }
+  }
+  const result: SdksBenchResult = { scenario: o.scenario, quick: true, loads: o.loads, outagesMs: o.outagesMs, repeat: o.repeat, rows, wallMs: Math.round(performance.now() - started) };
+  mkdirSync(o.outDir, { recursive: true });
+  writeFileSync(join(o.outDir, 'bench-sdks.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(o.outDir, 'bench-sdks.md'), renderSdksBench(result));
+  return result;
+}
+
+const secs = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
+
+/** The table people read: one line per row, then each row's loads. */
+export function renderSdksBench(r: SdksBenchResult): string {
+  const lines = [
+    `# bench sdks: ${r.scenario} --quick`,
+    '',
+    `Loads ${r.loads.join(', ')} (× each file's request rates), outage ${r.outagesMs.map((ms) => `${ms / 1000} s`).join(' and ')} from the alert to DNS's restoration, ${r.repeat} seed(s) a cell. The boundary is the bracket between the highest measured ρ that recovered (most of its runs) and the lowest that stayed down; amplification (DynamoDB calls per request while recovering) and time to recover at the load nearest ρ = ${REFERENCE_RHO}.`,
+    '',
+    '| language | SDK | configuration | outage | boundary ρ (measured) | predicted | agrees | at ρ | amplification | time to recover |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const row of r.rows) {
+    const head = `| ${row.language} | ${row.sdk} | ${row.configuration} | ${row.outageMs / 1000} s |`;
+    if (row.notApplicable) lines.push(`${head} not applicable: ${row.notApplicable} | | | | | |`);
+    else {
+      const lowest = row.points[0]?.rho ?? null;
+      const down = row.points.find((p) => p.rho === row.atRho);
+      lines.push(
+        `${head} ${row.points.length ? describeBoundary(row.boundary, lowest) : 'not measured'}${row.sameAs ? ` (same code as ${row.sameAs})` : ''} | ${row.predictedBoundary ?? '—'} | ${row.agrees === null ? '—' : row.agrees ? 'yes' : '**no**'} | ${row.atRho ?? '—'} | ${row.amplification ?? '—'} | ${row.ttrMs !== null ? secs(row.ttrMs) : down ? `stayed down ${down.metastable} of ${down.runs}` : '—'} |`,
+      );
+    }
+  }
+  lines.push('', '## Each row by load', '', '| language | configuration | outage | load | ρ | stayed down | time to recover (median) | calls / request while recovering |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const row of r.rows.filter((x) => !x.sameAs && !x.notApplicable)) {
+    for (const p of row.points) lines.push(`| ${row.language} | ${row.configuration} | ${row.outageMs / 1000} s | ${p.load} | ${p.rho} | ${p.metastable} of ${p.runs}${p.rate ? ` [${p.rate.low}–${p.rate.high}]` : ''} | ${secs(p.ttrMs)} | ${p.recoveringCallsPerRequest ?? '—'} |`);
+  }
+  const langs = [...new Map(r.rows.map((x) => [x.language, x])).values()];
+  lines.push('', '## The 2026 retry update at the versions run', '', ...langs.map((x) => `- **${x.language}** (${x.sdk}): ${x.update2026 ?? 'not read'}`), '', `Wall time: ${(r.wallMs / 60_000).toFixed(1)} min.`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../core/paths.ts';
+import { loadServiceFile, withServiceSets } from '../service-file.ts';
+import { retryPolicyOf } from './index.ts';
+import { RETRY_CONFIGURATIONS, retryConfiguration } from './configurations.ts';
+
+const example = (lang: string) => loadServiceFile(join(PROJECT_ROOT, `examples/orders-${lang}/retry-storm.yaml`));
+const setsOf = (name: string, lang: string) => retryConfiguration(name)!.sets(example(lang));
+
+describe('the retry configurations bench sdks runs', () => {
+  it('each sets what its name says, and the policy in force follows', () => {
+    const python = example('python');
+    const policy = (name: string) => {
+      const sets = retryConfiguration(name)!.sets(python);
+      if ('notApplicable' in sets) throw new Error(sets.notApplicable);
+      return retryPolicyOf(withServiceSets(python, sets));
+    };
+    expect(policy('default')).toMatchObject({ mode: 'standard', maxAttempts: 4, quota: { tokens: 500 } });
+    expect(policy('adaptive')).toMatchObject({ mode: 'adaptive' });
+    expect(policy('legacy')).toMatchObject({ mode: 'legacy', maxAttempts: 10, quota: null });
+    expect(policy('loop')).toMatchObject({ mode: 'hand-written loop', maxAttempts: 6, quota: null });
+    const noCallers = retryConfiguration('no-caller-retries')!.sets(python);
+    expect(noCallers).toEqual([['service.workload.callers.retry', { mode: 'none' }]]);
+    expect(withServiceSets(python, noCallers as never).workload.callers.retry).toEqual({ mode: 'none' });
+  });
+
+  it('one that does not apply says why: no legacy mode in the Node or Go SDK; callers that already do not retry', () => {
+    expect(setsOf('legacy', 'node')).toEqual({ notApplicable: '@aws-sdk/client-dynamodb has no legacy mode' });
+    expect(setsOf('legacy', 'go')).toMatchObject({ notApplicable: expect.stringMatching(/no legacy mode/) });
+    expect(setsOf('legacy', 'java')).toEqual([['service.env.AWS_RETRY_MODE', 'legacy']]);
+    const quiet = withServiceSets(example('node'), [['service.workload.callers.retry', { mode: 'none' }]]);
+    expect(retryConfiguration('no-caller-retries')!.sets(quiet)).toMatchObject({ notApplicable: expect.stringMatching(/do not retry/) });
+  });
+
+  it('standard is the default where the file already selects it (the same code, not run twice), and not where it does not', () => {
+    const standard = retryConfiguration('standard')!;
+    for (const lang of ['node', 'python', 'go', 'java']) expect(standard.sameAs!(example(lang))).toBe('default');
+    expect(standard.sameAs!(withServiceSets(example('python'), [['service.env.AWS_RETRY_MODE', 'legacy']]))).toBeNull();
+  });
+
+  it('names are unique', () => {
+    expect(new Set(RETRY_CONFIGURATIONS.map((c) => c.name)).size).toBe(RETRY_CONFIGURATIONS.length);
+  });
+});
