@@ -5,6 +5,7 @@ import { InputError } from '../core/errors.ts';
 import { labContext, labStatus } from '../lab/lab.ts';
 import { PROJECT_ROOT } from '../core/paths.ts';
 import { table } from './table.ts';
+import { RETRY_CONFIGURATION_NAMES } from '../user-services/sdk-retry/configurations.ts';
 
 // The commands below load what they need when they run, so `up`/`down`/`status` start fast.
 const chaos = {
@@ -242,13 +243,14 @@ function registerBenchSdks(bench: Command): void {
     .command('sdks')
     .description("services in several languages, each with the AWS SDK it ships, under several retry configurations over a row of loads: the highest load that still recovers by itself (with its bracket), the prediction beside it, amplification and time to recover near ρ 0.8")
     .option('--services <files>', "comma-separated service files (default: every example's retry-storm.yaml)")
-    .option('--configurations <list>', 'comma-separated, from user-services/sdk-retry/configurations.ts', 'default,standard,adaptive,loop')
+    .option('--configurations <list>', `comma-separated, from ${RETRY_CONFIGURATION_NAMES.join(', ')} (user-services/sdk-retry/configurations.ts)`, 'default,standard,default-before-2026,adaptive,loop')
     .option('--loads <list>', "load factors on each file's request rates", '0.5,1,1.5,2')
     .option('--outages <ms>', 'how long after the canary alerts DNS is restored, ms; comma-separated for several', '8000')
     .option('--scenario <name>', 'the scenario (its --quick size; its first operator action must be restore-dns)', 'slow-return')
     .option('--repeat <n>', 'runs per cell (seeds 1..n)', '3')
     .option('--out <dir>', 'folder for bench-sdks.json, bench-sdks.md and every run (an existing one is resumed)')
-    .action(async (o: { services?: string; configurations: string; loads: string; outages: string; scenario: string; repeat: string; out?: string }) => {
+    .option('--report-only', 'run nothing: the table from the runs already in --out (the folders of several benches merged)')
+    .action(async (o: { services?: string; configurations: string; loads: string; outages: string; scenario: string; repeat: string; out?: string; reportOnly?: boolean }) => {
       const [{ benchSdks }, { loadServiceFile }, { exampleServices }, { renderSdksBench }] = await Promise.all([chaos.benchSdks(), import('../user-services/service-file.ts'), import('../user-services/examples.ts'), chaos.benchSdks()]);
       const files = o.services ? o.services.split(',').map((f) => f.trim()).filter(Boolean) : exampleServices().map((e) => join(e.dir, 'retry-storm.yaml')).filter((f) => existsSync(f));
       if (!files.length) throw new InputError('--services: no service files (and no examples/*/retry-storm.yaml to default to)');
@@ -260,7 +262,8 @@ function registerBenchSdks(bench: Command): void {
       const outDir = o.out ?? join(PROJECT_ROOT, 'reports', `bench-sdks-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const { signal, dispose } = abortOnSignals(log);
       try {
-        const r = await benchSdks({ services, configurations, loads, outagesMs, repeat, scenario: o.scenario, outDir, lab: labContext(), log, signal });
+        if (o.reportOnly && !o.out) throw new InputError('--report-only: give the folder with --out');
+        const r = await benchSdks({ services, configurations, loads, outagesMs, repeat, scenario: o.scenario, outDir, lab: labContext(), log, signal, reportOnly: o.reportOnly === true });
         process.stdout.write(`\n${renderSdksBench(r)}\n→ ${join(outDir, 'bench-sdks.json')}\n`);
         process.exitCode = signal.aborted ? 130 : 0;
       } finally {

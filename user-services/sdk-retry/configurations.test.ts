@@ -39,6 +39,16 @@ describe('the retry configurations bench sdks runs', () => {
     expect(standard.sameAs!(withServiceSets(example('python'), [['service.env.AWS_RETRY_MODE', 'legacy']]))).toBeNull();
   });
 
+  it("the default before the 2026 update: boto3's and Java's legacy mode (the same code, so the legacy runs); Node and Go changed standard in place", () => {
+    const before = retryConfiguration('default-before-2026')!;
+    for (const lang of ['python', 'java']) {
+      expect(before.sets(example(lang))).toEqual([['service.env.AWS_RETRY_MODE', 'legacy']]);
+      expect(before.sameAs!(example(lang))).toBe('legacy');
+    }
+    expect(before.sets(example('node'))).toMatchObject({ notApplicable: expect.stringMatching(/3\.39\.0/) });
+    expect(before.sets(example('go'))).toMatchObject({ notApplicable: expect.stringMatching(/defaultRetryCost 14/) });
+  });
+
   it('names are unique', () => {
     expect(new Set(RETRY_CONFIGURATIONS.map((c) => c.name)).size).toBe(RETRY_CONFIGURATIONS.length);
   });

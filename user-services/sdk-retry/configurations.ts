@@ -5,7 +5,7 @@
  * new one is one more entry; the CLI's list and its checks derive from this one.
  */
 import type { ServiceSpec } from '../service-file.ts';
-import { retryPolicyOf } from './index.ts';
+import { retryPolicyOf, sdkRetryOf } from './index.ts';
 
 export type ServiceSets = readonly (readonly [string, unknown])[];
 
@@ -36,6 +36,19 @@ export const RETRY_CONFIGURATIONS: readonly RetryConfiguration[] = [
   },
   { name: 'adaptive', description: 'AWS_RETRY_MODE=adaptive: standard plus a client-side rate limiter that slows down on throttling errors', sets: mode('adaptive') },
   { name: 'legacy', description: "AWS_RETRY_MODE=legacy, where the SDK still has it (boto3: no quota; Java: DynamoDB's 9 attempts)", sets: mode('legacy') },
+  {
+    name: 'default-before-2026',
+    description: "the SDK's default before the 2026 retry update, where the version shipped still runs it under a setting with its code unchanged (boto3 and Java: their legacy mode)",
+    sets: (spec) => {
+      const before = sdkRetryOf(spec.sdk.name)?.before2026;
+      if (!before) return { notApplicable: `the lab has not read ${spec.sdk.name}'s retry code (user-services/sdk-retry/)` };
+      return 'unavailable' in before ? { notApplicable: before.unavailable } : Object.entries(before.env).map(([k, v]) => [`service.env.${k}`, v] as const);
+    },
+    sameAs: (spec) => {
+      const before = sdkRetryOf(spec.sdk.name)?.before2026;
+      return before && 'env' in before && before.env.AWS_RETRY_MODE === 'legacy' && Object.keys(before.env).length === 1 ? 'legacy' : null;
+    },
+  },
   {
     name: 'loop',
     description: "the service's hand-written loop without backoff: the SDK's retries off, each call retried 5 more times at once",

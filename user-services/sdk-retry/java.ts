@@ -9,6 +9,10 @@
 import { maxAttemptsFrom, type SdkRetry } from './policy.ts';
 
 export const javaSdk: SdkRetry = {
+  before2026: {
+    env: { AWS_RETRY_MODE: 'legacy' },
+    source: 'sdk-core 2.57.13 RetryMode$Resolver: STANDARD only with AWS_NEW_RETRIES_2026, else LEGACY; 2.59.1 logs "To use the previous default retry behavior, set the retry mode to legacy"',
+  },
   update2026: 'in force by default: standard and adaptive use "retry behavior 2.1" (RetryMode$Resolver; AWS_NEW_RETRIES_2026 ignored), DynamoDB 4 attempts from 25 ms',
   sdk: 'software.amazon.awssdk:dynamodb',
   policy: (env) => {

@@ -12,6 +12,10 @@ import { maxAttemptsFrom, type SdkRetry } from './policy.ts';
 const SOURCE = '@smithy/core 3.41.1 dist-cjs/submodules/retry/index.js, @aws-sdk/client-dynamodb 3.1169.0 dist-cjs/index.js';
 
 export const nodeSdk: SdkRetry = {
+  before2026: {
+    unavailable:
+      'the update changed standard in place (@smithy/core 3.40.0: a retry 5 or 10 tokens → 14, base 100 → 25 ms, DynamoDB 3 → 4 attempts); the old rules are the 3.39.0 release, which the lab\'s own DWFM runs (the game day\'s sdk-standard arm) but this example does not install',
+  },
   update2026: 'in force unconditionally: @smithy/core `Retry.v2026 = true` since 3.40.0 (2026-11-10); 3.39.0 and before only with SMITHY_NEW_RETRIES_2026=true',
   sdk: '@aws-sdk/client-dynamodb',
   policy: (env) => ({ mode: env.AWS_RETRY_MODE === 'adaptive' ? 'adaptive' : 'standard', maxAttempts: maxAttemptsFrom(env, 4), quota: { tokens: 500, transientCost: 14 }, source: SOURCE }),

@@ -36,6 +36,11 @@ export interface SdkRetry {
   policy(env: Readonly<Record<string, string>>): RetryPolicy;
   /** Where the 2026 retry update stands at the version read, and from which code. */
   readonly update2026: string;
+  /**
+   * The default before the update, where the version read still runs it under a setting with its
+   * code unchanged (the variables that select it, and where that was read); else why it cannot.
+   */
+  readonly before2026: { readonly env: Readonly<Record<string, string>>; readonly source: string } | { readonly unavailable: string };
 }
 
 /** AWS_MAX_ATTEMPTS as every SDK reads it (total attempts, first one included), else the default. */

@@ -9,6 +9,10 @@
 import { maxAttemptsFrom, type SdkRetry } from './policy.ts';
 
 export const pythonSdk: SdkRetry = {
+  before2026: {
+    env: { AWS_RETRY_MODE: 'legacy' },
+    source: "botocore 1.43.127 configprovider.py: `_DEFAULT_RETRY_MODE = 'standard' if NEW_RETRIES_ENABLED else 'legacy'` (AWS_NEW_RETRIES_2026 unset); its retryhandler.py and data/_retry.json are byte for byte 1.44.18's",
+  },
   update2026: 'in force by default: retries/quota.py `_RETRY_COST = 14`, DynamoDB 4 attempts (retries/standard.py)',
   sdk: 'boto3',
   policy: (env) => {

@@ -1,7 +1,14 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../../core/errors.ts';
+import { PROJECT_ROOT } from '../../../core/paths.ts';
+import type { LabContext } from '../../../lab/lab.ts';
+import { loadServiceFile } from '../../../user-services/service-file.ts';
 import { boundaryOf } from './boundary.ts';
 import type { ServiceRunRow } from './service.ts';
-import { pointsOf, predictionAgrees, renderSdksBench, type SdksBenchResult } from './sdks.ts';
+import { benchSdks, pointsOf, predictionAgrees, renderSdksBench, type SdksBenchResult } from './sdks.ts';
 
 const run = (seed: number, metastable: boolean, over: Partial<ServiceRunRow> = {}): ServiceRunRow => ({
   seed,
@@ -69,5 +76,36 @@ describe('bench sdks: from runs to a row', () => {
     expect(md).toContain('0.41–0.62 (same code as default)');
     expect(md).toContain('not applicable: @aws-sdk/client-dynamodb has no legacy mode');
     expect(md).toContain('- **node** (@aws-sdk/client-dynamodb 3.1169.0): in force');
+  });
+});
+
+describe('bench sdks: its input', () => {
+  const services = ['node', 'python'].map((l) => loadServiceFile(join(PROJECT_ROOT, `examples/orders-${l}/retry-storm.yaml`)));
+  const base = { services, loads: [1], outagesMs: [8000], repeat: 1, scenario: 'slow-return', lab: {} as LabContext, log: () => {} };
+
+  it('refuses an unknown configuration, or a scenario whose outage it cannot set, before any lab starts', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-sdks-'));
+    try {
+      await expect(benchSdks({ ...base, configurations: ['default', 'nope'], outDir: out })).rejects.toThrow(InputError);
+      await expect(benchSdks({ ...base, configurations: ['default'], scenario: 'redis-restart', outDir: out })).rejects.toThrow(/restore-dns/);
+      expect(existsSync(join(out, 'bench-sdks.json'))).toBe(false);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('--report-only runs nothing and still names every row: not measured, not applicable, or the same code as another', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-sdks-'));
+    try {
+      const r = await benchSdks({ ...base, configurations: ['default', 'legacy', 'default-before-2026'], outDir: out, reportOnly: true });
+      const row = (svc: string, conf: string) => r.rows.find((x) => x.service === svc && x.configuration === conf)!;
+      expect(r.rows).toHaveLength(6);
+      expect(row('orders-node', 'legacy').notApplicable).toMatch(/no legacy mode/);
+      expect(row('orders-python', 'default-before-2026')).toMatchObject({ sameAs: 'legacy', points: [] });
+      expect(row('orders-python', 'default').points).toEqual([]);
+      expect(readFileSync(join(out, 'bench-sdks.md'), 'utf8')).toContain('| python | boto3 1.44.18 | default | 8 s | not measured |');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -107,6 +107,8 @@ export interface SdksBenchOptions {
   readonly lab: LabContext;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** Run nothing: the rows from the runs already in outDir (several benches' folders merged, say). */
+  readonly reportOnly?: boolean;
 }
 
 /** Every configuration resolved against every service, checked before the first lab starts. */
@@ -121,7 +123,9 @@ function plan(o: SdksBenchOptions) {
       if (!conf) throw new InputError(`--configurations: no configuration "${name}"; the lab has ${RETRY_CONFIGURATION_NAMES.join(', ')}`);
       const sets = conf.sets(svc);
       const spec = 'notApplicable' in sets ? null : withServiceSets(svc, sets);
-      return { svc, conf, sets: 'notApplicable' in sets ? [] : sets, notApplicable: 'notApplicable' in sets ? sets.notApplicable : null, sameAs: spec ? (conf.sameAs?.(svc) ?? null) : null, spec };
+      // The same code as another configuration of this bench: read from that one's runs (not when it is not run here).
+      const same = spec ? (conf.sameAs?.(svc) ?? null) : null;
+      return { svc, conf, sets: 'notApplicable' in sets ? [] : sets, notApplicable: 'notApplicable' in sets ? sets.notApplicable : null, sameAs: same !== null && o.configurations.includes(same) ? same : null, spec };
     }),
   );
 }
@@ -131,10 +135,10 @@ export async function benchSdks(o: SdksBenchOptions): Promise<SdksBenchResult> {
   const jobs = plan(o);
   const grid = { 'service.load': [...o.loads], [OUTAGE_KEY]: [...o.outagesMs] };
   const torun = jobs.filter((j) => j.spec && !j.sameAs);
-  o.log(`${torun.length} service × configuration rows to run (${jobs.length - torun.length} not applicable or the same as another), each ${o.loads.length} load(s) × ${o.outagesMs.length} outage length(s) × ${o.repeat} seed(s)`);
+  if (!o.reportOnly) o.log(`${torun.length} service × configuration rows to run (${jobs.length - torun.length} not applicable or the same as another), each ${o.loads.length} load(s) × ${o.outagesMs.length} outage length(s) × ${o.repeat} seed(s)`);
   const dirOf = (svc: ServiceSpec, conf: string) => join(o.outDir, `${svc.name}-${conf}`);
   for (const [i, j] of torun.entries()) {
-    if (o.signal?.aborted) break;
+    if (o.signal?.aborted || o.reportOnly) break;
     const tag = `[${i + 1}/${torun.length}] ${j.svc.name} ${j.conf.name}`;
     await runSweep({ scenario: o.scenario, grid, repeat: o.repeat, metric: 'service-metastable', sets: [], quick: true, outDir: dirOf(j.svc, j.conf.name), lab: o.lab, service: j.spec!, log: (l) => o.log(`${tag}: ${l}`), ...(o.signal ? { signal: o.signal } : {}) });
   }
