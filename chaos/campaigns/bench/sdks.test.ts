@@ -74,7 +74,8 @@ describe('bench sdks: from runs to a row', () => {
     const md = renderSdksBench(r);
     expect(md).toContain('| node | @aws-sdk/client-dynamodb 3.1169.0 | default | 8 s | 0.41–0.62 | 0.5 | yes | 0.62 | 1.9 | stayed down 3 of 3 |');
     expect(md).toContain('0.41–0.62 (same code as default)');
-    expect(md).toContain('not applicable: @aws-sdk/client-dynamodb has no legacy mode');
+    expect(md).toContain('- **node** `legacy`: @aws-sdk/client-dynamodb has no legacy mode');
+    expect(md).not.toContain('| node | @aws-sdk/client-dynamodb 3.1169.0 | legacy |');
     expect(md).toContain('- **node** (@aws-sdk/client-dynamodb 3.1169.0): in force');
   });
 });

@@ -208,21 +208,19 @@ export function renderSdksBench(r: SdksBenchResult): string {
     '| language | SDK | configuration | outage | boundary ρ (measured) | predicted | agrees | at ρ | amplification | time to recover |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
-  for (const row of r.rows) {
-    const head = `| ${row.language} | ${row.sdk} | ${row.configuration} | ${row.outageMs / 1000} s |`;
-    if (row.notApplicable) lines.push(`${head} not applicable: ${row.notApplicable} | | | | | |`);
-    else {
-      const lowest = row.points[0]?.rho ?? null;
-      const down = row.points.find((p) => p.rho === row.atRho);
-      lines.push(
-        `${head} ${row.points.length ? describeBoundary(row.boundary, lowest) : 'not measured'}${row.sameAs ? ` (same code as ${row.sameAs})` : ''} | ${row.predictedBoundary ?? '—'} | ${row.agrees === null ? '—' : row.agrees ? 'yes' : '**no**'} | ${row.atRho ?? '—'} | ${row.amplification ?? '—'} | ${row.ttrMs !== null ? secs(row.ttrMs) : down ? `stayed down ${down.metastable} of ${down.runs}` : '—'} |`,
-      );
-    }
+  for (const row of r.rows.filter((x) => !x.notApplicable)) {
+    const measured = row.points.length ? describeBoundary(row.boundary, row.points[0]!.rho) : 'not measured';
+    const atRef = row.points.find((p) => p.rho === row.atRho);
+    const ttr = row.ttrMs !== null ? secs(row.ttrMs) : atRef ? `stayed down ${atRef.metastable} of ${atRef.runs}` : '—';
+    const agrees = row.agrees === null ? '—' : row.agrees ? 'yes' : '**no**';
+    lines.push(`| ${row.language} | ${row.sdk} | ${row.configuration} | ${row.outageMs / 1000} s | ${measured}${row.sameAs ? ` (same code as ${row.sameAs})` : ''} | ${row.predictedBoundary ?? '—'} | ${agrees} | ${row.atRho ?? '—'} | ${row.amplification ?? '—'} | ${ttr} |`);
   }
   lines.push('', '## Each row by load', '', '| language | configuration | outage | load | ρ | stayed down | time to recover (median) | calls / request while recovering |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of r.rows.filter((x) => !x.sameAs && !x.notApplicable)) {
     for (const p of row.points) lines.push(`| ${row.language} | ${row.configuration} | ${row.outageMs / 1000} s | ${p.load} | ${p.rho} | ${p.metastable} of ${p.runs}${p.rate ? ` [${p.rate.low}–${p.rate.high}]` : ''} | ${secs(p.ttrMs)} | ${p.recoveringCallsPerRequest ?? '—'} |`);
   }
+  const notApplicable = [...new Map(r.rows.filter((x) => x.notApplicable).map((x) => [`${x.language} ${x.configuration}`, x])).values()];
+  if (notApplicable.length) lines.push('', '## Not applicable', '', ...notApplicable.map((x) => `- **${x.language}** \`${x.configuration}\`: ${x.notApplicable}`));
   const langs = [...new Map(r.rows.map((x) => [x.language, x])).values()];
   lines.push('', '## The 2026 retry update at the versions run', '', ...langs.map((x) => `- **${x.language}** (${x.sdk}): ${x.update2026 ?? 'not read'}`), '', `Wall time: ${(r.wallMs / 60_000).toFixed(1)} min.`, '');
   return lines.join('\n');

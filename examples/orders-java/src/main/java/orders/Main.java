@@ -15,7 +15,8 @@
  * ORDERS_NAIVE_RETRY=N turns the SDK's retries off (a retry strategy of 1 attempt) and retries each
  * DynamoDB call up to N more times at once, without backoff: the hand-written loop many services
  * really have. ORDERS_DYNAMODB_TIMEOUT_MS=T gives up on a DynamoDB attempt after T ms (the SDK's
- * apiCallAttemptTimeout; the SDK retries a timed-out attempt), a latency budget.
+ * apiCallAttemptTimeout; the SDK retries a timed-out attempt), a latency budget. ORDERS_THREADS=N
+ * serves requests on N threads (default 64): at most N DynamoDB calls are in flight.
  */
 package orders;
 
@@ -50,6 +51,7 @@ public final class Main {
   private static final String COUNTS = env("COUNTS_TABLE", "order-counts");
   private static final int NAIVE = Integer.parseInt(env("ORDERS_NAIVE_RETRY", "0"));
   private static final int TIMEOUT_MS = Integer.parseInt(env("ORDERS_DYNAMODB_TIMEOUT_MS", "0"));
+  private static final int THREADS = Integer.parseInt(env("ORDERS_THREADS", "64"));
   private static final Pattern ORDERS_PATH = Pattern.compile("^/orders/([^/]+)$");
   private static final Pattern CUSTOMER = Pattern.compile("\"customer\"\\s*:\\s*\"([^\"]*)\"");
   private static final Pattern AMOUNT = Pattern.compile("\"amount\"\\s*:\\s*(-?[0-9.]+)");
@@ -195,7 +197,7 @@ public final class Main {
     int port = Integer.parseInt(env("PORT", "8080"));
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
     server.createContext("/", Main::handle);
-    server.setExecutor(Executors.newFixedThreadPool(64));
+    server.setExecutor(Executors.newFixedThreadPool(THREADS));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(1)));
     server.start();
     System.out.println("orders (java, aws-sdk-java-v2) listening on " + host + ":" + port + (NAIVE > 0 ? ", hand-written retry x" + NAIVE : "") + (TIMEOUT_MS > 0 ? ", DynamoDB calls time out after " + TIMEOUT_MS + " ms" : ""));
