@@ -154,15 +154,16 @@ export async function benchSdks(o: SdksBenchOptions): Promise<SdksBenchResult> {
           .map((f) => JSON.parse(readFileSync(f, 'utf8')) as RunSummary)
           .filter((s) => s.status === 'completed');
       };
-      const svcOf = (s: RunSummary) => s.services.find((x) => x.name === j.svc.name);
+      // Each load's runs of this service, read once.
+      const figures = new Map(o.loads.map((l) => [l, summaries(l).flatMap((s) => s.services.filter((x) => x.name === j.svc.name).map((svc) => ({ s, svc })))]));
       const points = j.notApplicable
         ? []
         : pointsOf(
             o.loads,
-            (load) => summaries(load).flatMap((s) => (svcOf(s) ? [serviceRunRow(s.seed, svcOf(s)!, s.outDir)] : [])),
-            (load) => summaries(load).flatMap((s) => (svcOf(s)?.prediction ? [svcOf(s)!.prediction!.rho] : [])),
+            (load) => figures.get(load)!.map(({ s, svc }) => serviceRunRow(s.seed, svc, s.outDir)),
+            (load) => figures.get(load)!.flatMap(({ svc }) => (svc.prediction ? [svc.prediction.rho] : [])),
           );
-      const prediction = o.loads.flatMap((l) => summaries(l).flatMap((s) => svcOf(s)?.prediction ?? []))[0];
+      const prediction = [...figures.values()].flat().flatMap(({ svc }) => svc.prediction ?? [])[0];
       const predictedBoundary = prediction ? r2(1 / (prediction.callerAttempts * prediction.callsPerAttempt)) : null;
       const boundary = boundaryOf(points);
       const ref = points.length ? points.reduce((a, b) => (Math.abs(b.rho - REFERENCE_RHO) < Math.abs(a.rho - REFERENCE_RHO) ? b : a)) : null;
