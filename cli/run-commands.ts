@@ -248,9 +248,10 @@ function registerBenchSdks(bench: Command): void {
     .option('--outages <ms>', 'how long after the canary alerts DNS is restored, ms; comma-separated for several', '8000')
     .option('--scenario <name>', 'the scenario (its --quick size; its first operator action must be restore-dns)', 'slow-return')
     .option('--repeat <n>', 'runs per cell (seeds 1..n)', '3')
+    .option('--set <key=value>', "for every run: service.* keys set every service file (service.tables.0.provisioned={…}), others the scenario (faults.1.durationMs=12000); repeatable", collect, [])
     .option('--out <dir>', 'folder for bench-sdks.json, bench-sdks.md and every run (an existing one is resumed)')
     .option('--report-only', 'run nothing: the table from the runs already in --out (the folders of several benches merged)')
-    .action(async (o: { services?: string; configurations: string; loads: string; outages: string; scenario: string; repeat: string; out?: string; reportOnly?: boolean }) => {
+    .action(async (o: { services?: string; configurations: string; loads: string; outages: string; scenario: string; repeat: string; set: string[]; out?: string; reportOnly?: boolean }) => {
       const [{ benchSdks }, { loadServiceFile }, { exampleServices }, { renderSdksBench }] = await Promise.all([chaos.benchSdks(), import('../user-services/service-file.ts'), import('../user-services/examples.ts'), chaos.benchSdks()]);
       const files = o.services ? o.services.split(',').map((f) => f.trim()).filter(Boolean) : exampleServices().map((e) => join(e.dir, 'retry-storm.yaml')).filter((f) => existsSync(f));
       if (!files.length) throw new InputError('--services: no service files (and no examples/*/retry-storm.yaml to default to)');
@@ -263,7 +264,7 @@ function registerBenchSdks(bench: Command): void {
       const { signal, dispose } = abortOnSignals(log);
       try {
         if (o.reportOnly && !o.out) throw new InputError('--report-only: give the folder with --out');
-        const r = await benchSdks({ services, configurations, loads, outagesMs, repeat, scenario: o.scenario, outDir, lab: labContext(), log, signal, reportOnly: o.reportOnly === true });
+        const r = await benchSdks({ services, configurations, loads, outagesMs, repeat, scenario: o.scenario, sets: o.set, outDir, lab: labContext(), log, signal, reportOnly: o.reportOnly === true });
         process.stdout.write(`\n${renderSdksBench(r)}\n→ ${join(outDir, 'bench-sdks.json')}\n`);
         process.exitCode = signal.aborted ? 130 : 0;
       } finally {

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { serviceSloRecovered } from '../chaos/checks/service-slo-recovered.ts';
 import type { HistoryEvent } from '../core/events.ts';
-import { analyseServices } from './analysis.ts';
+import { afterRestoreOf, AFTER_RESTORE_SECONDS, analyseServices } from './analysis.ts';
 
 const SLO = { successRatio: 0.9, latencyMs: 500, windowMs: 3000, recoverWithinMs: 10_000 };
 
@@ -66,5 +66,38 @@ describe('a service judged from the history', () => {
     const calm = analyseServices(history({ end: 30, good: () => 1 }))[0]!;
     expect(calm).toMatchObject({ verdict: 'no-trigger', phases: [{ name: 'steady' }] });
     expect(serviceSloRecovered(calm).status).toBe('skipped');
+  });
+});
+
+describe('how a service came back to its table after DNS', () => {
+  // Scrapes each second from 0 to 30 s; the record comes back at 10 s.
+  const scrapes = (perSecondAt: (s: number) => number) => {
+    let v = 0;
+    return Array.from({ length: 31 }, (_, s) => ({ t: s * 1000, v: (v += s ? perSecondAt(s) : 0) }));
+  };
+
+  it('its first call (to the scrape that saw it), its calls and its table’s units a second for 15 s, beside the capacity', () => {
+    // Nothing until 3 s after the restoration (a cached "no such host"), then 64 calls a second of 7 units.
+    const calls = scrapes((s) => (s <= 13 ? 0 : 64));
+    const units = scrapes((s) => (s <= 13 ? 0 : 448));
+    const a = afterRestoreOf(calls, units, 10_000, 30_000, { name: 'orders', capacityPerSec: 555 })!;
+    expect(a.firstCallMs).toBe(4000);
+    expect(a.callsPerSecond).toHaveLength(AFTER_RESTORE_SECONDS);
+    expect(a.callsPerSecond.slice(0, 5)).toEqual([0, 0, 0, 64, 64]);
+    expect(a.unitsPerSecond[4]).toBe(448);
+    expect(a).toMatchObject({ table: 'orders', capacityPerSec: 555 });
+  });
+
+  it('a service that never called again says so; a run without a restoration has nothing to say; a short run follows only its seconds', () => {
+    const silent = scrapes(() => 0);
+    expect(afterRestoreOf(silent, [], 10_000, 30_000, null)).toMatchObject({ firstCallMs: null, table: null, unitsPerSecond: [] });
+    expect(afterRestoreOf(silent, [], undefined, 30_000, null)).toBeNull();
+    expect(afterRestoreOf(scrapes(() => 5), [], 25_000, 30_000, null)!.callsPerSecond).toEqual([5, 5, 5, 5, 5]);
+  });
+
+  it('is in every judged service of a history with a restoration', () => {
+    const [svc] = analyseServices(history({ emptyAt: 10, restoreAt: 20, end: 40, good: down(10, 24) }));
+    expect(svc!.afterRestore!.callsPerSecond).toHaveLength(AFTER_RESTORE_SECONDS);
+    expect(svc!.afterRestore!.firstCallMs).toBeLessThan(1500); // the first scrape after it
   });
 });

@@ -17,7 +17,7 @@
  * stand-in's count, so retries inside the SDK are in it) per workload request sent, per phase.
  */
 import { is, type HistoryEvent, type HistoryEventOf } from '../core/events.ts';
-import { interpolate, predictService, samplesOf, type ServicePrediction } from './prediction.ts';
+import { interpolate, predictService, samplesOf, tableUnits, type ServicePrediction } from './prediction.ts';
 import type { ServiceFile } from './service-file.ts';
 
 export const PHASES = ['steady', 'empty', 'recovering', 'after'] as const;
@@ -58,6 +58,46 @@ export interface ServiceFigures {
   readonly verdict: ServiceVerdict;
   /** Recovers or stays down, predicted from its retry configuration and its steady load (user-services/prediction.ts); null when its SDK's retries are not known to the lab. */
   readonly prediction: ServicePrediction | null;
+  /** How it came back to its table once the record was restored (null: no restoration, or no scrapes). */
+  readonly afterRestore: AfterRestore | null;
+}
+
+/** Seconds after the restoration that `afterRestore` follows. */
+export const AFTER_RESTORE_SECONDS = 15;
+
+/**
+ * The first seconds after DNS came back, from the stand-in's counters (scraped every second):
+ * when the service's first call arrived — the scrape that saw it, so up to a second late — and
+ * per second its calls on arrival and the units its busiest table took (served or wasted), beside
+ * that table's capacity: how hard it came back, and whether the table ran at capacity.
+ */
+export interface AfterRestore {
+  readonly firstCallMs: number | null;
+  readonly callsPerSecond: readonly number[];
+  readonly table: string | null;
+  readonly unitsPerSecond: readonly number[];
+  readonly capacityPerSec: number | null;
+}
+
+type Sample = { t: number; v: number };
+
+/** Per-second increments of a counter over `n` seconds from `from` (interpolated between scrapes). */
+function perSecond(samples: readonly Sample[], from: number, n: number): number[] {
+  return Array.from({ length: n }, (_, k) => Math.round(interpolate(samples, from + (k + 1) * 1000) - interpolate(samples, from + k * 1000)));
+}
+
+export function afterRestoreOf(calls: readonly Sample[], units: readonly Sample[], restoredAt: number | undefined, end: number, table: { name: string; capacityPerSec: number } | null): AfterRestore | null {
+  if (restoredAt === undefined || calls.length < 2) return null;
+  const base = interpolate(calls, restoredAt);
+  const first = calls.find((s) => s.t > restoredAt && s.v > base);
+  const n = Math.max(0, Math.min(AFTER_RESTORE_SECONDS, Math.floor((Math.min(end, calls.at(-1)!.t) - restoredAt) / 1000)));
+  return {
+    firstCallMs: first ? Math.round(first.t - restoredAt) : null,
+    callsPerSecond: perSecond(calls, restoredAt, n),
+    table: table?.name ?? null,
+    unitsPerSecond: table && units.length > 1 ? perSecond(units, restoredAt, n) : [],
+    capacityPerSec: table?.capacityPerSec ?? null,
+  };
 }
 
 const calls = (e: HistoryEventOf<'metrics'>, service: string): number | undefined => {
@@ -138,6 +178,9 @@ export function analyseService(events: readonly HistoryEvent[], started: History
   });
   const firstErr = emptyAt === undefined ? undefined : errors.find((e) => e.t >= emptyAt);
   const ttrMs = restoredAt !== undefined && recoveredAt !== undefined ? Math.round(recoveredAt - restoredAt) : null;
+  const prediction = phases[0] ? predictService(started, metrics, phases[0]) : null;
+  // Its busiest table (the prediction's), else its first.
+  const table = started.tables?.find((t) => t.name === prediction?.table) ?? started.tables?.[0] ?? null;
   const down = restoredAt !== undefined && recoveredAt === undefined;
   // Stayed down only counts as metastable once the run watched it for its whole bound (the same
   // reach a stop condition waits for: the bound and one SLO window).
@@ -165,6 +208,7 @@ export function analyseService(events: readonly HistoryEvent[], started: History
     firstError: firstErr ? { request: firstErr.request, status: firstErr.status ?? null, error: firstErr.error, atMs: Math.round(firstErr.t) } : null,
     recoverWithinMs: file.slo.recoverWithinMs,
     verdict,
-    prediction: phases[0] ? predictService(started, metrics, phases[0]) : null,
+    prediction,
+    afterRestore: afterRestoreOf(samples, table ? samplesOf(metrics, tableUnits(table.name), started.t) : [], restoredAt, end, table),
   };
 }

@@ -48,7 +48,7 @@ export function interpolate(samples: readonly { t: number; v: number }[], t: num
 }
 
 /** Units a table's work took (served, and served after its client had gone). */
-const tableUnits = (table: string) => (m: Metrics) => {
+export const tableUnits = (table: string) => (m: Metrics) => {
   const d = m.services.dynamodb;
   if (!d) return undefined;
   return (d[`dynamodb_items_total{outcome="served",table="${table}"}`] ?? 0) + (d[`dynamodb_items_total{outcome="wasted",table="${table}"}`] ?? 0);

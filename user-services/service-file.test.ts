@@ -57,6 +57,8 @@ describe('service files', () => {
     ['a table name too short', (d) => (d.tables[1].name = 'oc'), /tables\.1\.name: a DynamoDB table name/],
     ['a table twice', (d) => (d.tables[1].name = 'orders-node'), /tables\.1\.name: table orders-node is listed twice/],
     ['a seed without the sort key', (d) => delete d.tables[0].seed.item.order, /tables\.0\.seed\.item: every seeded item needs the key attribute order/],
+    ['a table both provisioned and on-demand', (d) => Object.assign(d.tables[0], { provisioned: { readCapacityUnits: 10, writeCapacityUnits: 10 }, onDemand: { maxReadRequestUnits: 10 } }), /tables\.0\.onDemand: a table is provisioned or on-demand, not both/],
+    ['an on-demand table with no maximum', (d) => (d.tables[0].onDemand = {}), /tables\.0\.onDemand: give maxReadRequestUnits, maxWriteRequestUnits or both/],
     ['a rate of zero', (d) => (d.workload.requests[0].rate = 0), /workload\.requests\.0\.rate: a number greater than 0/],
     ['a GET with a body', (d) => (d.workload.requests[0].body = { x: 1 }), /workload\.requests\.0\.body: a GET request has no body/],
     ['a placeholder with no key set', (d) => (d.workload.requests[0].path = '/orders/{shopper}'), /workload\.requests\.0: \{shopper\} is not one of workload\.keys \(customer\): add it there/],

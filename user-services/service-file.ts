@@ -63,8 +63,20 @@ const Table = z.strictObject({
       initialBurstSeconds: z.number().min(0).max(3600).default(0),
     })
     .optional(),
+  /**
+   * On-demand with a maximum throughput (DynamoDB's OnDemandThroughput), on top of the queue: read
+   * and write request units per second above which requests are refused at once with
+   * ThrottlingException. Not with `provisioned`: a table has one billing mode.
+   */
+  onDemand: z
+    .strictObject({
+      maxReadRequestUnits: z.number().min(1).max(1_000_000).optional(),
+      maxWriteRequestUnits: z.number().min(1).max(1_000_000).optional(),
+    })
+    .refine((o) => o.maxReadRequestUnits !== undefined || o.maxWriteRequestUnits !== undefined, { error: 'give maxReadRequestUnits, maxWriteRequestUnits or both (an on-demand table without them is the lab\'s queue alone: leave onDemand out)' })
+    .optional(),
   seed: Seed.optional(),
-});
+}).refine((t) => !(t.provisioned && t.onDemand), { error: 'a table is provisioned or on-demand, not both: keep one of provisioned and onDemand', path: ['onDemand'] });
 
 /** How the service's callers retry a failed request: not at all, at once N times, or with jittered backoff. */
 const CallerRetry = z.discriminatedUnion(
@@ -237,21 +249,21 @@ export function loadServiceFiles(paths: readonly string[]): ServiceSpec[] {
  * value is a string and null removes the variable). A field the file cannot take is an InputError
  * naming it.
  */
-export function withServiceSets(spec: ServiceSpec, sets: readonly (readonly [string, unknown])[]): ServiceSpec {
+export function withServiceSets(spec: ServiceSpec, sets: readonly (readonly [string, unknown])[], flag = '--grid'): ServiceSpec {
   if (!sets.length) return spec;
   const { file, dir, ...doc } = structuredClone(spec) as ServiceSpec;
   const raw = doc as unknown as Record<string, unknown>;
   for (const [key, value] of sets) {
     const path = key.replace(/^service\./, '').split('.');
     if (path.length === 1 && path[0] === 'load') {
-      if (typeof value !== 'number' || !(value > 0)) throw new InputError(`--grid ${key}=${String(value)}: a factor above 0 for every request's rate, e.g. service.load=0.5,1,1.5`);
+      if (typeof value !== 'number' || !(value > 0)) throw new InputError(`${flag} ${key}=${String(value)}: a factor above 0 for every request's rate, e.g. service.load=0.5,1,1.5`);
       for (const r of doc.workload.requests as { rate: number }[]) r.rate = Math.round(r.rate * value * 1000) / 1000;
       continue;
     }
     let node: Record<string, unknown> = raw;
     for (const [i, part] of path.slice(0, -1).entries()) {
       const child = node[part];
-      if (child === null || typeof child !== 'object') throw new InputError(`--grid ${key}: ${path.slice(0, i + 1).join('.')} is not a field of ${spec.name}'s file that holds others`);
+      if (child === null || typeof child !== 'object') throw new InputError(`${flag} ${key}: ${path.slice(0, i + 1).join('.')} is not a field of ${spec.name}'s file that holds others`);
       node = child as Record<string, unknown>;
     }
     const last = path.at(-1)!;
@@ -261,6 +273,6 @@ export function withServiceSets(spec: ServiceSpec, sets: readonly (readonly [str
     } else node[last] = value;
   }
   const r = ServiceFileSchema.safeParse(raw);
-  if (!r.success) throw new InputError(describeIssues(`--grid service.* on ${file}`, r.error, raw));
+  if (!r.success) throw new InputError(describeIssues(`${flag} service.* on ${file}`, r.error, raw));
   return { ...r.data, file, dir };
 }

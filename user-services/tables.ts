@@ -78,13 +78,14 @@ export async function prepareTables(client: DynamoDBClient, setupUrl: string, fi
   for (const f of files) {
     for (const t of f.tables) {
       await createTable(client, t);
-      if (t.capacity || t.provisioned) {
-        const r = await request(`${setupUrl}/_lab/capacity`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ table: t.name, ...t.capacity, ...(t.provisioned ? { provisioned: t.provisioned } : {}) }) });
+      if (t.capacity || t.provisioned || t.onDemand) {
+        const limit = t.provisioned ? { provisioned: t.provisioned } : t.onDemand ? { onDemand: t.onDemand } : {};
+        const r = await request(`${setupUrl}/_lab/capacity`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ table: t.name, ...t.capacity, ...limit }) });
         const body = await r.body.text();
         if (r.statusCode !== 200) throw new UserError(`table ${t.name}: capacity refused by the stand-in: ${body}`);
       }
       const n = await seed(client, t);
-      log(`${f.name}: table ${t.name} (${[t.partitionKey, t.sortKey].filter(Boolean).map((k) => `${k!.name} ${k!.type}`).join(', ')})${t.capacity ? `, ${t.capacity.workers} workers × ${t.capacity.serviceTimeMs} ms` : ''}${t.provisioned ? `, provisioned ${t.provisioned.readCapacityUnits} RCU / ${t.provisioned.writeCapacityUnits} WCU` : ''}, ${n} items seeded`);
+      log(`${f.name}: table ${t.name} (${[t.partitionKey, t.sortKey].filter(Boolean).map((k) => `${k!.name} ${k!.type}`).join(', ')})${t.capacity ? `, ${t.capacity.workers} workers × ${t.capacity.serviceTimeMs} ms` : ''}${t.provisioned ? `, provisioned ${t.provisioned.readCapacityUnits} RCU / ${t.provisioned.writeCapacityUnits} WCU` : ''}${t.onDemand ? `, on-demand at most ${t.onDemand.maxReadRequestUnits ?? '∞'} RRU / ${t.onDemand.maxWriteRequestUnits ?? '∞'} WRU` : ''}, ${n} items seeded`);
     }
   }
 }

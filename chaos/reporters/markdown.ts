@@ -67,6 +67,14 @@ export function serviceSection(svc: ServiceFigures): string[] {
   out.push(`time to recover: ${ttr}`, '');
   // Older summaries have no prediction field.
   if (svc.prediction) out.push(`predicted from its retry settings and its steady load (${svc.prediction.table}): ${svc.prediction.detail}`, '');
+  // Older summaries have no afterRestore field.
+  const a = svc.afterRestore;
+  if (a && a.callsPerSecond.length) {
+    out.push(`After DNS came back: its first DynamoDB call arrived ${a.firstCallMs === null ? 'never' : `within ${ms(a.firstCallMs)}`} (scraped each second); per second from the restoration:`, '', '```');
+    out.push(`calls    ${a.callsPerSecond.map((x) => String(x).padStart(4)).join('')}`);
+    if (a.unitsPerSecond.length) out.push(`units    ${a.unitsPerSecond.map((x) => String(x).padStart(4)).join('')}   (${a.table}: capacity ${a.capacityPerSec ?? '—'}/s)`);
+    out.push('```', '');
+  }
   if (svc.firstError) out.push(`first error while the record was empty (${svc.firstError.request}, ${svc.firstError.status ?? 'no answer'}, at ${ms(svc.firstError.atMs)}):`, '', '```', svc.firstError.error, '```', '');
   return out;
 }

@@ -116,6 +116,9 @@ const deleteItem: Operation = async (b, { tables, capacity }) => {
 
 type WriteRequest = { PutRequest?: { Item?: unknown }; DeleteRequest?: { Key?: unknown } };
 
+/** A refusal for throughput (a full queue, an empty bucket, an on-demand maximum): a batch returns those items unprocessed. */
+const isThrottled = (err: unknown) => err instanceof DynamoError && (err.code === 'ProvisionedThroughputExceededException' || err.code === 'ThrottlingException');
+
 const batchWriteItem: Operation = async (b, { tables, capacity }) => {
   const req = b.RequestItems;
   if (req === null || typeof req !== 'object' || Array.isArray(req)) throw DynamoError.validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
@@ -157,7 +160,7 @@ const batchWriteItem: Operation = async (b, { tables, capacity }) => {
         await capacity.serve(table.name, 'write', now.length, () => tables.lockedMany(now.map((w) => w.redisKey), () => tables.writeMany(now)));
         processed += now.length;
       } catch (err) {
-        if (!(err instanceof DynamoError) || err.code !== 'ProvisionedThroughputExceededException') throw err;
+        if (!isThrottled(err)) throw err;
         unprocessed[table.name] = [...now.map((w) => w.request), ...(unprocessed[table.name] ?? [])];
       }
     }),
@@ -201,7 +204,7 @@ const batchGetItem: Operation = async (b, { tables, capacity }) => {
         served += room;
         responses[t.name] = items.filter((i): i is Item => i !== undefined).map((i) => (paths ? project(i, paths, ph) : i));
       } catch (err) {
-        if (!(err instanceof DynamoError) || err.code !== 'ProvisionedThroughputExceededException') throw err;
+        if (!isThrottled(err)) throw err;
         unprocessed[t.name] = ka;
       }
     }),

@@ -4,6 +4,12 @@
  * of that name.
  */
 const NS = 'com.amazonaws.dynamodb.v20120810';
+
+/** Why DynamoDB throttled a request, and what (API_ThrottlingReason: `<Table|Index><Read|Write><limit>`, the resource's ARN). */
+export interface ThrottlingReason {
+  readonly reason: string;
+  readonly resource: string;
+}
 const CORAL = 'com.amazon.coral.service';
 
 export class DynamoError extends Error {
@@ -32,8 +38,21 @@ export class DynamoError extends Error {
   static conditionFailed = () => new DynamoError(`${NS}#ConditionalCheckFailedException`, 'The conditional request failed');
   static notFound = (what = 'Requested resource not found') => new DynamoError(`${NS}#ResourceNotFoundException`, what);
   static inUse = (table: string) => new DynamoError(`${NS}#ResourceInUseException`, `Table already exists: ${table}`);
-  static throughput = () =>
-    new DynamoError(`${NS}#ProvisionedThroughputExceededException`, 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.');
+  /** A queue or a provisioned bucket that has no room; with the table, the ThrottlingReasons DynamoDB gives (`Table<Read|Write>ProvisionedThroughputExceeded`). */
+  static throughput = (reason?: ThrottlingReason) =>
+    new DynamoError(
+      `${NS}#ProvisionedThroughputExceededException`,
+      'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+      400,
+      reason ? { ThrottlingReasons: [reason] } : {},
+    );
+  /**
+   * An on-demand table above the maximum throughput it was given (OnDemandThroughput): DynamoDB
+   * answers ThrottlingException with `throttlingReasons` (this shape's field is lower-case; the
+   * other two throttling errors' is `ThrottlingReasons`), reason `Table<Read|Write>MaxOnDemandThroughputExceeded`.
+   */
+  static onDemandMaximum = (reason: ThrottlingReason) =>
+    new DynamoError(`${NS}#ThrottlingException`, 'Throughput exceeds the maximum OnDemandThroughput configured on the table', 400, { throttlingReasons: [reason] });
   static throttling = (what: string) => new DynamoError('com.amazon.coral.availability#ThrottlingException', `Rate of requests exceeds the allowed throughput: ${what}`);
   static internal = (message = 'Internal server error') => new DynamoError(`${NS}#InternalServerError`, message, 500);
   static unrecognizedClient = () => new DynamoError(`${CORAL}#UnrecognizedClientException`, 'The security token included in the request is invalid.');

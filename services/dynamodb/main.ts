@@ -22,9 +22,11 @@ import { CapacityModel, type Deadline } from './capacity.ts';
 import { DynamoError } from './errors.ts';
 import { protocolHandler, sendJson } from './protocol.ts';
 import { capacityRoute } from './capacity-route.ts';
-import { ProvisionedThroughput } from './provisioned.ts';
+import { throughputLimit, type ThroughputLimit } from './provisioned.ts';
 import { sequenceRoute } from './sequences.ts';
 import { Tables } from './tables.ts';
+
+const REGION = 'us-east-1';
 
 /** The tables the lab's clients use: the customers' and DWFM's leases. */
 export const LAB_TABLES = [
@@ -45,8 +47,8 @@ await runService(async (ctx) => {
     if (!m) models.set(table, (m = new CapacityModel<unknown>(own.get(table) ?? settings, nowMs)));
     return m;
   };
-  /** Tables with provisioned throughput: their read and write buckets, checked before the queue. */
-  const provisioned = new Map<string, ProvisionedThroughput>();
+  /** Tables with provisioned throughput or an on-demand maximum: their buckets, checked before the queue. */
+  const limits = new Map<string, ThroughputLimit>();
   const sum = (f: (m: CapacityModel<unknown>) => number) => [...models.values()].reduce((a, m) => a + f(m), 0);
   const labels = ['outcome', 'table'] as const;
   const requests = new Counter({ name: 'dynamodb_requests_total', help: 'data requests by outcome: served, rejected (throughput), dropped (the client had gone), failed', labelNames: labels, registers: [ctx.registry] });
@@ -58,17 +60,18 @@ await runService(async (ctx) => {
   new Gauge({ name: 'dynamodb_queue_length', help: 'requests waiting for a worker, all tables', registers: [ctx.registry], collect() { this.set(sum((m) => m.queueLength)); } });
   new Gauge({ name: 'dynamodb_in_flight', help: 'requests being served, all tables', registers: [ctx.registry], collect() { this.set(sum((m) => m.inFlight)); } });
   new Gauge({ name: 'dynamodb_capacity_ops_per_second', help: 'configured capacity C of each table', registers: [ctx.registry], collect() { this.set(dynamodbCapacityPerSec(settings)); } });
-  const throttled = new Counter({ name: 'dynamodb_provisioned_throttled_total', help: "requests refused because a provisioned table's read or write bucket was empty (ProvisionedThroughputExceededException)", labelNames: ['table', 'kind'], registers: [ctx.registry] });
+  const throttled = new Counter({ name: 'dynamodb_throttled_total', help: "requests refused by a table's throughput limit: mode provisioned (an empty bucket, ProvisionedThroughputExceededException) or on-demand (above its maximum, ThrottlingException)", labelNames: ['table', 'kind', 'mode'], registers: [ctx.registry] });
   const waitMs = new Counter({ name: 'dynamodb_queue_wait_ms_total', help: 'total ms served requests spent queued', registers: [ctx.registry] });
 
   /** The capacity model for one request, which knows when its client hung up. */
   const capacityFor = (deadline: Deadline, client: string): Capacity => ({
     room: (table) => modelFor(table).room,
     async serve(table, kind, cost, work) {
-      const bucket = client === 'lab' ? undefined : provisioned.get(table)?.[kind];
-      if (bucket && !bucket.take(cost, nowMs())) {
-        throttled.inc({ table, kind });
-        throw DynamoError.throughput();
+      const limit = client === 'lab' ? undefined : limits.get(table);
+      const bucket = limit?.[kind];
+      if (limit && bucket && !bucket.take(cost, nowMs())) {
+        throttled.inc({ table, kind, mode: limit.mode });
+        throw limit.refusal(kind, table, REGION);
       }
       const outcome = await modelFor(table).submit(work, deadline, cost);
       switch (outcome.kind) {
@@ -108,7 +111,7 @@ await runService(async (ctx) => {
 
   const handle = protocolHandler({
     tables,
-    region: 'us-east-1',
+    region: REGION,
     accessKeyId: settings.accessKeyId,
     serviceConnectionMaxAgeMs: settings.serviceConnectionMaxAgeMs,
     capacityFor,
@@ -125,11 +128,11 @@ await runService(async (ctx) => {
     extraListeners: ctx.topology.dynamodb.frontends.slice(1),
     routes: [
       sequenceRoute(itemStore, tables),
-      capacityRoute(settings, (table, s, p) => {
+      capacityRoute(settings, (table, s, limit) => {
         own.set(table, s);
         models.delete(table);
-        if (p) provisioned.set(table, new ProvisionedThroughput(p, nowMs()));
-        else provisioned.delete(table);
+        if (limit) limits.set(table, throughputLimit(limit, nowMs()));
+        else limits.delete(table);
       }),
     ],
     // Every request but /health and /metrics is DynamoDB's protocol.

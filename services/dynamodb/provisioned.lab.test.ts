@@ -27,12 +27,13 @@ const client = (who: string, extra: Record<string, unknown> = {}) => {
   return c;
 };
 
-async function provisionedTable(name: string, provisioned: Record<string, number>): Promise<void> {
+async function limitedTable(name: string, limit: { provisioned: Record<string, number> } | { onDemand: Record<string, number> }): Promise<void> {
   const admin = client('lab-admin', { credentials: LAB_CREDENTIALS('outage-lab') });
   await admin.send(new CreateTableCommand({ TableName: name, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
-  const r = await request(`${url}_lab/capacity`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ table: name, provisioned }) });
+  const r = await request(`${url}_lab/capacity`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ table: name, ...limit }) });
   expect(r.statusCode, await r.body.text()).toBe(200);
 }
+const provisionedTable = (name: string, provisioned: Record<string, number>) => limitedTable(name, { provisioned });
 
 /** The stand-in's arrival count for a client. */
 async function arrivals(who: string): Promise<number> {
@@ -71,6 +72,29 @@ describe('a provisioned table on the stand-in', { timeout: 90_000 }, () => {
     expect(refilled.filter((o) => o === 'ok').length).toBeGreaterThanOrEqual(15);
   });
 
+  it('an on-demand table above its maximum answers ThrottlingException at once, with its reason, and serves its maximum a second', async () => {
+    await limitedTable('capped', { onDemand: { maxReadRequestUnits: 20 } });
+    const c = client('capped', { maxAttempts: 1 });
+    const get = () => c.send(new GetItemCommand({ TableName: 'capped', Key: { pk: { S: 'a' } } })).then(() => 'ok', (e: Error & { throttlingReasons?: unknown }) => e);
+    // Its first second: 20 units, then refusals — quick ones, not queued.
+    const t0 = performance.now();
+    const first = await Promise.all(Array.from({ length: 40 }, get));
+    const took = performance.now() - t0;
+    expect(first.filter((o) => o === 'ok').length).toBeGreaterThanOrEqual(20);
+    expect(first.filter((o) => o === 'ok').length).toBeLessThanOrEqual(24);
+    const refused = first.filter((o): o is Error & { throttlingReasons?: unknown } => o !== 'ok');
+    expect(refused.every((e) => e.name === 'ThrottlingException'), refused.map((e) => e.name).join(',')).toBe(true);
+    expect(refused[0]!.throttlingReasons).toEqual([{ reason: 'TableReadMaxOnDemandThroughputExceeded', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/capped' }]);
+    expect(took).toBeLessThan(1000);
+    // Writes have no maximum here; a second later, reads are served again.
+    await sleep(1100);
+    expect((await Promise.all(Array.from({ length: 15 }, get))).filter((o) => o === 'ok').length).toBeGreaterThanOrEqual(15);
+    // Bad input names the field.
+    const bad = await request(`${url}_lab/capacity`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ table: 'capped', onDemand: { maxReadRequestUnits: 5 }, provisioned: { readCapacityUnits: 1, writeCapacityUnits: 1 } }) });
+    expect(bad.statusCode).toBe(400);
+    expect(await bad.body.text()).toMatch(/onDemand: a table is provisioned or on-demand/);
+  });
+
   it("the SDK's adaptive mode slows its own sending on a throttled table; the standard mode does not", async () => {
     const RATE = 60; // offered reads per second, three times the tables' 20 RCU
     const SECONDS = 10;
@@ -99,7 +123,7 @@ describe('a provisioned table on the stand-in', { timeout: 90_000 }, () => {
     // The adaptive client still holds most of what was offered in its own queue: not waited for.
     await Promise.race([Promise.all(pending), sleep(3000)]);
     // The premise: both tables throttled (the standard one keeps hitting the empty bucket).
-    const throttled = (await (await request(`${url}metrics`)).body.text()).split('\n').filter((l) => l.startsWith('dynamodb_provisioned_throttled_total{'));
+    const throttled = (await (await request(`${url}metrics`)).body.text()).split('\n').filter((l) => l.startsWith('dynamodb_throttled_total{'));
     expect(throttled.some((l) => l.includes('table="standard"')), throttled.join('\n')).toBe(true);
     expect(throttled.some((l) => l.includes('table="adaptive"')), throttled.join('\n')).toBe(true);
     // Over the run: the standard mode sends at least what is offered (its retries on top); the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProvisionedThroughput, TokenBucket } from './provisioned.ts';
+import { OnDemandMaximum, ProvisionedThroughput, throughputLimit, TokenBucket } from './provisioned.ts';
 
 /** Spends `perSecond` units a second, one unit at a time, from `from` ms; returns when the first is refused (ms), or undefined. */
 function spend(b: TokenBucket, perSecond: number, from: number, untilMs: number): number | undefined {
@@ -39,5 +39,29 @@ describe('a provisioned table meters like DynamoDB', () => {
     expect(p.write.take(1, 0)).toBe(false);
     expect(p.read.take(1, 0)).toBe(true);
     expect(p.read.level(0)).toBe(4);
+  });
+});
+
+describe('an on-demand table with a maximum throughput', () => {
+  it('serves up to its maximum a second from the start, refuses above it at once, and saves nothing beyond one second', () => {
+    const m = new OnDemandMaximum({ maxReadRequestUnits: 100 }, 0);
+    expect(m.write).toBeUndefined(); // writes unlimited
+    expect(spend(m.read!, 100, 0, 60_000)).toBeUndefined(); // 100/s forever at a 100-unit maximum
+    const burst = new OnDemandMaximum({ maxReadRequestUnits: 100 }, 0);
+    let served = 0;
+    while (burst.read!.take(1, 0)) served++;
+    expect(served).toBe(100); // a fresh table's first second: its maximum, not more
+    const idle = new OnDemandMaximum({ maxReadRequestUnits: 100 }, 0);
+    expect(idle.read!.level(600_000)).toBe(100); // ten idle minutes save one second, where a provisioned table would save 300
+    expect(spend(new OnDemandMaximum({ maxReadRequestUnits: 100 }, 0).read!, 150, 0, 60_000)).toBeLessThan(2_100); // 150/s: refused within two seconds
+  });
+
+  it('refuses with the error DynamoDB gives each mode, naming the reason and the table', () => {
+    const onDemand = throughputLimit({ onDemand: { maxWriteRequestUnits: 5 } }, 0).refusal('write', 'orders', 'us-east-1');
+    expect(onDemand.code).toBe('ThrottlingException');
+    expect(onDemand.body()).toMatchObject({ throttlingReasons: [{ reason: 'TableWriteMaxOnDemandThroughputExceeded', resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders' }] });
+    const provisioned = throughputLimit({ provisioned: { readCapacityUnits: 1, writeCapacityUnits: 1, burstSeconds: 300, initialBurstSeconds: 0 } }, 0).refusal('read', 'orders', 'us-east-1');
+    expect(provisioned.code).toBe('ProvisionedThroughputExceededException');
+    expect(provisioned.body()).toMatchObject({ ThrottlingReasons: [{ reason: 'TableReadProvisionedThroughputExceeded' }] });
   });
 });

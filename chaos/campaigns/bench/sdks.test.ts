@@ -8,7 +8,7 @@ import type { LabContext } from '../../../lab/lab.ts';
 import { loadServiceFile } from '../../../user-services/service-file.ts';
 import { boundaryOf } from './boundary.ts';
 import type { ServiceRunRow } from './service.ts';
-import { benchSdks, pointsOf, predictionAgrees, renderSdksBench, type SdksBenchResult } from './sdks.ts';
+import { benchSdks, pointsOf, predictionAgrees, renderSdksBench, splitSets, type SdksBenchResult } from './sdks.ts';
 
 const run = (seed: number, metastable: boolean, over: Partial<ServiceRunRow> = {}): ServiceRunRow => ({
   seed,
@@ -19,6 +19,7 @@ const run = (seed: number, metastable: boolean, over: Partial<ServiceRunRow> = {
   recoveringGoodShare: null,
   emptyGoodShare: null,
   firstError: null,
+  firstCallMs: 400,
   outDir: `/runs/${seed}`,
   ...over,
 });
@@ -55,8 +56,8 @@ describe('bench sdks: from runs to a row', () => {
   it('the report names every row, says which are the same code and which do not apply', () => {
     const base = { service: 'orders-node', language: 'node', sdk: '@aws-sdk/client-dynamodb 3.1169.0', description: '', policy: null, outageMs: 8000, predictedBoundary: 0.5, amplification: 1.9, ttrMs: null, atRho: 0.62, update2026: 'in force' };
     const points = [
-      { load: 1, rho: 0.41, metastable: 0, runs: 3, rate: null, ttrMs: 6000, recoveringCallsPerRequest: 1.2 },
-      { load: 1.5, rho: 0.62, metastable: 3, runs: 3, rate: null, ttrMs: null, recoveringCallsPerRequest: 1.9 },
+      { load: 1, rho: 0.41, metastable: 0, runs: 3, rate: null, ttrMs: 6000, recoveringCallsPerRequest: 1.2, firstCallMs: 400 },
+      { load: 1.5, rho: 0.62, metastable: 3, runs: 3, rate: null, ttrMs: null, recoveringCallsPerRequest: 1.9, firstCallMs: 3100 },
     ];
     const r: SdksBenchResult = {
       scenario: 'slow-return',
@@ -64,6 +65,7 @@ describe('bench sdks: from runs to a row', () => {
       loads: [1, 1.5],
       outagesMs: [8000],
       repeat: 3,
+      sets: [],
       wallMs: 60_000,
       rows: [
         { ...base, configuration: 'default', sets: {}, sameAs: null, notApplicable: null, points, boundary: boundaryOf(points), agrees: true },
@@ -77,6 +79,7 @@ describe('bench sdks: from runs to a row', () => {
     expect(md).toContain('- **node** `legacy`: @aws-sdk/client-dynamodb has no legacy mode');
     expect(md).not.toContain('| node | @aws-sdk/client-dynamodb 3.1169.0 | legacy |');
     expect(md).toContain('- **node** (@aws-sdk/client-dynamodb 3.1169.0): in force');
+    expect(md).toContain('| node | default | 8 s | 1.5 | 0.62 | 3 of 3 | — | 1.9 | ≤ 3.1 s |');
   });
 });
 
@@ -105,6 +108,26 @@ describe('bench sdks: its input', () => {
       expect(row('orders-python', 'default-before-2026')).toMatchObject({ sameAs: 'legacy', points: [] });
       expect(row('orders-python', 'default').points).toEqual([]);
       expect(readFileSync(join(out, 'bench-sdks.md'), 'utf8')).toContain('| python | boto3 1.44.18 | default | 8 s | not measured |');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('--set: service.* keys set every file, the others the scenario; loads and outages keep their own flags; a bad field is named before any lab', async () => {
+    expect(splitSets(['faults.1.durationMs=12000', 'service.tables.0.provisioned={"readCapacityUnits":400,"writeCapacityUnits":100}'])).toEqual({
+      scenario: ['faults.1.durationMs=12000'],
+      service: [['service.tables.0.provisioned', { readCapacityUnits: 400, writeCapacityUnits: 100 }]],
+    });
+    expect(() => splitSets(['service.load=2'])).toThrow(/--loads/);
+    expect(() => splitSets(['operator.0.when.delayMs=5000'])).toThrow(/--outages/);
+    expect(() => splitSets(['nokey'])).toThrow(/key=value/);
+    const out = mkdtempSync(join(tmpdir(), 'bench-sdks-'));
+    try {
+      await expect(benchSdks({ ...base, configurations: ['default'], sets: ['service.tables.0.provisioned={"readCapacityUnits":-1,"writeCapacityUnits":1}'], outDir: out })).rejects.toThrow(/--set service\.\* .*readCapacityUnits/s);
+      await expect(benchSdks({ ...base, configurations: ['default'], sets: ['faults.9.durationMs=1'], outDir: out })).rejects.toThrow(InputError);
+      const r = await benchSdks({ ...base, configurations: ['default'], sets: ['faults.1.durationMs=12000'], outDir: out, reportOnly: true });
+      expect(r.sets).toEqual(['faults.1.durationMs=12000']);
+      expect(readFileSync(join(out, 'bench-sdks.md'), 'utf8')).toContain('Every run with `--set faults.1.durationMs=12000`.');
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

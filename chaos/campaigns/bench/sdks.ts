@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { InputError } from '../../../core/errors.ts';
 import type { LabContext } from '../../../lab/lab.ts';
 import type { RunSummary } from '../../run/journal.ts';
-import { loadScenario } from '../../experiment/scenario.ts';
+import { loadScenario, parseSetValue } from '../../experiment/scenario.ts';
 import { withServiceSets, type ServiceSpec } from '../../../user-services/service-file.ts';
 import { RETRY_CONFIGURATION_NAMES, retryConfiguration } from '../../../user-services/sdk-retry/configurations.ts';
 import { retryPolicyOf, sdkRetryOf, type RetryPolicy } from '../../../user-services/sdk-retry/index.ts';
@@ -35,6 +35,8 @@ export interface SdkPoint extends LoadPoint {
   readonly rate: Rate | null;
   readonly ttrMs: number | null;
   readonly recoveringCallsPerRequest: number | null;
+  /** Median ms from DNS's restoration to the service's first call reaching the table (null: not in these summaries). */
+  readonly firstCallMs: number | null;
   readonly runs: number;
 }
 
@@ -72,6 +74,8 @@ export interface SdksBenchResult {
   readonly loads: readonly number[];
   readonly outagesMs: readonly number[];
   readonly repeat: number;
+  /** The bench's `--set` assignments, for every run (empty: none). */
+  readonly sets: readonly string[];
   readonly rows: SdkRow[];
   readonly wallMs: number;
 }
@@ -86,7 +90,7 @@ export function pointsOf(loads: readonly number[], runsAt: (load: number) => rea
     if (!runs.length || !rhos.length) return [];
     const metastable = runs.filter((r) => r.metastable).length;
     const calls = meanInterval(runs.map((r) => r.recoveringCallsPerRequest).filter((x): x is number => x !== null));
-    return [{ load, rho: r2(rhos.reduce((a, b) => a + b, 0) / rhos.length), metastable, runs: runs.length, rate: wilson(metastable, runs.length), ttrMs: median(runs.map((r) => r.ttrMs).filter((x): x is number => x !== null)), recoveringCallsPerRequest: calls ? r2(calls.mean) : null }];
+    return [{ load, rho: r2(rhos.reduce((a, b) => a + b, 0) / rhos.length), metastable, runs: runs.length, rate: wilson(metastable, runs.length), ttrMs: median(runs.map((r) => r.ttrMs).filter((x): x is number => x !== null)), recoveringCallsPerRequest: calls ? r2(calls.mean) : null, firstCallMs: median(runs.map((r) => r.firstCallMs).filter((x): x is number => x !== null)) }];
   });
 }
 
@@ -103,6 +107,12 @@ export interface SdksBenchOptions {
   readonly outagesMs: readonly number[];
   readonly repeat: number;
   readonly scenario: string;
+  /**
+   * `--set key=value` for every run: `service.*` keys set every service file before its
+   * configuration does (`service.tables.0.provisioned={…}`), the others set the scenario
+   * (`faults.1.durationMs=12000`).
+   */
+  readonly sets?: readonly string[];
   readonly outDir: string;
   readonly lab: LabContext;
   readonly log: (line: string) => void;
@@ -111,13 +121,30 @@ export interface SdksBenchOptions {
   readonly reportOnly?: boolean;
 }
 
+/** `--set` assignments split: the scenario's (as --set strings) and the service files' (`service.*`, parsed). */
+export function splitSets(sets: readonly string[]): { scenario: string[]; service: [string, unknown][] } {
+  const scenario: string[] = [];
+  const service: [string, unknown][] = [];
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new InputError(`--set ${s}: expected key=value, e.g. --set faults.1.durationMs=12000 or --set 'service.tables.0.provisioned={"readCapacityUnits":400,"writeCapacityUnits":100}'`);
+    const key = s.slice(0, eq).trim();
+    if (key === 'service.load') throw new InputError(`--set ${s}: the loads are --loads`);
+    if (key === OUTAGE_KEY) throw new InputError(`--set ${s}: the outage lengths are --outages`);
+    if (key.startsWith('service.')) service.push([key, parseSetValue(s.slice(eq + 1).trim())]);
+    else scenario.push(s);
+  }
+  return { scenario, service };
+}
+
 /** Every configuration resolved against every service, checked before the first lab starts. */
 function plan(o: SdksBenchOptions) {
-  const base = loadScenario(o.scenario, [], { quick: true });
+  const sets = splitSets(o.sets ?? []);
+  const base = loadScenario(o.scenario, sets.scenario, { quick: true });
   const restore = base.operator[0];
   if (restore?.action !== 'restore-dns') throw new InputError(`--scenario ${o.scenario}: its first operator action is ${restore?.action ?? 'missing'}, not restore-dns; --outages sets that action's delay (${OUTAGE_KEY})`);
-  for (const ms of o.outagesMs) loadScenario(o.scenario, [`${OUTAGE_KEY}=${ms}`], { quick: true });
-  return o.services.flatMap((svc) =>
+  for (const ms of o.outagesMs) loadScenario(o.scenario, [...sets.scenario, `${OUTAGE_KEY}=${ms}`], { quick: true });
+  return o.services.map((file) => withServiceSets(file, sets.service, '--set')).flatMap((svc) =>
     o.configurations.map((name) => {
       const conf = retryConfiguration(name);
       if (!conf) throw new InputError(`--configurations: no configuration "${name}"; the lab has ${RETRY_CONFIGURATION_NAMES.join(', ')}`);
@@ -140,7 +167,7 @@ export async function benchSdks(o: SdksBenchOptions): Promise<SdksBenchResult> {
   for (const [i, j] of torun.entries()) {
     if (o.signal?.aborted || o.reportOnly) break;
     const tag = `[${i + 1}/${torun.length}] ${j.svc.name} ${j.conf.name}`;
-    await runSweep({ scenario: o.scenario, grid, repeat: o.repeat, metric: 'service-metastable', sets: [], quick: true, outDir: dirOf(j.svc, j.conf.name), lab: o.lab, service: j.spec!, log: (l) => o.log(`${tag}: ${l}`), ...(o.signal ? { signal: o.signal } : {}) });
+    await runSweep({ scenario: o.scenario, grid, repeat: o.repeat, metric: 'service-metastable', sets: splitSets(o.sets ?? []).scenario, quick: true, outDir: dirOf(j.svc, j.conf.name), lab: o.lab, service: j.spec!, log: (l) => o.log(`${tag}: ${l}`), ...(o.signal ? { signal: o.signal } : {}) });
   }
 
   const rows: SdkRow[] = [];
@@ -190,7 +217,7 @@ export async function benchSdks(o: SdksBenchOptions): Promise<SdksBenchResult> {
       });
     }
   }
-  const result: SdksBenchResult = { scenario: o.scenario, quick: true, loads: o.loads, outagesMs: o.outagesMs, repeat: o.repeat, rows, wallMs: Math.round(performance.now() - started) };
+  const result: SdksBenchResult = { scenario: o.scenario, quick: true, loads: o.loads, outagesMs: o.outagesMs, repeat: o.repeat, sets: [...(o.sets ?? [])], rows, wallMs: Math.round(performance.now() - started) };
   mkdirSync(o.outDir, { recursive: true });
   writeFileSync(join(o.outDir, 'bench-sdks.json'), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(o.outDir, 'bench-sdks.md'), renderSdksBench(result));
@@ -205,6 +232,7 @@ export function renderSdksBench(r: SdksBenchResult): string {
     `# bench sdks: ${r.scenario} --quick`,
     '',
     `Loads ${r.loads.join(', ')} (× each file's request rates), outage ${r.outagesMs.map((ms) => `${ms / 1000} s`).join(' and ')} from the alert to DNS's restoration, ${r.repeat} seed(s) a cell. The boundary is the bracket between the highest measured ρ that recovered (most of its runs) and the lowest that stayed down; amplification (DynamoDB calls per request while recovering) and time to recover at the load nearest ρ = ${REFERENCE_RHO}.`,
+    ...(r.sets?.length ? ['', `Every run with ${r.sets.map((x) => `\`--set ${x}\``).join(', ')}.`] : []),
     '',
     '| language | SDK | configuration | outage | boundary ρ (measured) | predicted | agrees | at ρ | amplification | time to recover |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -216,9 +244,9 @@ export function renderSdksBench(r: SdksBenchResult): string {
     const agrees = row.agrees === null ? '—' : row.agrees ? 'yes' : '**no**';
     lines.push(`| ${row.language} | ${row.sdk} | ${row.configuration} | ${row.outageMs / 1000} s | ${measured}${row.sameAs ? ` (same code as ${row.sameAs})` : ''} | ${row.predictedBoundary ?? '—'} | ${agrees} | ${row.atRho ?? '—'} | ${row.amplification ?? '—'} | ${ttr} |`);
   }
-  lines.push('', '## Each row by load', '', '| language | configuration | outage | load | ρ | stayed down | time to recover (median) | calls / request while recovering |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('', '## Each row by load', '', '| language | configuration | outage | load | ρ | stayed down | time to recover (median) | calls / request while recovering | first call after DNS (median) |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of r.rows.filter((x) => !x.sameAs && !x.notApplicable)) {
-    for (const p of row.points) lines.push(`| ${row.language} | ${row.configuration} | ${row.outageMs / 1000} s | ${p.load} | ${p.rho} | ${p.metastable} of ${p.runs}${p.rate ? ` [${p.rate.low}–${p.rate.high}]` : ''} | ${secs(p.ttrMs)} | ${p.recoveringCallsPerRequest ?? '—'} |`);
+    for (const p of row.points) lines.push(`| ${row.language} | ${row.configuration} | ${row.outageMs / 1000} s | ${p.load} | ${p.rho} | ${p.metastable} of ${p.runs}${p.rate ? ` [${p.rate.low}–${p.rate.high}]` : ''} | ${secs(p.ttrMs)} | ${p.recoveringCallsPerRequest ?? '—'} | ${p.firstCallMs === null || p.firstCallMs === undefined ? '—' : `≤ ${secs(p.firstCallMs)}`} |`);
   }
   const notApplicable = [...new Map(r.rows.filter((x) => x.notApplicable).map((x) => [`${x.language} ${x.configuration}`, x])).values()];
   if (notApplicable.length) lines.push('', '## Not applicable', '', ...notApplicable.map((x) => `- **${x.language}** \`${x.configuration}\`: ${x.notApplicable}`));

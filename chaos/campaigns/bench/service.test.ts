@@ -26,6 +26,6 @@ describe('bench service', () => {
       phases: [phase('steady', 100, 100, 1.25), phase('empty', 300, 60, 0.2), phase('recovering', 400, 100, 3.5)],
       firstError: { request: 'list-orders', status: 503, error: 'ENOTFOUND', atMs: 1 },
     } as unknown as ServiceFigures;
-    expect(serviceRunRow(2, svc, '/x')).toEqual({ seed: 2, verdict: 'metastable', ttrMs: null, metastable: true, recoveringCallsPerRequest: 3.5, recoveringGoodShare: 0.25, emptyGoodShare: 0.2, firstError: 'ENOTFOUND', outDir: '/x' });
+    expect(serviceRunRow(2, svc, '/x')).toEqual({ seed: 2, verdict: 'metastable', ttrMs: null, metastable: true, recoveringCallsPerRequest: 3.5, recoveringGoodShare: 0.25, emptyGoodShare: 0.2, firstError: 'ENOTFOUND', firstCallMs: null, outDir: '/x' });
   });
 });

@@ -46,6 +46,8 @@ export interface ServiceRunRow {
   readonly recoveringGoodShare: number | null;
   readonly emptyGoodShare: number | null;
   readonly firstError: string | null;
+  /** Its first DynamoDB call after DNS came back, ms (afterRestore; null: none, or an older summary). */
+  readonly firstCallMs: number | null;
   readonly outDir: string;
 }
 
@@ -85,6 +87,7 @@ export function serviceRunRow(seed: number, svc: ServiceFigures, outDir: string)
     recoveringGoodShare: share(phase('recovering')),
     emptyGoodShare: share(phase('empty')),
     firstError: svc.firstError?.error ?? null,
+    firstCallMs: svc.afterRestore?.firstCallMs ?? null,
     outDir,
   };
 }
