@@ -181,8 +181,12 @@ export const EVENTS = {
     readyMs: num,
     /** Its file's SLO, so the history alone judges it. */
     slo: z.object({ successRatio: num, latencyMs: num, windowMs: num, recoverWithinMs: num }),
-    /** Its tables and each one's capacity C in the lab's model (units/s), for its load ρ. */
-    tables: z.array(z.object({ name: str, capacityPerSec: num })).optional(),
+    /**
+     * Its tables and each one's capacity C in the lab's model (units/s), for its load ρ; and the
+     * most units a second its throughput limit admits once no burst is saved (provisioned RCU + WCU,
+     * an on-demand maximum's reads + writes; absent: unlimited).
+     */
+    tables: z.array(z.object({ name: str, capacityPerSec: num, limitPerSec: num.optional() })).optional(),
     /** Attempts its callers make per request (1: they do not retry). */
     callerAttempts: num.optional(),
     /** The retry policy in force (user-services/sdk-retry/); null: an SDK the lab has not read. */

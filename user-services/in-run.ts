@@ -17,7 +17,7 @@ import { lastLines } from '../lab/ready.ts';
 import { httpUrl, REGION } from '../topology/topology.ts';
 import type { ServiceSpec } from './service-file.ts';
 import { startServices, stopServices, type RunningService } from './start.ts';
-import { prepareTables } from './tables.ts';
+import { limitOf, prepareTables } from './tables.ts';
 import { retryPolicyOf } from './sdk-retry/index.ts';
 import { callerAttempts, ServiceWorkload } from './workload.ts';
 
@@ -72,7 +72,7 @@ export class ServicesInRun {
         retry: retrySettings(s.spec),
         readyMs: Math.round(performance.now() - started),
         slo: s.spec.slo,
-        tables: s.spec.tables.map((t) => ({ name: t.name, capacityPerSec: t.capacity ? dynamodbCapacityPerSec(t.capacity) : o.defaultCapacityPerSec })),
+        tables: s.spec.tables.map((t) => ({ name: t.name, capacityPerSec: t.capacity ? dynamodbCapacityPerSec(t.capacity) : o.defaultCapacityPerSec, ...limitOf(t) })),
         callerAttempts: callerAttempts(s.spec.workload.callers.retry),
         retryPolicy: retryPolicyOf(s.spec),
       });

@@ -30,6 +30,13 @@ describe('the service map’s prediction: ρ × callers’ attempts × calls per
     expect(loop.detail).toContain('hand-written loop: 6 attempts, no quota');
   });
 
+  it('a throughput limit under the capacity admits less than it once the burst is spent: recovers at any load; a limit above it changes nothing', () => {
+    const limited = predictService(started({ tables: [{ name: 'orders', capacityPerSec: 555, limitPerSec: 500 }] }), metrics(383), steady)!;
+    expect(limited).toMatchObject({ rho: 0.69, offered: 1.38, admitted: 0.9, verdict: 'recovers' });
+    expect(limited.detail).toContain('= 1.38; its throughput limit admits 0.90 of its capacity once the saved burst is spent: recovers after the burst');
+    expect(predictService(started({ tables: [{ name: 'orders', capacityPerSec: 555, limitPerSec: 600 }] }), metrics(383), steady)).toMatchObject({ admitted: null, verdict: 'stays-down' });
+  });
+
   it('no prediction for an SDK the lab has not read, a history from before the fields, or no steady phase', () => {
     expect(predictService(started({ retryPolicy: null }), metrics(230), steady)).toBeNull();
     expect(predictService(started({ tables: undefined }), metrics(230), steady)).toBeNull();

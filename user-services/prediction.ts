@@ -11,7 +11,13 @@
  * more than a timeout of work queued (every call times out), the service's calls arrive at ρ × k × n
  * of capacity: above 1 the queue cannot drain and it stays down (metastable); below, it drains.
  * It says nothing about whether the outage pushes the queue past the timeout in the first place
- * (docs/your-service.md, "Retry storms": the slow return does).
+ * (docs/your-service.md, "Retry storms": the slow return does; "Why Java and Python disagree": how
+ * long a push it takes).
+ *
+ * A table with a throughput limit below its capacity (provisioned RCU + WCU, or an on-demand
+ * maximum, under C) refuses what is above the limit before it queues, once its saved burst is
+ * spent: then at most limit / C of capacity is offered, and a backlog drains whatever the retries
+ * — it recovers, later by however long the saved burst lets the storm through.
  */
 import type { HistoryEventOf } from '../core/events.ts';
 import { callsPerAttemptUnderFailure } from './sdk-retry/index.ts';
@@ -24,6 +30,8 @@ export interface ServicePrediction {
   readonly callsPerAttempt: number;
   /** ρ × k × n: the load its calls would offer once every call fails. */
   readonly offered: number;
+  /** The busiest table's limit over its capacity, when it admits less than its capacity (null: no such limit). */
+  readonly admitted: number | null;
   readonly verdict: 'recovers' | 'stays-down';
   readonly detail: string;
 }
@@ -62,13 +70,14 @@ export function predictService(started: HistoryEventOf<'service.started'>, metri
   const loads = started.tables.map((t) => {
     const samples = samplesOf(metrics, tableUnits(t.name));
     const units = interpolate(samples, steady.toMs) - interpolate(samples, steady.fromMs);
-    return { table: t.name, rho: units / seconds / t.capacityPerSec };
+    return { table: t.name, rho: units / seconds / t.capacityPerSec, limit: t.limitPerSec !== undefined && t.limitPerSec < t.capacityPerSec ? t.limitPerSec / t.capacityPerSec : null };
   });
   const busiest = loads.reduce((a, b) => (b.rho > a.rho ? b : a));
   const k = started.callerAttempts;
   const n = callsPerAttemptUnderFailure(policy);
   const offered = busiest.rho * k * n;
-  const verdict = offered > 1 ? 'stays-down' : 'recovers';
+  const admitted = busiest.limit;
+  const verdict = offered > 1 && admitted === null ? 'stays-down' : 'recovers';
   const why = policy.quota ? `${policy.mode}: its quota of ${policy.quota.tokens} spent at ${policy.quota.transientCost} a retry` : `${policy.mode}: ${policy.maxAttempts} attempts, no quota`;
   const r2 = (x: number) => x.toFixed(2);
   return {
@@ -77,7 +86,12 @@ export function predictService(started: HistoryEventOf<'service.started'>, metri
     callerAttempts: k,
     callsPerAttempt: n,
     offered: Number(r2(offered)),
+    admitted: admitted === null ? null : Number(r2(admitted)),
     verdict,
-    detail: `ρ ${r2(busiest.rho)} × ${k} caller attempt${k === 1 ? '' : 's'} × ${n} call${n === 1 ? '' : 's'} per attempt (${why}) = ${r2(offered)} ${offered > 1 ? '> 1: stays down' : '≤ 1: recovers'}`,
+    detail:
+      `ρ ${r2(busiest.rho)} × ${k} caller attempt${k === 1 ? '' : 's'} × ${n} call${n === 1 ? '' : 's'} per attempt (${why}) = ${r2(offered)}` +
+      (admitted === null
+        ? ` ${offered > 1 ? '> 1: stays down' : '≤ 1: recovers'}`
+        : `; its throughput limit admits ${r2(admitted)} of its capacity once the saved burst is spent: ${offered > 1 ? 'recovers after the burst' : 'recovers'}`),
   };
 }

@@ -89,3 +89,11 @@ export async function prepareTables(client: DynamoDBClient, setupUrl: string, fi
     }
   }
 }
+
+/** The units a second a table's throughput limit admits with no burst saved (none: unlimited, or a direction without a maximum). */
+export function limitOf(t: Table): { limitPerSec?: number } {
+  if (t.provisioned) return { limitPerSec: t.provisioned.readCapacityUnits + t.provisioned.writeCapacityUnits };
+  const o = t.onDemand;
+  if (o?.maxReadRequestUnits !== undefined && o.maxWriteRequestUnits !== undefined) return { limitPerSec: o.maxReadRequestUnits + o.maxWriteRequestUnits };
+  return {};
+}

@@ -54,7 +54,7 @@ describe('bench sdks: from runs to a row', () => {
   });
 
   it('the report names every row, says which are the same code and which do not apply', () => {
-    const base = { service: 'orders-node', language: 'node', sdk: '@aws-sdk/client-dynamodb 3.1169.0', description: '', policy: null, outageMs: 8000, predictedBoundary: 0.5, amplification: 1.9, ttrMs: null, atRho: 0.62, update2026: 'in force' };
+    const base = { service: 'orders-node', language: 'node', sdk: '@aws-sdk/client-dynamodb 3.1169.0', description: '', policy: null, outageMs: 8000, predictedBoundary: 0.5, predictedNote: null, amplification: 1.9, ttrMs: null, atRho: 0.62, update2026: 'in force' };
     const points = [
       { load: 1, rho: 0.41, metastable: 0, runs: 3, rate: null, ttrMs: 6000, recoveringCallsPerRequest: 1.2, firstCallMs: 400 },
       { load: 1.5, rho: 0.62, metastable: 3, runs: 3, rate: null, ttrMs: null, recoveringCallsPerRequest: 1.9, firstCallMs: 3100 },

@@ -58,6 +58,8 @@ export interface SdkRow {
   readonly boundary: Boundary;
   /** ρ = 1 / (k × n) from the configuration's retries (null without a prediction). */
   readonly predictedBoundary: number | null;
+  /** Why there is no predicted boundary although there is a prediction: a throughput limit under the table's capacity (null: none). */
+  readonly predictedNote: string | null;
   /** The predicted boundary lies in the measured bracket. */
   readonly agrees: boolean | null;
   /** At the load nearest ρ = 0.8: DynamoDB calls per request while recovering (mean over the seeds). */
@@ -191,7 +193,9 @@ export async function benchSdks(o: SdksBenchOptions): Promise<SdksBenchResult> {
             (load) => figures.get(load)!.flatMap(({ svc }) => (svc.prediction ? [svc.prediction.rho] : [])),
           );
       const prediction = [...figures.values()].flat().flatMap(({ svc }) => svc.prediction ?? [])[0];
-      const predictedBoundary = prediction ? r2(1 / (prediction.callerAttempts * prediction.callsPerAttempt)) : null;
+      // A throughput limit under the table's capacity admits less than it once the burst is spent: no load stays down.
+      const limited = prediction?.admitted !== null && prediction?.admitted !== undefined;
+      const predictedBoundary = prediction && !limited ? r2(1 / (prediction.callerAttempts * prediction.callsPerAttempt)) : null;
       const boundary = boundaryOf(points);
       const ref = points.length ? points.reduce((a, b) => (Math.abs(b.rho - REFERENCE_RHO) < Math.abs(a.rho - REFERENCE_RHO) ? b : a)) : null;
       const spec = j.spec ?? j.svc;
@@ -209,7 +213,8 @@ export async function benchSdks(o: SdksBenchOptions): Promise<SdksBenchResult> {
         points,
         boundary,
         predictedBoundary,
-        agrees: predictionAgrees(boundary, predictedBoundary),
+        predictedNote: limited ? `none: its throughput limit admits ${prediction!.admitted} of capacity` : null,
+        agrees: predictionAgrees(boundary, limited ? Infinity : predictedBoundary),
         amplification: ref?.recoveringCallsPerRequest ?? null,
         ttrMs: ref?.ttrMs ?? null,
         atRho: ref?.rho ?? null,
@@ -242,7 +247,7 @@ export function renderSdksBench(r: SdksBenchResult): string {
     const atRef = row.points.find((p) => p.rho === row.atRho);
     const ttr = row.ttrMs !== null ? secs(row.ttrMs) : atRef ? `stayed down ${atRef.metastable} of ${atRef.runs}` : '—';
     const agrees = row.agrees === null ? '—' : row.agrees ? 'yes' : '**no**';
-    lines.push(`| ${row.language} | ${row.sdk} | ${row.configuration} | ${row.outageMs / 1000} s | ${measured}${row.sameAs ? ` (same code as ${row.sameAs})` : ''} | ${row.predictedBoundary ?? '—'} | ${agrees} | ${row.atRho ?? '—'} | ${row.amplification ?? '—'} | ${ttr} |`);
+    lines.push(`| ${row.language} | ${row.sdk} | ${row.configuration} | ${row.outageMs / 1000} s | ${measured}${row.sameAs ? ` (same code as ${row.sameAs})` : ''} | ${row.predictedBoundary ?? row.predictedNote ?? '—'} | ${agrees} | ${row.atRho ?? '—'} | ${row.amplification ?? '—'} | ${ttr} |`);
   }
   lines.push('', '## Each row by load', '', '| language | configuration | outage | load | ρ | stayed down | time to recover (median) | calls / request while recovering | first call after DNS (median) |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of r.rows.filter((x) => !x.sameAs && !x.notApplicable)) {
