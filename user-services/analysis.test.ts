@@ -76,27 +76,29 @@ describe('how a service came back to its table after DNS', () => {
     return Array.from({ length: 31 }, (_, s) => ({ t: s * 1000, v: (v += s ? perSecondAt(s) : 0) }));
   };
 
-  it('its first call (to the scrape that saw it), its calls and its table’s units a second for 15 s, beside the capacity', () => {
+  it('its first call (to the scrape that saw it), its calls, its table’s units and throttled calls a second, beside the capacity', () => {
     // Nothing until 3 s after the restoration (a cached "no such host"), then 64 calls a second of 7 units.
     const calls = scrapes((s) => (s <= 13 ? 0 : 64));
     const units = scrapes((s) => (s <= 13 ? 0 : 448));
-    const a = afterRestoreOf(calls, units, 10_000, 30_000, { name: 'orders', capacityPerSec: 555 })!;
+    const throttled = scrapes((s) => (s > 20 ? 7 : 0));
+    const a = afterRestoreOf(calls, units, 10_000, 30_000, { name: 'orders', capacityPerSec: 555 }, throttled)!;
     expect(a.firstCallMs).toBe(4000);
-    expect(a.callsPerSecond).toHaveLength(AFTER_RESTORE_SECONDS);
+    expect(a.callsPerSecond).toHaveLength(20); // the run's end, before AFTER_RESTORE_SECONDS
     expect(a.callsPerSecond.slice(0, 5)).toEqual([0, 0, 0, 64, 64]);
+    expect(a.throttledPerSecond.slice(9, 12)).toEqual([0, 7, 7]);
     expect(a.unitsPerSecond[4]).toBe(448);
     expect(a).toMatchObject({ table: 'orders', capacityPerSec: 555 });
   });
 
   it('a service that never called again says so; a run without a restoration has nothing to say; a short run follows only its seconds', () => {
     const silent = scrapes(() => 0);
-    expect(afterRestoreOf(silent, [], 10_000, 30_000, null)).toMatchObject({ firstCallMs: null, table: null, unitsPerSecond: [] });
+    expect(afterRestoreOf(silent, [], 10_000, 30_000, null)).toMatchObject({ firstCallMs: null, table: null, unitsPerSecond: [], throttledPerSecond: [] });
     expect(afterRestoreOf(silent, [], undefined, 30_000, null)).toBeNull();
     expect(afterRestoreOf(scrapes(() => 5), [], 25_000, 30_000, null)!.callsPerSecond).toEqual([5, 5, 5, 5, 5]);
   });
 
   it('is in every judged service of a history with a restoration', () => {
-    const [svc] = analyseServices(history({ emptyAt: 10, restoreAt: 20, end: 40, good: down(10, 24) }));
+    const [svc] = analyseServices(history({ emptyAt: 10, restoreAt: 20, end: 90, good: down(10, 24) }));
     expect(svc!.afterRestore!.callsPerSecond).toHaveLength(AFTER_RESTORE_SECONDS);
     expect(svc!.afterRestore!.firstCallMs).toBeLessThan(1500); // the first scrape after it
   });

@@ -62,14 +62,15 @@ export interface ServiceFigures {
   readonly afterRestore: AfterRestore | null;
 }
 
-/** Seconds after the restoration that `afterRestore` follows. */
-export const AFTER_RESTORE_SECONDS = 15;
+/** Seconds after the restoration that `afterRestore` follows (a service's whole bound, as the example files give it). */
+export const AFTER_RESTORE_SECONDS = 60;
 
 /**
- * The first seconds after DNS came back, from the stand-in's counters (scraped every second):
+ * The first minute after DNS came back, from the stand-in's counters (scraped every second):
  * when the service's first call arrived — the scrape that saw it, so up to a second late — and
- * per second its calls on arrival and the units its busiest table took (served or wasted), beside
- * that table's capacity: how hard it came back, and whether the table ran at capacity.
+ * per second its calls on arrival, the units its busiest table took (served or wasted) beside that
+ * table's capacity, and the calls that table's throughput limit refused: how hard it came back,
+ * whether the table ran at capacity, and whether (and how much) its SDK sent while throttled.
  */
 export interface AfterRestore {
   readonly firstCallMs: number | null;
@@ -77,6 +78,8 @@ export interface AfterRestore {
   readonly table: string | null;
   readonly unitsPerSecond: readonly number[];
   readonly capacityPerSec: number | null;
+  /** Refused by the table's provisioned or on-demand limit (empty: a table without one, or an older history). */
+  readonly throttledPerSecond: readonly number[];
 }
 
 type Sample = { t: number; v: number };
@@ -86,7 +89,7 @@ function perSecond(samples: readonly Sample[], from: number, n: number): number[
   return Array.from({ length: n }, (_, k) => Math.round(interpolate(samples, from + (k + 1) * 1000) - interpolate(samples, from + k * 1000)));
 }
 
-export function afterRestoreOf(calls: readonly Sample[], units: readonly Sample[], restoredAt: number | undefined, end: number, table: { name: string; capacityPerSec: number } | null): AfterRestore | null {
+export function afterRestoreOf(calls: readonly Sample[], units: readonly Sample[], restoredAt: number | undefined, end: number, table: { name: string; capacityPerSec: number } | null, throttled: readonly Sample[] = []): AfterRestore | null {
   if (restoredAt === undefined || calls.length < 2) return null;
   const base = interpolate(calls, restoredAt);
   const first = calls.find((s) => s.t > restoredAt && s.v > base);
@@ -97,8 +100,18 @@ export function afterRestoreOf(calls: readonly Sample[], units: readonly Sample[
     table: table?.name ?? null,
     unitsPerSecond: table && units.length > 1 ? perSecond(units, restoredAt, n) : [],
     capacityPerSec: table?.capacityPerSec ?? null,
+    throttledPerSecond: table && throttled.length > 1 ? perSecond(throttled, restoredAt, n) : [],
   };
 }
+
+/** Calls a table's throughput limit refused, both directions (the counter's name before it counted on-demand too: dynamodb_provisioned_throttled_total). */
+const tableThrottled = (table: string) => (m: HistoryEventOf<'metrics'>) => {
+  const d = m.services.dynamodb;
+  if (!d) return undefined;
+  let n = 0;
+  for (const [k, v] of Object.entries(d)) if ((k.startsWith('dynamodb_throttled_total{') || k.startsWith('dynamodb_provisioned_throttled_total{')) && k.includes(`table="${table}"`)) n += v;
+  return n;
+};
 
 const calls = (e: HistoryEventOf<'metrics'>, service: string): number | undefined => {
   const m = e.services.dynamodb;
@@ -209,6 +222,6 @@ export function analyseService(events: readonly HistoryEvent[], started: History
     recoverWithinMs: file.slo.recoverWithinMs,
     verdict,
     prediction,
-    afterRestore: afterRestoreOf(samples, table ? samplesOf(metrics, tableUnits(table.name), started.t) : [], restoredAt, end, table),
+    afterRestore: afterRestoreOf(samples, table ? samplesOf(metrics, tableUnits(table.name), started.t) : [], restoredAt, end, table, table ? samplesOf(metrics, tableThrottled(table.name), started.t) : []),
   };
 }

@@ -70,9 +70,12 @@ export function serviceSection(svc: ServiceFigures): string[] {
   // Older summaries have no afterRestore field.
   const a = svc.afterRestore;
   if (a && a.callsPerSecond.length) {
-    out.push(`After DNS came back: its first DynamoDB call arrived ${a.firstCallMs === null ? 'never' : `within ${ms(a.firstCallMs)}`} (scraped each second); per second from the restoration:`, '', '```');
-    out.push(`calls    ${a.callsPerSecond.map((x) => String(x).padStart(4)).join('')}`);
-    if (a.unitsPerSecond.length) out.push(`units    ${a.unitsPerSecond.map((x) => String(x).padStart(4)).join('')}   (${a.table}: capacity ${a.capacityPerSec ?? '—'}/s)`);
+    out.push(`After DNS came back: its first DynamoDB call arrived ${a.firstCallMs === null ? 'never' : `within ${ms(a.firstCallMs)}`} (scraped each second); per second from the restoration${a.table ? ` (${a.table}: capacity ${a.capacityPerSec === null ? '—' : Math.round(a.capacityPerSec)} units/s)` : ''}:`, '', '```');
+    const rows: [string, readonly number[] | undefined][] = [['calls', a.callsPerSecond], ['units', a.unitsPerSecond], ['throttled', a.throttledPerSecond]];
+    for (let from = 0; from < a.callsPerSecond.length; from += 20) {
+      out.push(`s ${String(from).padStart(2)}–${String(Math.min(from + 20, a.callsPerSecond.length)).padEnd(2)}`);
+      for (const [name, xs] of rows) if (xs?.length && xs.some((x) => x > 0)) out.push(`${name.padEnd(10)}${xs.slice(from, from + 20).map((x) => String(x).padStart(5)).join('')}`);
+    }
     out.push('```', '');
   }
   if (svc.firstError) out.push(`first error while the record was empty (${svc.firstError.request}, ${svc.firstError.status ?? 'no answer'}, at ${ms(svc.firstError.atMs)}):`, '', '```', svc.firstError.error, '```', '');
