@@ -80,6 +80,8 @@ export interface SdksBenchResult {
   readonly sets: readonly string[];
   readonly rows: SdkRow[];
   readonly wallMs: number;
+  /** Rebuilt from runs already on disk (`--report-only`): wallMs is the rebuild's, not the runs'. */
+  readonly reportOnly?: boolean;
 }
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -222,7 +224,7 @@ export async function benchSdks(o: SdksBenchOptions): Promise<SdksBenchResult> {
       });
     }
   }
-  const result: SdksBenchResult = { scenario: o.scenario, quick: true, loads: o.loads, outagesMs: o.outagesMs, repeat: o.repeat, sets: [...(o.sets ?? [])], rows, wallMs: Math.round(performance.now() - started) };
+  const result: SdksBenchResult = { scenario: o.scenario, quick: true, loads: o.loads, outagesMs: o.outagesMs, repeat: o.repeat, sets: [...(o.sets ?? [])], rows, wallMs: Math.round(performance.now() - started), ...(o.reportOnly ? { reportOnly: true } : {}) };
   mkdirSync(o.outDir, { recursive: true });
   writeFileSync(join(o.outDir, 'bench-sdks.json'), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(o.outDir, 'bench-sdks.md'), renderSdksBench(result));
@@ -256,6 +258,6 @@ export function renderSdksBench(r: SdksBenchResult): string {
   const notApplicable = [...new Map(r.rows.filter((x) => x.notApplicable).map((x) => [`${x.language} ${x.configuration}`, x])).values()];
   if (notApplicable.length) lines.push('', '## Not applicable', '', ...notApplicable.map((x) => `- **${x.language}** \`${x.configuration}\`: ${x.notApplicable}`));
   const langs = [...new Map(r.rows.map((x) => [x.language, x])).values()];
-  lines.push('', '## The 2026 retry update at the versions run', '', ...langs.map((x) => `- **${x.language}** (${x.sdk}): ${x.update2026 ?? 'not read'}`), '', `Wall time: ${(r.wallMs / 60_000).toFixed(1)} min.`, '');
+  lines.push('', '## The 2026 retry update at the versions run', '', ...langs.map((x) => `- **${x.language}** (${x.sdk}): ${x.update2026 ?? 'not read'}`), '', r.reportOnly ? 'Rebuilt from the runs already on disk (`--report-only`): nothing was run; each run’s wall time is in its summary.' : `Wall time: ${(r.wallMs / 60_000).toFixed(1)} min.`, '');
   return lines.join('\n');
 }

@@ -6,6 +6,7 @@
  * With `--service`, keys starting `service.` set the service file instead (`service.load`,
  * `service.env.X`, `service.tables.0.capacity.workers`).
  */
+import { createHash } from 'node:crypto';
 import { InputError } from '../../../core/errors.ts';
 import { parseSetValue } from '../../experiment/scenario.ts';
 
@@ -65,12 +66,20 @@ export function cells(grid: Grid): Cell[] {
   return out;
 }
 
-/** A file-name-safe id of a cell: key=value pairs. */
+/** The longest cell id kept whole: a run's folder name must stay under the file system's 255 bytes. */
+export const MAX_CELL_ID = 160;
+
+/**
+ * A file-name-safe id of a cell: key=value pairs; one longer than MAX_CELL_ID (a whole command
+ * line as a value) is cut and ends with a hash of the whole, so two cells never share a folder.
+ */
 export function cellId(cell: Cell): string {
-  return Object.entries(cell)
+  const full = Object.entries(cell)
     .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(',')
-    .replace(/[^A-Za-z0-9.=,_-]+/g, '_');
+    .join(',');
+  const id = full.replace(/[^A-Za-z0-9.=,_-]+/g, '_');
+  if (id.length <= MAX_CELL_ID) return id;
+  return `${id.slice(0, MAX_CELL_ID - 13)}_${createHash('sha256').update(full).digest('hex').slice(0, 12)}`;
 }
 
 const isServiceKey = (k: string) => k.startsWith('service.');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellId, cellLabel, cells, cellServiceSets, cellSets, parseGrid } from './grid.ts';
+import { cellId, cellLabel, cells, cellServiceSets, cellSets, MAX_CELL_ID, parseGrid } from './grid.ts';
 import { serviceMetastable } from './metrics/service-metastable.ts';
 import { serviceTtr } from './metrics/service-ttr.ts';
 import { herdClass } from './metrics/herd-class.ts';
@@ -142,5 +142,17 @@ describe('the service map: a prediction per cell from its runs, and whether the 
     const md = renderSweepMarkdown({ scenario: 'slow-return', metric: 'service-metastable', metricDescription: 'stayed down', kind: 'rate', grid: { 'service.load': [1, 2] }, repeat: 3, sets: [], quick: true, cells: [cell(1, 1), cell(2, 0)], complete: true, wallMs: 1, runsMs: 1 });
     expect(md).toContain('The predicted rate lies inside the measured 95 % interval in **1 of 2** cells.');
     expect(md).toMatch(/\| service\.load=2 \| 0\.00 \[0\.00–0\.56\] \| 1\.00 \| ρ × k × n for 2 \| \*\*no\*\* \|/);
+  });
+});
+
+describe('sweep folders', () => {
+  it('a cell whose values make a long id (a whole command line) gets a folder name that fits, and two such cells never share one', () => {
+    const command = (flag: string) => ['java', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Dsun.net.inetaddr.ttl=1', flag, '-cp', 'target/classes:target/lib/*', 'orders.Main'];
+    const a = cellId({ 'service.start.command': command('-Djava.security.properties=../../docs/measured/bench-sdks-why/negative-ttl-1.security'), 'service.env.ORDERS_THREADS': 512, 'service.load': 1.5 });
+    const b = cellId({ 'service.start.command': command('-Djava.security.properties=../../docs/measured/bench-sdks-why/negative-ttl-2.security'), 'service.env.ORDERS_THREADS': 512, 'service.load': 1.5 });
+    expect(a.length).toBeLessThanOrEqual(MAX_CELL_ID);
+    expect(a).toMatch(/^[A-Za-z0-9.=,_-]+_[0-9a-f]{12}$/);
+    expect(a).not.toBe(b);
+    expect(cellId({ 'service.load': 1.5 })).toBe('service.load=1.5'); // short ids unchanged
   });
 });
