@@ -142,8 +142,7 @@ export function splitSets(sets: readonly string[]): { scenario: string[]; servic
 }
 
 /** Every configuration resolved against every service, checked before the first lab starts. */
-function plan(o: SdksBenchOptions) {
-  const sets = splitSets(o.sets ?? []);
+function plan(o: SdksBenchOptions, sets: ReturnType<typeof splitSets>) {
   const base = loadScenario(o.scenario, sets.scenario, { quick: true });
   const restore = base.operator[0];
   if (restore?.action !== 'restore-dns') throw new InputError(`--scenario ${o.scenario}: its first operator action is ${restore?.action ?? 'missing'}, not restore-dns; --outages sets that action's delay (${OUTAGE_KEY})`);
@@ -163,7 +162,8 @@ function plan(o: SdksBenchOptions) {
 
 export async function benchSdks(o: SdksBenchOptions): Promise<SdksBenchResult> {
   const started = performance.now();
-  const jobs = plan(o);
+  const sets = splitSets(o.sets ?? []);
+  const jobs = plan(o, sets);
   const grid = { 'service.load': [...o.loads], [OUTAGE_KEY]: [...o.outagesMs] };
   const torun = jobs.filter((j) => j.spec && !j.sameAs);
   if (!o.reportOnly) o.log(`${torun.length} service × configuration rows to run (${jobs.length - torun.length} not applicable or the same as another), each ${o.loads.length} load(s) × ${o.outagesMs.length} outage length(s) × ${o.repeat} seed(s)`);
@@ -171,7 +171,7 @@ export async function benchSdks(o: SdksBenchOptions): Promise<SdksBenchResult> {
   for (const [i, j] of torun.entries()) {
     if (o.signal?.aborted || o.reportOnly) break;
     const tag = `[${i + 1}/${torun.length}] ${j.svc.name} ${j.conf.name}`;
-    await runSweep({ scenario: o.scenario, grid, repeat: o.repeat, metric: 'service-metastable', sets: splitSets(o.sets ?? []).scenario, quick: true, outDir: dirOf(j.svc, j.conf.name), lab: o.lab, service: j.spec!, log: (l) => o.log(`${tag}: ${l}`), ...(o.signal ? { signal: o.signal } : {}) });
+    await runSweep({ scenario: o.scenario, grid, repeat: o.repeat, metric: 'service-metastable', sets: sets.scenario, quick: true, outDir: dirOf(j.svc, j.conf.name), lab: o.lab, service: j.spec!, log: (l) => o.log(`${tag}: ${l}`), ...(o.signal ? { signal: o.signal } : {}) });
   }
 
   const rows: SdkRow[] = [];
