@@ -17,7 +17,7 @@
  * stand-in's count, so retries inside the SDK are in it) per workload request sent, per phase.
  */
 import { is, type HistoryEvent, type HistoryEventOf } from '../core/events.ts';
-import { interpolate, predictService, samplesOf, tableUnits, type ServicePrediction } from './prediction.ts';
+import { dynamodbCounterSum, interpolate, predictService, samplesOf, tableUnits, type ServicePrediction } from './prediction.ts';
 import type { ServiceFile } from './service-file.ts';
 
 export const PHASES = ['steady', 'empty', 'recovering', 'after'] as const;
@@ -105,23 +105,11 @@ export function afterRestoreOf(calls: readonly Sample[], units: readonly Sample[
 }
 
 /** Calls a table's throughput limit refused, both directions (the counter's name before it counted on-demand too: dynamodb_provisioned_throttled_total). */
-const tableThrottled = (table: string) => (m: HistoryEventOf<'metrics'>) => {
-  const d = m.services.dynamodb;
-  if (!d) return undefined;
-  let n = 0;
-  for (const [k, v] of Object.entries(d)) if ((k.startsWith('dynamodb_throttled_total{') || k.startsWith('dynamodb_provisioned_throttled_total{')) && k.includes(`table="${table}"`)) n += v;
-  return n;
-};
+const tableThrottled = (table: string) => dynamodbCounterSum(['dynamodb_throttled_total', 'dynamodb_provisioned_throttled_total'], `table="${table}"`);
 
-const calls = (e: HistoryEventOf<'metrics'>, service: string): number | undefined => {
-  const m = e.services.dynamodb;
-  if (!m) return undefined;
-  let n = 0;
-  // Counted on arrival: under overload the calls answered are capped by the table's capacity, the
-  // calls made are not (a retry that times out in the queue is still a call the service made).
-  for (const [k, v] of Object.entries(m)) if (k.startsWith('dynamodb_client_requests_total{') && k.includes(`client="${service}"`)) n += v;
-  return n;
-};
+// Counted on arrival: under overload the calls answered are capped by the table's capacity, the
+// calls made are not (a retry that times out in the queue is still a call the service made).
+const calls = (service: string) => dynamodbCounterSum(['dynamodb_client_requests_total'], `client="${service}"`);
 
 /** The arc's times: the regional record emptied, and restored after that (undefined when not). */
 export function recordTimes(events: readonly HistoryEvent[]): { emptyAt?: number; restoredAt?: number } {
@@ -172,7 +160,7 @@ export function analyseService(events: readonly HistoryEvent[], started: History
   }
   // The service's call count at time t, interpolated between the scrapes around it (counters only grow).
   // Its key is its own and new: no call before it started.
-  const samples = [{ t: started.t, v: 0 }, ...samplesOf(metrics, (m) => calls(m, name), started.t)];
+  const samples = [{ t: started.t, v: 0 }, ...samplesOf(metrics, calls(name), started.t)];
   const callsAt = (t: number) => interpolate(samples, t);
   const phases = bounds.map(([phase, a, b]): ServicePhase => {
     const secs = seconds.filter((s) => s.t > a && s.t <= b);

@@ -56,6 +56,15 @@ export function interpolate(samples: readonly { t: number; v: number }[], t: num
 }
 
 /** Units a table's work took (served, and served after its client had gone). */
+/** The sum of DynamoDB's counters named one of `names` whose labels hold `label` (e.g. `table="orders"`); undefined before DynamoDB's first sample. */
+export const dynamodbCounterSum = (names: readonly string[], label: string) => (m: Metrics): number | undefined => {
+  const d = m.services.dynamodb;
+  if (!d) return undefined;
+  let n = 0;
+  for (const [k, v] of Object.entries(d)) if (k.includes(label) && names.some((name) => k.startsWith(`${name}{`))) n += v;
+  return n;
+};
+
 export const tableUnits = (table: string) => (m: Metrics) => {
   const d = m.services.dynamodb;
   if (!d) return undefined;
