@@ -15,6 +15,9 @@
 // ORDERS_DYNAMODB_TIMEOUT_MS=T gives up on a DynamoDB call after T ms (the SDK's requestTimeout;
 // none by default), as services with a latency budget do. In @smithy/node-http-handler 4.14
 // requestTimeout alone only logs a warning; throwOnRequestTimeout makes it fail the call.
+// ORDERS_ABORT_ON_HANGUP=1 gives every DynamoDB call the request's abortSignal, aborted when the
+// caller hangs up before the answer: a call still waiting (for the adaptive mode's rate limiter,
+// or for a retry's backoff) is then dropped rather than sent for nobody (off by default).
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
@@ -23,23 +26,24 @@ const ORDERS = process.env.ORDERS_TABLE ?? 'orders';
 const COUNTS = process.env.COUNTS_TABLE ?? 'order-counts';
 const NAIVE = Number(process.env.ORDERS_NAIVE_RETRY ?? 0);
 const TIMEOUT_MS = Number(process.env.ORDERS_DYNAMODB_TIMEOUT_MS ?? 0);
+const ABORT_ON_HANGUP = process.env.ORDERS_ABORT_ON_HANGUP === '1';
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8080);
 
 // The SDK's own defaults unless the hand-written loop is on.
 const db = new DynamoDBClient({ ...(NAIVE > 0 ? { maxAttempts: 1 } : {}), ...(TIMEOUT_MS > 0 ? { requestHandler: { requestTimeout: TIMEOUT_MS, throwOnRequestTimeout: true } } : {}) });
 
-async function call(command) {
+async function call(command, signal) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.send(command);
+      return await db.send(command, signal ? { abortSignal: signal } : undefined);
     } catch (err) {
-      if (attempt >= NAIVE) throw err;
+      if (attempt >= NAIVE || signal?.aborted) throw err;
     }
   }
 }
 
-async function listOrders(customer) {
+async function listOrders(customer, signal) {
   const out = await call(
     new QueryCommand({
       TableName: ORDERS,
@@ -48,11 +52,12 @@ async function listOrders(customer) {
       ScanIndexForward: false,
       Limit: 20,
     }),
+    signal,
   );
   return (out.Items ?? []).map((i) => ({ order: i.order.S, amount: Number(i.amount?.N ?? 0) }));
 }
 
-async function placeOrder(customer, amount) {
+async function placeOrder(customer, amount, signal) {
   const order = randomUUID();
   await call(
     new PutItemCommand({
@@ -62,6 +67,7 @@ async function placeOrder(customer, amount) {
       ConditionExpression: 'attribute_not_exists(#o)',
       ExpressionAttributeNames: { '#o': 'order' },
     }),
+    signal,
   );
   await call(
     new TransactWriteItemsCommand({
@@ -70,6 +76,7 @@ async function placeOrder(customer, amount) {
         { Update: { TableName: COUNTS, Key: { customer: { S: customer } }, UpdateExpression: 'SET placed = if_not_exists(placed, :zero) + :one', ExpressionAttributeValues: { ':zero': { N: '0' }, ':one': { N: '1' } } } },
       ],
     }),
+    signal,
   );
   return order;
 }
@@ -87,15 +94,20 @@ async function readJson(req) {
 }
 
 const server = createServer(async (req, res) => {
+  const hangup = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) hangup.abort();
+  });
+  const signal = ABORT_ON_HANGUP ? hangup.signal : undefined;
   try {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { ok: true });
     const m = /^\/orders\/([^/]+)$/.exec(url.pathname);
-    if (req.method === 'GET' && m) return send(res, 200, { orders: await listOrders(decodeURIComponent(m[1])) });
+    if (req.method === 'GET' && m) return send(res, 200, { orders: await listOrders(decodeURIComponent(m[1]), signal) });
     if (req.method === 'POST' && url.pathname === '/orders') {
       const body = await readJson(req);
       if (typeof body.customer !== 'string' || typeof body.amount !== 'number') return send(res, 400, { error: 'customer (a string) and amount (a number)' });
-      return send(res, 201, { order: await placeOrder(body.customer, body.amount) });
+      return send(res, 201, { order: await placeOrder(body.customer, body.amount, signal) });
     }
     send(res, 404, { error: 'not found' });
   } catch (err) {
@@ -105,5 +117,5 @@ const server = createServer(async (req, res) => {
   }
 });
 
-server.listen(port, host, () => console.log(`orders (node, @aws-sdk/client-dynamodb) listening on ${host}:${port}${NAIVE ? `, hand-written retry ×${NAIVE}` : ''}${TIMEOUT_MS ? `, DynamoDB calls time out after ${TIMEOUT_MS} ms` : ''}`));
+server.listen(port, host, () => console.log(`orders (node, @aws-sdk/client-dynamodb) listening on ${host}:${port}${NAIVE ? `, hand-written retry ×${NAIVE}` : ''}${TIMEOUT_MS ? `, DynamoDB calls time out after ${TIMEOUT_MS} ms` : ''}${ABORT_ON_HANGUP ? ', calls aborted when the caller hangs up' : ''}`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
