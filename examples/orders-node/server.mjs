@@ -16,8 +16,9 @@
 // none by default), as services with a latency budget do. In @smithy/node-http-handler 4.14
 // requestTimeout alone only logs a warning; throwOnRequestTimeout makes it fail the call.
 // ORDERS_ABORT_ON_HANGUP=1 gives every DynamoDB call the request's abortSignal, aborted when the
-// caller hangs up before the answer: a call still waiting (for the adaptive mode's rate limiter,
-// or for a retry's backoff) is then dropped rather than sent for nobody (off by default).
+// caller hangs up before the answer: a call in flight is cut, and one still waiting (for a retry's
+// backoff, or the adaptive mode's rate limiter — whose token it has taken by then) is dropped by
+// the HTTP handler rather than sent for nobody (off by default; docs/your-service.md).
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
