@@ -94,12 +94,17 @@ async function readJson(req) {
   return JSON.parse(raw || '{}');
 }
 
-const server = createServer(async (req, res) => {
+/** A signal aborted when the caller hangs up before the answer is written. */
+function abortedOnHangup(res) {
   const hangup = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) hangup.abort();
   });
-  const signal = ABORT_ON_HANGUP ? hangup.signal : undefined;
+  return hangup.signal;
+}
+
+const server = createServer(async (req, res) => {
+  const signal = ABORT_ON_HANGUP ? abortedOnHangup(res) : undefined;
   try {
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { ok: true });
