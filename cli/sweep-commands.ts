@@ -35,7 +35,7 @@ export function registerSweepCommands(program: Command): void {
       const repeat = o.repeat === undefined ? (quick ? 2 : 5) : Number(o.repeat);
       if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new InputError(`--repeat ${o.repeat}: expected a whole number from 1 to 100`);
       const runtime = parseRuntimeName(o.runtime);
-      const service = o.service ? (await import('../user-services/service-file.ts')).loadServiceFilesFor([o.service], runtime)[0] : undefined;
+      const service = o.service ? (await import('../user-services/service-file.ts')).loadServiceFilesFor([o.service], o.on === 'kubernetes' ? 'kubernetes' : runtime)[0] : undefined;
       const outDir = resolve(o.out ?? join(PROJECT_ROOT, 'reports', `sweep-${name.replace(/[^a-z0-9-]/gi, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}`));
       const sets = o.set;
       const lab = labContext();
@@ -43,10 +43,11 @@ export function registerSweepCommands(program: Command): void {
       try {
         const k8s = await onKubernetes(o, lab, log, signal);
         if (k8s && runtime !== 'local') throw new InputError('--runtime: a shard runs its lab with the local runtime inside its pod; leave --runtime out with --on kubernetes');
-        if (k8s && service) throw new InputError('--service: not with --on kubernetes yet (a shard\'s pod does not carry your service); run the map on this machine');
         if (k8s && o.manifests) {
-          const [{ manifests, shardsOf }, { manifestsYaml }, { planSweep }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/campaigns/sweep/sweep.ts')]);
-          process.stdout.write(manifestsYaml(manifests(k8s, 'sweep', shardsOf.sweep(planSweep({ scenario: name, grid, repeat, sets, quick, outDir: '/tmp/outage-lab-sweep' })))));
+          const [{ manifests, shardsOf, sweepGuests }, { manifestsYaml }, { planSweep }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/campaigns/sweep/sweep.ts')]);
+          const runs = planSweep({ scenario: name, grid, repeat, sets, quick, outDir: '/tmp/outage-lab-sweep', ...(service ? { service } : {}) });
+          // A service's image is built (not imported) so the pod's container can name it.
+          process.stdout.write(manifestsYaml(manifests(k8s, 'sweep', shardsOf.sweep(runs), await sweepGuests(k8s, runs, { manifestsOnly: true }))));
           return;
         }
         log(`sweep ${name}: ${cells(grid).length} cells × ${repeat} runs → ${outDir}${k8s ? ` (on Kubernetes, ${k8s.parallel} at a time)` : ''}`);

@@ -25,7 +25,7 @@ export type ProgramName =
   | KubernetesProgram;
 
 /** The single-node cluster's programs (`outage-lab cluster up`), installed only when asked for. */
-export type KubernetesProgram = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubelet' | 'etcd' | 'containerd' | 'ctr' | 'runc' | 'cni-loopback' | 'outage-lab-pause';
+export type KubernetesProgram = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubelet' | 'etcd' | 'containerd' | 'ctr' | 'runc' | 'cni-loopback' | 'outage-lab-pause' | 'outage-lab-launch';
 
 /** What a lab runs (in either runtime); the Kubernetes group runs the cluster, not a lab. */
 export type LabProgram = Exclude<ProgramName, KubernetesProgram | 'moto-server'>;
@@ -96,6 +96,8 @@ export const PROGRAMS: Record<ProgramName, ProgramInfo> = {
   // moto's DynamoDB in server mode: the other implementation of DynamoDB's protocol the stand-in is tested against.
   'moto-server': { envVar: 'OUTAGE_LAB_MOTO_SERVER', what: "moto's server (moto[server])", group: 'moto', pip: { venv: 'moto', requirement: 'moto[server]==5.2.5', bin: 'moto_server' } },
   'outage-lab-pause': { envVar: 'OUTAGE_LAB_PAUSE', what: 'the pause program', group: 'kubernetes', go: { moduleDir: 'tools/pause', pkg: '.' } },
+  // Starts a user's service in its own container of a shard's pod when the lab there says so (tools/launch).
+  'outage-lab-launch': { envVar: 'OUTAGE_LAB_LAUNCH', what: "the pod's service launcher", group: 'kubernetes', go: { moduleDir: 'tools/launch', pkg: '.' } },
 };
 
 function isExecutable(path: string): boolean {

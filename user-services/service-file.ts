@@ -212,12 +212,13 @@ export function loadServiceFile(path: string): ServiceSpec {
   return spec;
 }
 
-/** `--service` files for a runtime: each must say how that runtime starts it (a command locally, a Dockerfile in Docker). */
+/** `--service` files for a runtime: each must say how that runtime starts it (a command locally, a Dockerfile in Docker and on Kubernetes). */
 export function loadServiceFilesFor(paths: readonly string[], runtime: string): ServiceSpec[] {
   const services = loadServiceFiles(paths);
   for (const s of services) {
     if (runtime === 'docker' && !s.start.dockerfile) throw new InputError(`--service ${s.file}: start.dockerfile: the Docker runtime builds ${s.name}'s image from a Dockerfile: add one (docs/your-service.md), or drop --runtime docker`);
-    if (runtime !== 'docker' && !s.start.command) throw new InputError(`--service ${s.file}: start.command: the local runtime runs ${s.name} from a command: add one, or use --runtime docker`);
+    if (runtime === 'kubernetes' && !s.start.dockerfile) throw new InputError(`--service ${s.file}: start.dockerfile: on Kubernetes ${s.name} runs in its own container of each shard's pod, from an image built from a Dockerfile: add one (docs/your-service.md), or drop --on kubernetes`);
+    if (runtime !== 'docker' && runtime !== 'kubernetes' && !s.start.command) throw new InputError(`--service ${s.file}: start.command: the local runtime runs ${s.name} from a command: add one, or use --runtime docker`);
   }
   return services;
 }

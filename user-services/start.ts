@@ -50,8 +50,10 @@ export function serviceEnv(spec: ServiceSpec, topology: Topology, endpoint: Endp
   };
 }
 
-/** How a runtime starts a service: its command (local), or its image built from its Dockerfile (docker). */
+/** How a runtime starts a service: its command (local), its image built from its Dockerfile (docker), or its container's own (sidecar). */
 export function howToStart(spec: ServiceSpec, runtime: RuntimeName): Pick<ProcessSpec, 'command' | 'build'> {
+  // In a Job's pod the image was built from the Dockerfile by the harness; its container runs the image's own command.
+  if (runtime === 'sidecar') return {};
   if (runtime === 'docker') {
     if (!spec.start.dockerfile) throw new UserError(`${spec.file}: start.dockerfile: the Docker runtime builds ${spec.name}'s image from a Dockerfile: add one (docs/your-service.md), or use --runtime local`);
     return { command: [], build: { dockerfile: spec.start.dockerfile, context: spec.dir, tag: guestImageTag(componentName(spec.name), spec.dir, spec.start.dockerfile) } };
@@ -98,7 +100,7 @@ export async function startServices(lab: Lab, specs: readonly ServiceSpec[], lab
   try {
     for (const [i, spec] of specs.entries()) {
       const { process, endpoint, accessKeyId } = serviceProcessSpec(spec, lab.topology, i, labKey, lab.layout.runDir, lab.runtimeName);
-      log(`starting ${spec.name} (${spec.language}, ${spec.sdk.name} ${spec.sdk.version}) on ${endpoint.address}:${endpoint.port}: ${process.build ? `image ${process.build.tag} (${spec.start.dockerfile})` : process.command!.join(' ')}`);
+      log(`starting ${spec.name} (${spec.language}, ${spec.sdk.name} ${spec.sdk.version}) on ${endpoint.address}:${endpoint.port}: ${process.build ? `image ${process.build.tag} (${spec.start.dockerfile})` : process.command ? process.command.join(' ') : 'in its own container of this pod'}`);
       const component = await lab.startGuest(process, { readyTimeoutMs: spec.start.readyTimeoutMs, ...(signal ? { signal } : {}) });
       out.push({ spec, endpoint, accessKeyId, component });
     }

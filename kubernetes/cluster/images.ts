@@ -25,7 +25,7 @@ import { buildTopology } from '../../topology/topology.ts';
 import { RUNNER } from '../runner.ts';
 
 /** Everything the CLI is made of: its bundle is rebuilt when one of these changes. */
-const CLI_SOURCES = ['core', 'cli', 'chaos', 'game', 'console', 'monitoring', 'kubernetes', 'lab', 'topology', 'dns', 'services', 'loadtests'];
+const CLI_SOURCES = ['core', 'cli', 'chaos', 'game', 'console', 'monitoring', 'kubernetes', 'lab', 'topology', 'dns', 'services', 'loadtests', 'user-services'];
 
 /** The CLI as one ESM file (dependencies included; what only the harness side uses stays out). */
 export async function ensureCliBundle(): Promise<string> {

@@ -16,7 +16,9 @@ import type { SweepExecutor, SweepRun } from '../../chaos/campaigns/sweep/sweep.
 import { InputError, UserError } from '../../core/errors.ts';
 import { clusterRoot } from '../cluster/cluster.ts';
 import { clusterLayout } from '../cluster/files.ts';
-import { jobManifest, namespaceManifest, ownerOf, type JobSpec } from './manifests.ts';
+import { resolveProgram } from '../../lab/tools.ts';
+import { guestContainers, type ImageTarget } from './guests.ts';
+import { jobManifest, namespaceManifest, ownerOf, type GuestContainer, type JobSpec } from './manifests.ts';
 import { runJob, type KubeTarget } from './run-job.ts';
 import type { Shard } from './shard.ts';
 
@@ -28,6 +30,9 @@ export interface KubeRun {
   readonly home: string;
   readonly log: (line: string) => void;
   readonly signal?: AbortSignal;
+  /** The lab's own cluster's containerd, where users' services' images are imported (no registry). */
+  readonly images?: ImageTarget;
+  readonly env: NodeJS.ProcessEnv;
 }
 
 /**
@@ -47,32 +52,46 @@ export function kubeRun(o: { kubeconfig?: string; namespace: string; image?: str
     image = state.images.runner;
     pullPolicy = 'Never';
   }
-  return { target: { kubeconfig, namespace: o.namespace }, image, pullPolicy, parallel: o.parallel, home: o.home, log: o.log, ...(o.signal ? { signal: o.signal } : {}) };
+  const images = pullPolicy === 'Never' ? { ctr: resolveProgram('ctr', o.env), socket: local.containerdSocket } : undefined;
+  return { target: { kubeconfig, namespace: o.namespace }, image, pullPolicy, parallel: o.parallel, home: o.home, log: o.log, env: o.env, ...(images ? { images } : {}), ...(o.signal ? { signal: o.signal } : {}) };
 }
 
 const newId = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
-function spec(k: KubeRun, kind: JobSpec['kind'], shards: readonly Shard[]): JobSpec {
-  return { kind, id: newId(), namespace: k.target.namespace, image: k.image, pullPolicy: k.pullPolicy, completions: shards.length, parallelism: Math.min(k.parallel, shards.length), owner: ownerOf(k.home), shards };
+function spec(k: KubeRun, kind: JobSpec['kind'], shards: readonly Shard[], guests: readonly GuestContainer[] = []): JobSpec {
+  return { kind, id: newId(), namespace: k.target.namespace, image: k.image, pullPolicy: k.pullPolicy, completions: shards.length, parallelism: Math.min(k.parallel, shards.length), owner: ownerOf(k.home), shards, ...(guests.length ? { guests } : {}) };
 }
 
-const sweepShards = (runs: readonly SweepRun[]): Shard[] => runs.map((r) => ({ label: `cell ${r.index + 1} seed ${r.seed}`, scenario: r.scenario as unknown as Record<string, unknown>, seed: r.seed, withTimeline: false }));
+const sweepShards = (runs: readonly SweepRun[]): Shard[] =>
+  runs.map((r) => ({ label: `cell ${r.index + 1} seed ${r.seed}`, scenario: r.scenario as unknown as Record<string, unknown>, seed: r.seed, withTimeline: false, ...(r.service ? { services: [r.service as unknown as Record<string, unknown>] } : {}) }));
+
+/**
+ * The pod containers of the runs' services, their images built (and imported into the lab's own
+ * cluster). Another cluster would pull them from a registry the lab cannot push to: refused.
+ */
+export async function sweepGuests(k: Pick<KubeRun, 'images' | 'env' | 'log'>, runs: readonly SweepRun[], o: { manifestsOnly?: boolean } = {}): Promise<GuestContainer[]> {
+  const services = runs.flatMap((r) => (r.service ? [r.service] : []));
+  if (!services.length) return [];
+  if (!k.images && !o.manifestsOnly) throw new UserError(`--service on a cluster other than the lab's own: each shard's pod would pull ${services[0]!.name}'s image from a registry, and the lab builds it only into this machine's Docker; run the map on the lab's cluster (\`outage-lab cluster up\`, no --kubeconfig or --image) or here without --on kubernetes`);
+  return guestContainers(services, { env: k.env, log: k.log, ...(k.images && !o.manifestsOnly ? { importTo: k.images } : {}) });
+}
 const armShards = (arms: readonly ArmRun[], seed: number): Shard[] => arms.map((a) => ({ label: a.arm.name, scenario: a.scenario as unknown as Record<string, unknown>, seed, expectedMs: a.expectedMs, withTimeline: true }));
 
 /** What `k8s manifests` prints: the Namespace and the Job a sweep's or game day's shards would be. */
-export function manifests(k: Pick<KubeRun, 'target' | 'image' | 'pullPolicy' | 'parallel' | 'home'>, kind: JobSpec['kind'], shards: readonly Shard[]): Record<string, unknown>[] {
-  return [namespaceManifest(k.target.namespace), jobManifest(spec(k as KubeRun, kind, shards))];
+export function manifests(k: Pick<KubeRun, 'target' | 'image' | 'pullPolicy' | 'parallel' | 'home'>, kind: JobSpec['kind'], shards: readonly Shard[], guests: readonly GuestContainer[] = []): Record<string, unknown>[] {
+  return [namespaceManifest(k.target.namespace), jobManifest(spec(k as KubeRun, kind, shards, guests))];
 }
 export const shardsOf = { sweep: sweepShards, gameday: armShards };
 
 /** What every Job of this run shares: the cluster, the Job's spec, the lab home, the log, Ctrl-C. */
-const jobOf = (k: KubeRun, kind: JobSpec['kind'], shards: readonly Shard[]) => ({ target: k.target, spec: spec(k, kind, shards), home: k.home, log: k.log, ...(k.signal ? { signal: k.signal } : {}) });
+const jobOf = (k: KubeRun, kind: JobSpec['kind'], shards: readonly Shard[], guests: readonly GuestContainer[] = []) => ({ target: k.target, spec: spec(k, kind, shards, guests), home: k.home, log: k.log, ...(k.signal ? { signal: k.signal } : {}) });
 
 export function sweepOnKubernetes(k: KubeRun): SweepExecutor {
   return async (runs, record) => {
     if (!runs.length) return;
+    const guests = await sweepGuests(k, runs);
     const out = await runJob({
-      ...jobOf(k, 'sweep', sweepShards(runs)),
+      ...jobOf(k, 'sweep', sweepShards(runs), guests),
       onShard: (o) => {
         const run = runs[o.index]!;
         mkdirSync(run.dir, { recursive: true });

@@ -15,7 +15,9 @@ import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.ts';
+import { ENV_GUESTS } from '../../lab/runtimes/sidecar.ts';
 import { RUNNER } from '../runner.ts';
+import { encodeShards, ENV_SHARDS } from './shards-env.ts';
 
 export const LABEL = { app: 'app.kubernetes.io/name', kind: 'outage-lab.io/kind', run: 'outage-lab.io/run', owner: 'outage-lab.io/owner' } as const;
 
@@ -35,10 +37,26 @@ export interface JobSpec {
   readonly completions: number;
   readonly parallelism: number;
   readonly owner: string;
-  /** The shards, as the pods read them (OUTAGE_LAB_SHARDS). */
+  /** The shards, as the pods read them (OUTAGE_LAB_SHARDS, shards-env.ts). */
   readonly shards: unknown;
   readonly backoffLimitPerIndex?: number;
+  /** Users' services: each a container of every shard's pod, from its own image (guests.ts). */
+  readonly guests?: readonly GuestContainer[];
 }
+
+/** A user's service as a container of a shard's pod: its image (with the launcher) and the image's own command. */
+export interface GuestContainer {
+  /** The component's name (svc-<service>), also its folder under the shared one. */
+  readonly name: string;
+  readonly image: string;
+  /** The image's entrypoint and command, which the launcher starts when the lab says so. */
+  readonly command: readonly string[];
+}
+
+/** Where a shard's pod shares its services' folders between the lab and their containers. */
+export const GUESTS_DIR = '/outage-lab-guests';
+/** Where the launcher sits in a service's image (guests.ts adds it). */
+export const LAUNCHER = '/.outage-lab/launch';
 
 export const jobName = (s: Pick<JobSpec, 'kind' | 'id'>) => `outage-lab-${s.kind}-${s.id}`;
 
@@ -50,8 +68,34 @@ export function namespaceManifest(name: string): Record<string, unknown> {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { [LABEL.app]: 'outage-lab' } } };
 }
 
+const guestsMount = { name: 'guests', mountPath: GUESTS_DIR };
+
+/**
+ * What a pod carrying users' services adds: one PID namespace for the pod (the lab signals and
+ * watches a service as its own process), a folder the lab and the services' containers share, and
+ * each service as a native sidecar — an init container with restartPolicy Always, started before
+ * the lab and stopped after it, whose exit never decides the pod's outcome — running the launcher,
+ * which starts the image's own command when the lab asks.
+ */
+function guestsOfPod(s: JobSpec, guests: readonly GuestContainer[]): Record<string, unknown> {
+  return {
+    shareProcessNamespace: true,
+    volumes: [{ name: 'guests', emptyDir: {} }],
+    initContainers: guests.map((g) => ({
+      name: g.name,
+      image: g.image,
+      imagePullPolicy: s.pullPolicy,
+      restartPolicy: 'Always',
+      command: [LAUNCHER, `${GUESTS_DIR}/${g.name}`, '--', ...g.command],
+      volumeMounts: [guestsMount],
+      resources: { requests: { cpu: '100m', memory: '256Mi' } },
+    })),
+  };
+}
+
 export function jobManifest(s: JobSpec): Record<string, unknown> {
   const labels = labelsOf(s);
+  const guests = s.guests ?? [];
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -80,11 +124,13 @@ export function jobManifest(s: JobSpec): Record<string, unknown> {
               image: s.image,
               imagePullPolicy: s.pullPolicy,
               command: [RUNNER.node, RUNNER.cli, 'k8s', 'shard'],
-              env: [...Object.entries(RUNNER.env).map(([name, value]) => ({ name, value })), { name: 'OUTAGE_LAB_SHARDS', value: JSON.stringify(s.shards) }],
+              env: [...Object.entries(RUNNER.env).map(([name, value]) => ({ name, value })), { name: ENV_SHARDS, value: encodeShards(s.shards) }, ...(guests.length ? [{ name: ENV_GUESTS, value: GUESTS_DIR }] : [])],
               // One lab wants most of a core; the scheduler places no more than fit.
-              resources: { requests: { cpu: '900m', memory: '1Gi' } },
+              resources: { requests: { cpu: guests.length ? '800m' : '900m', memory: '1Gi' } },
+              ...(guests.length ? { volumeMounts: [guestsMount] } : {}),
             },
           ],
+          ...(guests.length ? guestsOfPod(s, guests) : {}),
         },
       },
     },

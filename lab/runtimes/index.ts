@@ -1,4 +1,4 @@
-/** The runtimes, chosen by name (`--runtime local|docker`); a factory builds the one a lab uses. */
+/** The runtimes, chosen by name (`--runtime local|docker`; `sidecar` only inside a Job's pod); a factory builds the one a lab uses. */
 import { InputError } from '../../core/errors.ts';
 import { LocalRuntime } from './local.ts';
 import type { Runtime } from './runtime.ts';
@@ -8,6 +8,8 @@ export type RuntimeName = Runtime['name'];
 interface RuntimeEntry {
   readonly name: RuntimeName;
   readonly description: string;
+  /** Chosen by outage-lab itself where it applies, not with --runtime. */
+  readonly internal?: boolean;
   create(env: NodeJS.ProcessEnv, bundleDir?: string): Promise<Runtime>;
 }
 
@@ -19,13 +21,20 @@ export const RUNTIMES: readonly RuntimeEntry[] = [
     // dockerode loads only when the Docker runtime is used.
     create: async (env, bundleDir) => (await import('./docker.ts')).DockerRuntime.connect(env, bundleDir),
   },
+  {
+    name: 'sidecar',
+    description: "inside an outage-lab Job's pod: the lab's components local processes, each user's service in its own container of the pod",
+    internal: true,
+    create: async (env, bundleDir) => (await import('./sidecar.ts')).SidecarRuntime.create(env, bundleDir),
+  },
 ];
 
-export const RUNTIME_NAMES = RUNTIMES.map((r) => r.name);
+/** What --runtime accepts. */
+export const RUNTIME_NAMES = RUNTIMES.filter((r) => !r.internal).map((r) => r.name);
 
 export function parseRuntimeName(raw: string | undefined): RuntimeName {
   const name = raw ?? 'local';
-  if (!RUNTIMES.some((r) => r.name === name)) throw new InputError(`--runtime ${name}: expected one of ${RUNTIME_NAMES.join(', ')}`);
+  if (!RUNTIME_NAMES.includes(name as RuntimeName)) throw new InputError(`--runtime ${name}: expected one of ${RUNTIME_NAMES.join(', ')}`);
   return name as RuntimeName;
 }
 

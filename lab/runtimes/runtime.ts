@@ -79,7 +79,7 @@ export interface StartedComponent {
 export type ProcessSignal = 'kill' | 'pause' | 'resume';
 
 export interface Runtime {
-  readonly name: 'local' | 'docker';
+  readonly name: 'local' | 'docker' | 'sidecar';
   /** Gets ready to start these specs (the Docker runtime builds its images); may take long the first time. */
   prepare(specs: readonly ProcessSpec[], log: (line: string) => void): Promise<void>;
   start(spec: ProcessSpec, logDir: string, labels: LabLabels): Promise<StartedComponent>;

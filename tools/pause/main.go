@@ -12,7 +12,21 @@ import (
 func main() {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
-	// As PID 1 of the sandbox, reap whatever exits under it.
-	signal.Notify(make(chan os.Signal, 1), syscall.SIGCHLD)
-	<-stop
+	// As PID 1 of a pod that shares its PID namespace (a shard with a user's service), whatever
+	// is orphaned there becomes ours: reap it, as the upstream pause does.
+	child := make(chan os.Signal, 8)
+	signal.Notify(child, syscall.SIGCHLD)
+	for {
+		select {
+		case <-stop:
+			return
+		case <-child:
+			for {
+				pid, err := syscall.Wait4(-1, nil, syscall.WNOHANG, nil)
+				if pid <= 0 || err != nil {
+					break
+				}
+			}
+		}
+	}
 }

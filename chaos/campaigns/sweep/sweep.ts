@@ -116,11 +116,12 @@ function cellService(service: ServiceSpec | undefined, cell: Cell): ServiceSpec 
 }
 
 /** Every run of a sweep (each cell's scenario validated), as an executor would get them from scratch. */
-export function planSweep(opts: Pick<SweepOptions, 'scenario' | 'grid' | 'repeat' | 'sets' | 'quick' | 'outDir'>): SweepRun[] {
+export function planSweep(opts: Pick<SweepOptions, 'scenario' | 'grid' | 'repeat' | 'sets' | 'quick' | 'outDir' | 'service'>): SweepRun[] {
   const list = allCells(opts.grid);
   return list.flatMap((cell, index) => {
     const scenario = loadScenario(opts.scenario, [...opts.sets, ...cellSets(cell)], { quick: opts.quick });
-    return Array.from({ length: opts.repeat }, (_, k) => ({ index, cell, seed: k + 1, scenario, dir: join(opts.outDir, 'runs', cellId(cell), `seed-${k + 1}`) }));
+    const service = cellService(opts.service, cell);
+    return Array.from({ length: opts.repeat }, (_, k) => ({ index, cell, seed: k + 1, scenario, ...(service ? { service } : {}), dir: join(opts.outDir, 'runs', cellId(cell), `seed-${k + 1}`) }));
   });
 }
 

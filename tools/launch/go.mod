@@ -1,0 +1,3 @@
+module outage-lab/tools/launch
+
+go 1.22
