@@ -61,7 +61,7 @@ export function registerGamedayCommands(program: Command): void {
       if (!/^\d+$/.test(o.seed)) throw new InputError(`--seed ${o.seed}: expected a whole number`);
       const reporters = reportersByName(o.report);
       const runtime = parseRuntimeName(o.runtime);
-      const services = o.service.length ? (await import('../user-services/service-file.ts')).loadServiceFilesFor(o.service, runtime) : [];
+      const services = o.service.length ? (await import('../user-services/service-file.ts')).loadServiceFilesFor(o.service, o.on === 'kubernetes' ? 'kubernetes' : runtime) : [];
       const load = (await import('../loadtests/k6.ts')).parseLoadGenerator(o.load);
       const reportsDir = join(PROJECT_ROOT, 'reports');
       const outDir = resolve(o.out ?? join(reportsDir, new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')));
@@ -72,13 +72,13 @@ export function registerGamedayCommands(program: Command): void {
       const lab = labContext();
       const k8s = await onKubernetes(o, lab, say, signal);
       if (k8s) {
-        const unsupported = [o.console && '--console', monitoringOption(o.monitoring) && '--monitoring prometheus', load !== 'builtin' && '--load k6', runtime !== 'local' && '--runtime', o.service.length > 0 && '--service'].filter(Boolean);
+        const unsupported = [o.console && '--console', monitoringOption(o.monitoring) && '--monitoring prometheus', load !== 'builtin' && '--load k6', runtime !== 'local' && '--runtime'].filter(Boolean);
         if (unsupported.length) throw new InputError(`${unsupported.join(', ')}: not with --on kubernetes (each arm's lab runs in its own pod, from the runner image)`);
       }
       if (k8s && o.manifests) {
-        const [{ manifests, shardsOf }, { manifestsYaml }, { armScenario, resolveArms }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/campaigns/gameday/gameday.ts')]);
+        const [{ manifests, shardsOf, podGuests }, { manifestsYaml }, { armScenario, resolveArms }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/campaigns/gameday/gameday.ts')]);
         const planned = resolveArms(arms).map((arm) => ({ arm, scenario: armScenario(arm, { quick, sets: o.set }), outDir: '', expectedMs: arm.expectedMs[quick ? 'quick' : 'full'] }));
-        process.stdout.write(manifestsYaml(manifests(k8s, 'gameday', shardsOf.gameday(planned, Number(o.seed)))));
+        process.stdout.write(manifestsYaml(manifests(k8s, 'gameday', shardsOf.gameday(planned, Number(o.seed), services), await podGuests(k8s, services, { manifestsOnly: true }))));
         dispose();
         return;
       }
@@ -103,7 +103,7 @@ export function registerGamedayCommands(program: Command): void {
           log: say,
           ...(k8s
             ? {
-                executor: (await import('../kubernetes/jobs/executors.ts')).gamedayOnKubernetes(k8s, { seed: Number(o.seed), reporters, armLine: (await import('../chaos/campaigns/gameday/gameday.ts')).armLine }),
+                executor: (await import('../kubernetes/jobs/executors.ts')).gamedayOnKubernetes(k8s, { seed: Number(o.seed), reporters, armLine: (await import('../chaos/campaigns/gameday/gameday.ts')).armLine, services }),
                 where: `on Kubernetes (${k8s.target.namespace}, ${k8s.parallel} at a time)`,
               }
             : {}),

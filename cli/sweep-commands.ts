@@ -44,10 +44,10 @@ export function registerSweepCommands(program: Command): void {
         const k8s = await onKubernetes(o, lab, log, signal);
         if (k8s && runtime !== 'local') throw new InputError('--runtime: a shard runs its lab with the local runtime inside its pod; leave --runtime out with --on kubernetes');
         if (k8s && o.manifests) {
-          const [{ manifests, shardsOf, sweepGuests }, { manifestsYaml }, { planSweep }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/campaigns/sweep/sweep.ts')]);
+          const [{ manifests, shardsOf, podGuests, sweepServices }, { manifestsYaml }, { planSweep }] = await Promise.all([import('../kubernetes/jobs/executors.ts'), import('../kubernetes/jobs/manifests.ts'), import('../chaos/campaigns/sweep/sweep.ts')]);
           const runs = planSweep({ scenario: name, grid, repeat, sets, quick, outDir: '/tmp/outage-lab-sweep', ...(service ? { service } : {}) });
           // A service's image is built (not imported) so the pod's container can name it.
-          process.stdout.write(manifestsYaml(manifests(k8s, 'sweep', shardsOf.sweep(runs), await sweepGuests(k8s, runs, { manifestsOnly: true }))));
+          process.stdout.write(manifestsYaml(manifests(k8s, 'sweep', shardsOf.sweep(runs), await podGuests(k8s, sweepServices(runs), { manifestsOnly: true }))));
           return;
         }
         log(`sweep ${name}: ${cells(grid).length} cells × ${repeat} runs → ${outDir}${k8s ? ` (on Kubernetes, ${k8s.parallel} at a time)` : ''}`);

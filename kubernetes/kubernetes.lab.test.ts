@@ -3,7 +3,8 @@
  * (`outage-lab cluster up`): the manifests are accepted by the real API server, bad flags are
  * input errors naming the flag, a sweep runs as shards (a deleted pod retried by the Job, not by
  * us; no socket on this machine has a peer off loopback meanwhile), Ctrl-C deletes the Job and its
- * pods within 10 s, a SIGKILLed harness's Job is found by label by `down`, a quick game day's arm
+ * pods within 10 s, a SIGKILLed harness's Job is found by label by `down`, a service map's shard
+ * runs the user's service in a container of its own pod, a quick game day's arm
  * writes the reports a local one does, and `cluster down` leaves no process, mount or container.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -146,6 +147,37 @@ describe('--on kubernetes against a real single-node cluster', { timeout: 600_00
     expect(peers.size).toBeGreaterThan(0);
     for (const p of peers) expect(p, 'a TCP peer off 127.0.0.0/8').toMatch(/^(127\.\d+\.\d+\.\d+|\[::ffff:127\.\d+\.\d+\.\d+\]|\[::1\])$/);
     // The Job and its pods are gone.
+    expect(await ours()).toEqual({ jobs: [], pods: [] });
+  });
+
+  it("a service map: the user's service runs in its own container of the shard's pod, meets the outage through its own resolver, and is judged", async () => {
+    const out = join(root, 'service-map');
+    const child = execa(process.execPath, [BIN, 'sweep', 'slow-return', '--quick', '--service', join(PROJECT_ROOT, 'examples', 'orders-node', 'retry-storm.yaml'), '--grid', 'service.load=0.5', '--repeat', '1', '--on', 'kubernetes', '--namespace', NS, '--parallel', '1', '--out', out], { env, reject: false, timeout: 400_000 });
+    // While it runs: the pod holds the lab and the service's container (a native sidecar, running), one PID namespace.
+    const pod = await waitFor(
+      'the shard running with its service container',
+      async () => {
+        const pods = (await core.listNamespacedPod({ namespace: NS, labelSelector: `${LABEL.owner}=${ownerOf(home)}` })).items;
+        return pods.find((p) => p.status?.phase === 'Running' && p.status.initContainerStatuses?.some((c) => c.name === 'svc-orders-node' && c.state?.running));
+      },
+      180_000,
+    );
+    expect(pod.spec?.shareProcessNamespace).toBe(true);
+    expect(pod.spec?.initContainers?.map((c) => [c.name, c.restartPolicy])).toEqual([['svc-orders-node', 'Always']]);
+    const r = await child;
+    expect(r.exitCode, r.stderr.slice(-3000)).toBe(0);
+    const s = JSON.parse(readFileSync(join(out, 'runs', 'service.load=0.5', 'seed-1', 'summary.json'), 'utf8')) as {
+      dns: { emptyRecordPublished: boolean };
+      services: { name: string; verdict: string; firstError: { error: string } | null; phases: { name: string; dynamodbCallsPerRequest: number | null }[] }[];
+    };
+    expect(s.dns.emptyRecordPublished, 'the premise: the record went empty').toBe(true);
+    const svc = s.services[0]!;
+    expect(svc.name).toBe('orders-node');
+    // Its SDK asked the pod's resolv.conf (the lab's CoreDNS) and got no address while the record was empty.
+    expect(svc.firstError?.error).toContain('getaddrinfo ENOTFOUND');
+    // Its calls reached the stand-in under its own key before the outage, and it recovered (ρ 0.21, predicted 0.41 × … ≤ 1).
+    expect(svc.phases.find((p) => p.name === 'steady')!.dynamodbCallsPerRequest!).toBeGreaterThan(0.9);
+    expect(svc.verdict).toBe('recovered');
     expect(await ours()).toEqual({ jobs: [], pods: [] });
   });
 

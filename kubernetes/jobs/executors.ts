@@ -20,6 +20,7 @@ import { resolveProgram } from '../../lab/tools.ts';
 import { guestContainers, type ImageTarget } from './guests.ts';
 import { jobManifest, namespaceManifest, ownerOf, type GuestContainer, type JobSpec } from './manifests.ts';
 import { runJob, type KubeTarget } from './run-job.ts';
+import type { ServiceSpec } from '../../user-services/service-file.ts';
 import type { Shard } from './shard.ts';
 
 export interface KubeRun {
@@ -65,17 +66,20 @@ function spec(k: KubeRun, kind: JobSpec['kind'], shards: readonly Shard[], guest
 const sweepShards = (runs: readonly SweepRun[]): Shard[] =>
   runs.map((r) => ({ label: `cell ${r.index + 1} seed ${r.seed}`, scenario: r.scenario as unknown as Record<string, unknown>, seed: r.seed, withTimeline: false, ...(r.service ? { services: [r.service as unknown as Record<string, unknown>] } : {}) }));
 
+/** The services of a sweep's runs (each run's own, with its cell's settings). */
+export const sweepServices = (runs: readonly SweepRun[]): ServiceSpec[] => runs.flatMap((r) => (r.service ? [r.service] : []));
+
 /**
  * The pod containers of the runs' services, their images built (and imported into the lab's own
  * cluster). Another cluster would pull them from a registry the lab cannot push to: refused.
  */
-export async function sweepGuests(k: Pick<KubeRun, 'images' | 'env' | 'log'>, runs: readonly SweepRun[], o: { manifestsOnly?: boolean } = {}): Promise<GuestContainer[]> {
-  const services = runs.flatMap((r) => (r.service ? [r.service] : []));
+export async function podGuests(k: Pick<KubeRun, 'images' | 'env' | 'log'>, services: readonly ServiceSpec[], o: { manifestsOnly?: boolean } = {}): Promise<GuestContainer[]> {
   if (!services.length) return [];
   if (!k.images && !o.manifestsOnly) throw new UserError(`--service on a cluster other than the lab's own: each shard's pod would pull ${services[0]!.name}'s image from a registry, and the lab builds it only into this machine's Docker; run the map on the lab's cluster (\`outage-lab cluster up\`, no --kubeconfig or --image) or here without --on kubernetes`);
   return guestContainers(services, { env: k.env, log: k.log, ...(k.images && !o.manifestsOnly ? { importTo: k.images } : {}) });
 }
-const armShards = (arms: readonly ArmRun[], seed: number): Shard[] => arms.map((a) => ({ label: a.arm.name, scenario: a.scenario as unknown as Record<string, unknown>, seed, expectedMs: a.expectedMs, withTimeline: true }));
+const armShards = (arms: readonly ArmRun[], seed: number, services: readonly ServiceSpec[] = []): Shard[] =>
+  arms.map((a) => ({ label: a.arm.name, scenario: a.scenario as unknown as Record<string, unknown>, seed, expectedMs: a.expectedMs, withTimeline: true, ...(services.length ? { services: services as unknown as Record<string, unknown>[] } : {}) }));
 
 /** What `k8s manifests` prints: the Namespace and the Job a sweep's or game day's shards would be. */
 export function manifests(k: Pick<KubeRun, 'target' | 'image' | 'pullPolicy' | 'parallel' | 'home'>, kind: JobSpec['kind'], shards: readonly Shard[], guests: readonly GuestContainer[] = []): Record<string, unknown>[] {
@@ -89,7 +93,7 @@ const jobOf = (k: KubeRun, kind: JobSpec['kind'], shards: readonly Shard[], gues
 export function sweepOnKubernetes(k: KubeRun): SweepExecutor {
   return async (runs, record) => {
     if (!runs.length) return;
-    const guests = await sweepGuests(k, runs);
+    const guests = await podGuests(k, sweepServices(runs));
     const out = await runJob({
       ...jobOf(k, 'sweep', sweepShards(runs), guests),
       onShard: (o) => {
@@ -104,12 +108,13 @@ export function sweepOnKubernetes(k: KubeRun): SweepExecutor {
   };
 }
 
-export function gamedayOnKubernetes(k: KubeRun, o: { seed: number; reporters: readonly Reporter[]; armLine: (r: RunResult) => string }): ArmExecutor {
+export function gamedayOnKubernetes(k: KubeRun, o: { seed: number; reporters: readonly Reporter[]; armLine: (r: RunResult) => string; services?: readonly ServiceSpec[] }): ArmExecutor {
   return async (arms) => {
     const results: (RunResult | undefined)[] = arms.map(() => undefined);
     const done: Promise<void>[] = [];
+    const services = o.services ?? [];
     const out = await runJob({
-      ...jobOf(k, 'gameday', armShards(arms, o.seed)),
+      ...jobOf(k, 'gameday', armShards(arms, o.seed, services), await podGuests(k, services)),
       onShard: (r) => {
         const a = arms[r.index]!;
         mkdirSync(a.outDir, { recursive: true });

@@ -27,7 +27,8 @@ describe('the Job of a sweep', () => {
     const lab = pod.containers[0]!;
     expect(lab.env).toContainEqual({ name: ENV_GUESTS, value: GUESTS_DIR });
     expect(lab.volumeMounts).toEqual([{ name: 'guests', mountPath: GUESTS_DIR }]);
-    // The lab and the service together ask for one core, as the lab alone did (0.9).
-    expect(lab.resources.requests.cpu).toBe('800m');
+    // The lab and the service together ask for 1.75 cores: one such pod per 2-core node.
+    expect(lab.resources.requests.cpu).toBe('1500m');
+    expect(pod.initContainers![0]).toMatchObject({ resources: { requests: { cpu: '250m' } } });
   });
 });

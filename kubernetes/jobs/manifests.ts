@@ -71,6 +71,14 @@ export function namespaceManifest(name: string): Record<string, unknown> {
 const guestsMount = { name: 'guests', mountPath: GUESTS_DIR };
 
 /**
+ * CPU a shard with a user's service asks for: its lab and the service's container. Two such labs
+ * on one 2-core node starved each other (the lab's own settle check aborted 5 of 6 runs,
+ * docs/kubernetes.md), so the pod asks for 1.75 cores and the scheduler runs one per 2-core node.
+ */
+const LAB_WITH_SERVICE_CPU = '1500m';
+const SERVICE_CPU = '250m';
+
+/**
  * What a pod carrying users' services adds: one PID namespace for the pod (the lab signals and
  * watches a service as its own process), a folder the lab and the services' containers share, and
  * each service as a native sidecar — an init container with restartPolicy Always, started before
@@ -88,7 +96,7 @@ function guestsOfPod(s: JobSpec, guests: readonly GuestContainer[]): Record<stri
       restartPolicy: 'Always',
       command: [LAUNCHER, `${GUESTS_DIR}/${g.name}`, '--', ...g.command],
       volumeMounts: [guestsMount],
-      resources: { requests: { cpu: '100m', memory: '256Mi' } },
+      resources: { requests: { cpu: SERVICE_CPU, memory: '256Mi' } },
     })),
   };
 }
@@ -125,8 +133,9 @@ export function jobManifest(s: JobSpec): Record<string, unknown> {
               imagePullPolicy: s.pullPolicy,
               command: [RUNNER.node, RUNNER.cli, 'k8s', 'shard'],
               env: [...Object.entries(RUNNER.env).map(([name, value]) => ({ name, value })), { name: ENV_SHARDS, value: encodeShards(s.shards) }, ...(guests.length ? [{ name: ENV_GUESTS, value: GUESTS_DIR }] : [])],
-              // One lab wants most of a core; the scheduler places no more than fit.
-              resources: { requests: { cpu: guests.length ? '800m' : '900m', memory: '1Gi' } },
+              // One lab wants most of a core; with a user's service and its workload, most of two
+              // (docs/kubernetes.md, measured). The scheduler places no more than fit a node.
+              resources: { requests: { cpu: guests.length ? LAB_WITH_SERVICE_CPU : '900m', memory: '1Gi' } },
               ...(guests.length ? { volumeMounts: [guestsMount] } : {}),
             },
           ],
