@@ -124,6 +124,12 @@ export const ServiceFileSchema = z
        * value N: N more calls at once, the SDK's retries off), for the map's prediction.
        */
       handWrittenRetryEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'an environment variable name, e.g. ORDERS_NAIVE_RETRY' }).optional(),
+      /**
+       * The environment variable that, set to 1, makes the service run its SDK's retry code from
+       * before the 2026 update (an older release installed beside the current one), where the SDK
+       * itself cannot (Node's and Go's changed standard in place): `default-before-2026` sets it.
+       */
+      before2026Env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'an environment variable name, e.g. ORDERS_RETRIES_PRE_2026' }).optional(),
     }),
     start: z
       .strictObject({

@@ -19,6 +19,12 @@
 // caller hangs up before the answer: a call in flight is cut, and one still waiting (for a retry's
 // backoff, or the adaptive mode's rate limiter — whose token it has taken by then) is dropped by
 // the HTTP handler rather than sent for nobody (off by default; docs/your-service.md).
+// ORDERS_RETRIES_PRE_2026=1 runs the SDK's retries with the code from before the 2026 retry
+// update: @smithy/core 3.39.0 (installed beside the current one as the npm alias
+// smithy-core-pre-2026), whose standard and adaptive modes retry a timeout for 10 quota tokens and
+// anything else for 5, from a 100 ms base, 3 attempts — what this client did by default until
+// @smithy/core 3.40.0 made the 2026 rules unconditional (AWS_RETRY_MODE and AWS_MAX_ATTEMPTS
+// still choose the mode and the attempts).
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
@@ -28,11 +34,22 @@ const COUNTS = process.env.COUNTS_TABLE ?? 'order-counts';
 const NAIVE = Number(process.env.ORDERS_NAIVE_RETRY ?? 0);
 const TIMEOUT_MS = Number(process.env.ORDERS_DYNAMODB_TIMEOUT_MS ?? 0);
 const ABORT_ON_HANGUP = process.env.ORDERS_ABORT_ON_HANGUP === '1';
+const PRE_2026 = process.env.ORDERS_RETRIES_PRE_2026 === '1';
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8080);
 
-// The SDK's own defaults unless the hand-written loop is on.
-const db = new DynamoDBClient({ ...(NAIVE > 0 ? { maxAttempts: 1 } : {}), ...(TIMEOUT_MS > 0 ? { requestHandler: { requestTimeout: TIMEOUT_MS, throwOnRequestTimeout: true } } : {}) });
+// The SDK's retries before the 2026 update: the mode AWS_RETRY_MODE names, from @smithy/core 3.39.0.
+async function pre2026Retries() {
+  const { AdaptiveRetryStrategy, StandardRetryStrategy } = await import('smithy-core-pre-2026/retry');
+  const attempts = Number(process.env.AWS_MAX_ATTEMPTS) || 3;
+  return { retryStrategy: process.env.AWS_RETRY_MODE === 'adaptive' ? new AdaptiveRetryStrategy(attempts, {}) : new StandardRetryStrategy({ maxAttempts: attempts }) };
+}
+
+// The SDK's own defaults unless the hand-written loop (or the pre-2026 code) is on.
+const db = new DynamoDBClient({
+  ...(NAIVE > 0 ? { maxAttempts: 1 } : PRE_2026 ? await pre2026Retries() : {}),
+  ...(TIMEOUT_MS > 0 ? { requestHandler: { requestTimeout: TIMEOUT_MS, throwOnRequestTimeout: true } } : {}),
+});
 
 async function call(command, signal) {
   for (let attempt = 0; ; attempt++) {
@@ -123,5 +140,5 @@ const server = createServer(async (req, res) => {
   }
 });
 
-server.listen(port, host, () => console.log(`orders (node, @aws-sdk/client-dynamodb) listening on ${host}:${port}${NAIVE ? `, hand-written retry ×${NAIVE}` : ''}${TIMEOUT_MS ? `, DynamoDB calls time out after ${TIMEOUT_MS} ms` : ''}${ABORT_ON_HANGUP ? ', calls aborted when the caller hangs up' : ''}`));
+server.listen(port, host, () => console.log(`orders (node, @aws-sdk/client-dynamodb) listening on ${host}:${port}${NAIVE ? `, hand-written retry ×${NAIVE}` : ''}${TIMEOUT_MS ? `, DynamoDB calls time out after ${TIMEOUT_MS} ms` : ''}${ABORT_ON_HANGUP ? ', calls aborted when the caller hangs up' : ''}${PRE_2026 && !NAIVE ? `, retries from @smithy/core 3.39.0 (before the 2026 update, ${process.env.AWS_RETRY_MODE === 'adaptive' ? 'adaptive' : 'standard'})` : ''}`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

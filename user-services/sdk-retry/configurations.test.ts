@@ -39,13 +39,22 @@ describe('the retry configurations bench sdks runs', () => {
     expect(standard.sameAs!(withServiceSets(example('python'), [['service.env.AWS_RETRY_MODE', 'legacy']]))).toBeNull();
   });
 
-  it("the default before the 2026 update: boto3's and Java's legacy mode (the same code, so the legacy runs); Node and Go changed standard in place", () => {
+  it("the default before the 2026 update: boto3's and Java's legacy mode (the same code, so the legacy runs); Node's older release the example installs; Go changed standard in place", () => {
     const before = retryConfiguration('default-before-2026')!;
     for (const lang of ['python', 'java']) {
       expect(before.sets(example(lang))).toEqual([['service.env.AWS_RETRY_MODE', 'legacy']]);
       expect(before.sameAs!(example(lang))).toBe('legacy');
     }
-    expect(before.sets(example('node'))).toMatchObject({ notApplicable: expect.stringMatching(/3\.39\.0/) });
+    // Node: the example runs @smithy/core 3.39.0's code when its file's variable is 1; its policy is that release's.
+    const node = example('node');
+    const sets = before.sets(node);
+    expect(sets).toEqual([['service.env.ORDERS_RETRIES_PRE_2026', '1']]);
+    expect(before.sameAs!(node)).toBeNull();
+    expect(retryPolicyOf(withServiceSets(node, sets as never))).toMatchObject({ mode: 'standard', maxAttempts: 3, quota: { tokens: 500, transientCost: 10 }, source: expect.stringMatching(/3\.39\.0/) });
+    expect(retryPolicyOf(node)).toMatchObject({ maxAttempts: 4, quota: { transientCost: 14 } });
+    // A file that names no such variable: not applicable, saying why.
+    const { before2026Env: _, ...sdk } = node.sdk;
+    expect(before.sets({ ...node, sdk })).toMatchObject({ notApplicable: expect.stringMatching(/3\.39\.0/) });
     expect(before.sets(example('go'))).toMatchObject({ notApplicable: expect.stringMatching(/defaultRetryCost 14/) });
   });
 

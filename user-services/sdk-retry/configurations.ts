@@ -38,11 +38,15 @@ export const RETRY_CONFIGURATIONS: readonly RetryConfiguration[] = [
   { name: 'legacy', description: "AWS_RETRY_MODE=legacy, where the SDK still has it (boto3: no quota; Java: DynamoDB's 9 attempts)", sets: mode('legacy') },
   {
     name: 'default-before-2026',
-    description: "the SDK's default before the 2026 retry update, where the version shipped still runs it under a setting with its code unchanged (boto3 and Java: their legacy mode)",
+    description:
+      "the SDK's default before the 2026 retry update: where the version shipped still runs it under a setting with its code unchanged (boto3 and Java: their legacy mode), that setting; else the older release a service installs beside the current one (its file's sdk.before2026Env: the Node example's @smithy/core 3.39.0)",
     sets: (spec) => {
-      const before = sdkRetryOf(spec.sdk.name)?.before2026;
+      const sdk = sdkRetryOf(spec.sdk.name);
+      const before = sdk?.before2026;
       if (!before) return { notApplicable: `the lab has not read ${spec.sdk.name}'s retry code (user-services/sdk-retry/)` };
-      return 'unavailable' in before ? { notApplicable: before.unavailable } : Object.entries(before.env).map(([k, v]) => [`service.env.${k}`, v] as const);
+      if (!('unavailable' in before)) return Object.entries(before.env).map(([k, v]) => [`service.env.${k}`, v] as const);
+      if (spec.sdk.before2026Env && sdk.policyBefore2026) return [[`service.env.${spec.sdk.before2026Env}`, '1']];
+      return { notApplicable: before.unavailable };
     },
     sameAs: (spec) => {
       const before = sdkRetryOf(spec.sdk.name)?.before2026;

@@ -41,6 +41,11 @@ export interface SdkRetry {
    * code unchanged (the variables that select it, and where that was read); else why it cannot.
    */
   readonly before2026: { readonly env: Readonly<Record<string, string>>; readonly source: string } | { readonly unavailable: string };
+  /**
+   * The policy of the pre-update code, for a service that runs it from an older release installed
+   * beside the current one (its file's `sdk.before2026Env` set to 1), where the lab has read it.
+   */
+  policyBefore2026?(env: Readonly<Record<string, string>>): RetryPolicy;
 }
 
 /** AWS_MAX_ATTEMPTS as every SDK reads it (total attempts, first one included), else the default. */
