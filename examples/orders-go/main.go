@@ -14,7 +14,8 @@
 // ORDERS_NAIVE_RETRY=N turns the SDK's retries off (aws.NopRetryer) and retries each DynamoDB call
 // up to N more times at once, without backoff: the hand-written loop many services really have.
 // ORDERS_DYNAMODB_TIMEOUT_MS=T gives up on a DynamoDB attempt after T ms (the SDK's HTTP client
-// timeout; the SDK retries a timed-out attempt), a latency budget.
+// timeout; the SDK retries a timed-out attempt), a latency budget. ORDERS_RETRIES_PRE_2026=1 runs
+// it on the SDK from before the 2026 retry update (pre2026.go).
 package main
 
 import (
@@ -138,6 +139,7 @@ func failed(w http.ResponseWriter, err error) {
 
 func main() {
 	log.SetFlags(0)
+	reexecPre2026()
 	ctx := context.Background()
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
@@ -189,7 +191,7 @@ func main() {
 	if naive > 0 {
 		suffix = fmt.Sprintf(", hand-written retry x%d", naive)
 	}
-	log.Printf("orders (go, aws-sdk-go-v2) listening on %s%s", addr, suffix)
+	log.Printf("orders (go, aws-sdk-go-v2 %s) listening on %s%s", aws.SDKVersion, addr, suffix)
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	go func() {

@@ -66,6 +66,9 @@ function spec(k: KubeRun, kind: JobSpec['kind'], shards: readonly Shard[], guest
 const sweepShards = (runs: readonly SweepRun[]): Shard[] =>
   runs.map((r) => ({ label: `cell ${r.index + 1} seed ${r.seed}`, scenario: r.scenario as unknown as Record<string, unknown>, seed: r.seed, withTimeline: false, ...(r.service ? { services: [r.service as unknown as Record<string, unknown>] } : {}) }));
 
+const armShards = (arms: readonly ArmRun[], seed: number, services: readonly ServiceSpec[] = []): Shard[] =>
+  arms.map((a) => ({ label: a.arm.name, scenario: a.scenario as unknown as Record<string, unknown>, seed, expectedMs: a.expectedMs, withTimeline: true, ...(services.length ? { services: services as unknown as Record<string, unknown>[] } : {}) }));
+
 /** The services of a sweep's runs (each run's own, with its cell's settings). */
 export const sweepServices = (runs: readonly SweepRun[]): ServiceSpec[] => runs.flatMap((r) => (r.service ? [r.service] : []));
 
@@ -78,8 +81,6 @@ export async function podGuests(k: Pick<KubeRun, 'images' | 'env' | 'log'>, serv
   if (!k.images && !o.manifestsOnly) throw new UserError(`--service on a cluster other than the lab's own: each shard's pod would pull ${services[0]!.name}'s image from a registry, and the lab builds it only into this machine's Docker; run the map on the lab's cluster (\`outage-lab cluster up\`, no --kubeconfig or --image) or here without --on kubernetes`);
   return guestContainers(services, { env: k.env, log: k.log, ...(k.images && !o.manifestsOnly ? { importTo: k.images } : {}) });
 }
-const armShards = (arms: readonly ArmRun[], seed: number, services: readonly ServiceSpec[] = []): Shard[] =>
-  arms.map((a) => ({ label: a.arm.name, scenario: a.scenario as unknown as Record<string, unknown>, seed, expectedMs: a.expectedMs, withTimeline: true, ...(services.length ? { services: services as unknown as Record<string, unknown>[] } : {}) }));
 
 /** What `k8s manifests` prints: the Namespace and the Job a sweep's or game day's shards would be. */
 export function manifests(k: Pick<KubeRun, 'target' | 'image' | 'pullPolicy' | 'parallel' | 'home'>, kind: JobSpec['kind'], shards: readonly Shard[], guests: readonly GuestContainer[] = []): Record<string, unknown>[] {

@@ -5,6 +5,7 @@
  * (no registry). The container runs the launcher with the image's own entrypoint and command,
  * which it starts when the shard's lab asks (lab/runtimes/sidecar.ts).
  */
+import { join } from 'node:path';
 import { execa } from 'execa';
 import Docker from 'dockerode';
 import { UserError } from '../../core/errors.ts';
@@ -25,7 +26,13 @@ export interface ImageTarget {
 
 /** The pod containers of these services (one per service name), their images built and, given a target, imported. */
 export async function guestContainers(services: readonly ServiceSpec[], o: { env: NodeJS.ProcessEnv; log: Log; importTo?: ImageTarget }): Promise<GuestContainer[]> {
-  const byName = new Map(services.map((s) => [s.name, s]));
+  const byName = new Map<string, ServiceSpec>();
+  for (const s of services) {
+    const seen = byName.get(s.name);
+    // One container per service in the pod template: every run of it must use the same image.
+    if (seen && (seen.dir !== s.dir || seen.start.dockerfile !== s.start.dockerfile)) throw new UserError(`${s.name}: its runs name two images (${join(seen.dir, seen.start.dockerfile ?? '')} and ${join(s.dir, s.start.dockerfile ?? '')}); a Job's pods carry one container per service: run them as two sweeps`);
+    byName.set(s.name, s);
+  }
   if (!byName.size) return [];
   const docker = new Docker({ socketPath: (o.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '') });
   try {

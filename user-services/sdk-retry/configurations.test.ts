@@ -39,7 +39,7 @@ describe('the retry configurations bench sdks runs', () => {
     expect(standard.sameAs!(withServiceSets(example('python'), [['service.env.AWS_RETRY_MODE', 'legacy']]))).toBeNull();
   });
 
-  it("the default before the 2026 update: boto3's and Java's legacy mode (the same code, so the legacy runs); Node's older release the example installs; Go changed standard in place", () => {
+  it("the default before the 2026 update: boto3's and Java's legacy mode (the same code, so the legacy runs); Node's and Go's older releases their examples install", () => {
     const before = retryConfiguration('default-before-2026')!;
     for (const lang of ['python', 'java']) {
       expect(before.sets(example(lang))).toEqual([['service.env.AWS_RETRY_MODE', 'legacy']]);
@@ -55,7 +55,10 @@ describe('the retry configurations bench sdks runs', () => {
     // A file that names no such variable: not applicable, saying why.
     const { before2026Env: _, ...sdk } = node.sdk;
     expect(before.sets({ ...node, sdk })).toMatchObject({ notApplicable: expect.stringMatching(/3\.39\.0/) });
-    expect(before.sets(example('go'))).toMatchObject({ notApplicable: expect.stringMatching(/defaultRetryCost 14/) });
+    // Go: the example's binary built against v1.47.8 (go.pre2026.mod).
+    const go = example('go');
+    expect(before.sets(go)).toEqual([['service.env.ORDERS_RETRIES_PRE_2026', '1']]);
+    expect(retryPolicyOf(withServiceSets(go, before.sets(go) as never))).toMatchObject({ mode: 'standard', maxAttempts: 3, quota: { transientCost: 10 }, source: expect.stringMatching(/v1\.47\.8/) });
   });
 
   it('names are unique', () => {
