@@ -8,7 +8,8 @@ import type { LabContext } from '../../../lab/lab.ts';
 import { loadServiceFile } from '../../../user-services/service-file.ts';
 import { boundaryOf } from './boundary.ts';
 import type { ServiceRunRow } from './service.ts';
-import { benchSdks, pointsOf, predictionAgrees, renderSdksBench, splitSets, type SdksBenchResult } from './sdks.ts';
+import { wilson } from '../sweep/stats.ts';
+import { benchSdks, pointsOf, predictionAgrees, renderSdksBench, splitSets, update2026Effects, type SdksBenchResult } from './sdks.ts';
 
 const run = (seed: number, metastable: boolean, over: Partial<ServiceRunRow> = {}): ServiceRunRow => ({
   seed,
@@ -67,6 +68,7 @@ describe('bench sdks: from runs to a row', () => {
       repeat: 3,
       sets: [],
       wallMs: 60_000,
+      update2026: [],
       rows: [
         { ...base, configuration: 'default', sets: {}, sameAs: null, notApplicable: null, points, boundary: boundaryOf(points), agrees: true },
         { ...base, configuration: 'standard', sets: { 'service.env.AWS_RETRY_MODE': 'standard' }, sameAs: 'default', notApplicable: null, points, boundary: boundaryOf(points), agrees: true },
@@ -80,6 +82,41 @@ describe('bench sdks: from runs to a row', () => {
     expect(md).not.toContain('| node | @aws-sdk/client-dynamodb 3.1169.0 | legacy |');
     expect(md).toContain('- **node** (@aws-sdk/client-dynamodb 3.1169.0): in force');
     expect(md).toContain('| node | default | 8 s | 1.5 | 0.62 | 3 of 3 | — | 1.9 | ≤ 3.1 s |');
+  });
+});
+
+describe("bench sdks: the 2026 update's effect", () => {
+  const pt = (load: number, rho: number, metastable: number, runs = 3) => ({ load, rho, metastable, runs, rate: wilson(metastable, runs), ttrMs: metastable === runs ? null : 14_000, recoveringCallsPerRequest: 1.5, firstCallMs: 500 });
+  const row = (service: string, configuration: string, points: ReturnType<typeof pt>[], sameAs: string | null = null) =>
+    ({ service, language: service, sdk: 'sdk 1', configuration, description: '', sets: {}, policy: null, outageMs: 8000, sameAs, notApplicable: null, points, boundary: boundaryOf(points), predictedBoundary: 0.5, predictedNote: null, agrees: null, amplification: null, ttrMs: null, atRho: null, update2026: null }) as const;
+
+  it('better where the intervals part towards recovering, worse the other way, none when they overlap; only loads measured both ways', () => {
+    const effects = update2026Effects([
+      // Python: legacy before (stays down), standard after (recovers) at both loads.
+      row('python', 'default', [pt(1, 0.41, 0), pt(1.5, 0.62, 0)]),
+      row('python', 'default-before-2026', [pt(1, 0.41, 3), pt(1.5, 0.62, 3)], 'legacy'),
+      // Node: the same counts.
+      row('node', 'default', [pt(1, 0.41, 0), pt(1.5, 0.62, 3), pt(2, 0.83, 3)]),
+      row('node', 'default-before-2026', [pt(1, 0.41, 0), pt(1.5, 0.62, 3)]),
+      // A worse one, and one that differs but within the intervals (2 of 3 against 0 of 3 overlap).
+      row('x', 'default', [pt(1, 0.41, 3)]),
+      row('x', 'default-before-2026', [pt(1, 0.41, 0)]),
+      row('y', 'default', [pt(1, 0.41, 2)]),
+      row('y', 'default-before-2026', [pt(1, 0.41, 0)]),
+      // No before-row measured: no effect stated.
+      row('go', 'default', [pt(1, 0.41, 0)]),
+    ] as never);
+    const of = (svc: string) => effects.find((e) => e.service === svc);
+    expect(of('python')).toMatchObject({ change: 'better', before: { configuration: 'default-before-2026 (= legacy)' } });
+    expect(of('node')!.change).toBe('none');
+    expect(of('node')!.loads.map((l) => l.load)).toEqual([1, 1.5]);
+    expect(of('x')!.change).toBe('worse');
+    expect(of('y')!.change).toBe('none');
+    expect(of('go')).toBeUndefined();
+    const md = renderSdksBench({ scenario: 's', quick: true, loads: [1, 1.5], outagesMs: [8000], repeat: 3, sets: [], wallMs: 1, rows: [], update2026: effects });
+    expect(md).toContain('| python | 8 s | < 0.41 → > 0.62 | 0.41: 3 of 3 [0.44–1] → 0 of 3 [0–0.56], 14.0 s; 0.62: 3 of 3 [0.44–1] → 0 of 3 [0–0.56], 14.0 s | **better** |');
+    expect(md).toContain('| node | 8 s |');
+    expect(md).toContain('| none measured |');
   });
 });
 

@@ -70,6 +70,43 @@ export interface SdkRow {
   readonly update2026: string | null;
 }
 
+/** What the 2026 update changed for one service and outage: the runs before it against after, load by load. */
+export interface Update2026Effect {
+  readonly service: string;
+  readonly language: string;
+  readonly outageMs: number;
+  readonly before: { readonly configuration: string; readonly boundary: Boundary };
+  readonly after: { readonly configuration: string; readonly boundary: Boundary };
+  /** Loads measured both ways: stayed down before and after, each with its Wilson interval. */
+  readonly loads: { readonly load: number; readonly rho: number; readonly before: Pick<SdkPoint, 'metastable' | 'runs' | 'rate' | 'ttrMs'>; readonly after: Pick<SdkPoint, 'metastable' | 'runs' | 'rate' | 'ttrMs'> }[];
+  /** better: fewer loads stay down after; worse: more; none: the same counts; unclear: they differ one way here and the other there. */
+  readonly change: 'better' | 'worse' | 'none' | 'unclear';
+}
+
+/**
+ * The update's effect per service and outage, from the rows of `default` (the SDK as shipped,
+ * with the 2026 rules) and `default-before-2026`, at the loads both have. A load counts as
+ * changed only where the two Wilson intervals do not overlap.
+ */
+export function update2026Effects(rows: readonly SdkRow[]): Update2026Effect[] {
+  const out: Update2026Effect[] = [];
+  for (const after of rows.filter((r) => r.configuration === 'default' && r.points.length)) {
+    const before = rows.find((r) => r.configuration === 'default-before-2026' && r.service === after.service && r.outageMs === after.outageMs && r.points.length);
+    if (!before) continue;
+    const pick = (p: SdkPoint) => ({ metastable: p.metastable, runs: p.runs, rate: p.rate, ttrMs: p.ttrMs });
+    const loads = after.points.flatMap((a) => {
+      const b = before.points.find((x) => x.load === a.load);
+      return b ? [{ load: a.load, rho: a.rho, before: pick(b), after: pick(a) }] : [];
+    });
+    if (!loads.length) continue;
+    const apart = (x: Rate | null, y: Rate | null) => x !== null && y !== null && (x.high < y.low || y.high < x.low);
+    const better = loads.some((l) => apart(l.before.rate, l.after.rate) && l.after.metastable / l.after.runs < l.before.metastable / l.before.runs);
+    const worse = loads.some((l) => apart(l.before.rate, l.after.rate) && l.after.metastable / l.after.runs > l.before.metastable / l.before.runs);
+    out.push({ service: after.service, language: after.language, outageMs: after.outageMs, before: { configuration: before.sameAs ? `${before.configuration} (= ${before.sameAs})` : before.configuration, boundary: before.boundary }, after: { configuration: after.configuration, boundary: after.boundary }, loads, change: better && worse ? 'unclear' : better ? 'better' : worse ? 'worse' : 'none' });
+  }
+  return out;
+}
+
 export interface SdksBenchResult {
   readonly scenario: string;
   readonly quick: true;
@@ -79,6 +116,8 @@ export interface SdksBenchResult {
   /** The bench's `--set` assignments, for every run (empty: none). */
   readonly sets: readonly string[];
   readonly rows: SdkRow[];
+  /** The 2026 update's effect per service and outage (where both its rows were measured). */
+  readonly update2026: Update2026Effect[];
   readonly wallMs: number;
   /** Rebuilt from runs already on disk (`--report-only`): wallMs is the rebuild's, not the runs'. */
   readonly reportOnly?: boolean;
@@ -224,7 +263,7 @@ export async function benchSdks(o: SdksBenchOptions): Promise<SdksBenchResult> {
       });
     }
   }
-  const result: SdksBenchResult = { scenario: o.scenario, quick: true, loads: o.loads, outagesMs: o.outagesMs, repeat: o.repeat, sets: [...(o.sets ?? [])], rows, wallMs: Math.round(performance.now() - started), ...(o.reportOnly ? { reportOnly: true } : {}) };
+  const result: SdksBenchResult = { scenario: o.scenario, quick: true, loads: o.loads, outagesMs: o.outagesMs, repeat: o.repeat, sets: [...(o.sets ?? [])], rows, update2026: update2026Effects(rows), wallMs: Math.round(performance.now() - started), ...(o.reportOnly ? { reportOnly: true } : {}) };
   mkdirSync(o.outDir, { recursive: true });
   writeFileSync(join(o.outDir, 'bench-sdks.json'), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(o.outDir, 'bench-sdks.md'), renderSdksBench(result));
@@ -258,6 +297,13 @@ export function renderSdksBench(r: SdksBenchResult): string {
   const notApplicable = [...new Map(r.rows.filter((x) => x.notApplicable).map((x) => [`${x.language} ${x.configuration}`, x])).values()];
   if (notApplicable.length) lines.push('', '## Not applicable', '', ...notApplicable.map((x) => `- **${x.language}** \`${x.configuration}\`: ${x.notApplicable}`));
   const langs = [...new Map(r.rows.map((x) => [x.language, x])).values()];
-  lines.push('', '## The 2026 retry update at the versions run', '', ...langs.map((x) => `- **${x.language}** (${x.sdk}): ${x.update2026 ?? 'not read'}`), '', r.reportOnly ? 'Rebuilt from the runs already on disk (`--report-only`): nothing was run; each run’s wall time is in its summary.' : `Wall time: ${(r.wallMs / 60_000).toFixed(1)} min.`, '');
+  lines.push('', '## The 2026 retry update at the versions run', '', ...langs.map((x) => `- **${x.language}** (${x.sdk}): ${x.update2026 ?? 'not read'}`));
+  const effects = r.update2026 ?? [];
+  if (effects.length) {
+    const cell = (p: Update2026Effect['loads'][number]['before']) => `${p.metastable} of ${p.runs}${p.rate ? ` [${p.rate.low}–${p.rate.high}]` : ''}${p.ttrMs !== null ? `, ${secs(p.ttrMs)}` : ''}`;
+    lines.push('', "### Its effect: stayed down before (`default-before-2026`) → after (`default`), with each Wilson interval; a load counts as changed only where the intervals do not overlap", '', '| language | outage | boundary before → after | by load (ρ): before → after | change |', '| --- | --- | --- | --- | --- |');
+    for (const e of effects) lines.push(`| ${e.language} | ${e.outageMs / 1000} s | ${describeBoundary(e.before.boundary, e.loads[0]!.rho)} → ${describeBoundary(e.after.boundary, e.loads[0]!.rho)} | ${e.loads.map((l) => `${l.rho}: ${cell(l.before)} → ${cell(l.after)}`).join('; ')} | ${e.change === 'none' ? 'none measured' : `**${e.change}**`} |`);
+  }
+  lines.push('', r.reportOnly ? 'Rebuilt from the runs already on disk (`--report-only`): nothing was run; each run’s wall time is in its summary.' : `Wall time: ${(r.wallMs / 60_000).toFixed(1)} min.`, '');
   return lines.join('\n');
 }
