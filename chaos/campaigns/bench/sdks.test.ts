@@ -98,10 +98,10 @@ describe("bench sdks: the 2026 update's effect", () => {
       // Node: the same counts.
       row('node', 'default', [pt(1, 0.41, 0), pt(1.5, 0.62, 3), pt(2, 0.83, 3)]),
       row('node', 'default-before-2026', [pt(1, 0.41, 0), pt(1.5, 0.62, 3)]),
-      // A worse one, and one that differs but within the intervals (2 of 3 against 0 of 3 overlap).
-      row('x', 'default', [pt(1, 0.41, 3)]),
-      row('x', 'default-before-2026', [pt(1, 0.41, 0)]),
-      row('y', 'default', [pt(1, 0.41, 2)]),
+      // A worse one (two loads, pooled 0 of 6 → 6 of 6), and one that moved at a single load only (0 of 3 → 3 of 3: the intervals overlap).
+      row('x', 'default', [pt(1, 0.41, 3), pt(1.5, 0.62, 3)]),
+      row('x', 'default-before-2026', [pt(1, 0.41, 0), pt(1.5, 0.62, 0)]),
+      row('y', 'default', [pt(1, 0.41, 3)]),
       row('y', 'default-before-2026', [pt(1, 0.41, 0)]),
       // No before-row measured: no effect stated.
       row('go', 'default', [pt(1, 0.41, 0)]),
@@ -114,7 +114,7 @@ describe("bench sdks: the 2026 update's effect", () => {
     expect(of('y')!.change).toBe('none');
     expect(of('go')).toBeUndefined();
     const md = renderSdksBench({ scenario: 's', quick: true, loads: [1, 1.5], outagesMs: [8000], repeat: 3, sets: [], wallMs: 1, rows: [], update2026: effects });
-    expect(md).toContain('| python | 8 s | < 0.41 → > 0.62 | 0.41: 3 of 3 [0.44–1] → 0 of 3 [0–0.56], 14.0 s; 0.62: 3 of 3 [0.44–1] → 0 of 3 [0–0.56], 14.0 s | **better** |');
+    expect(md).toContain('| python | 8 s | < 0.41 → > 0.62 | 0.41: 3 of 3 [0.439–1] → 0 of 3 [0–0.561], 14.0 s; 0.62: 3 of 3 [0.439–1] → 0 of 3 [0–0.561], 14.0 s | **better** |');
     expect(md).toContain('| node | 8 s |');
     expect(md).toContain('| none measured |');
   });

@@ -79,14 +79,15 @@ export interface Update2026Effect {
   readonly after: { readonly configuration: string; readonly boundary: Boundary };
   /** Loads measured both ways: stayed down before and after, each with its Wilson interval. */
   readonly loads: { readonly load: number; readonly rho: number; readonly before: Pick<SdkPoint, 'metastable' | 'runs' | 'rate' | 'ttrMs'>; readonly after: Pick<SdkPoint, 'metastable' | 'runs' | 'rate' | 'ttrMs'> }[];
-  /** better: fewer loads stay down after; worse: more; none: the same counts; unclear: they differ one way here and the other there. */
+  /** better: stays down less often after it (intervals apart, pooled over the loads that moved that way); worse: more often; none: neither; unclear: both. */
   readonly change: 'better' | 'worse' | 'none' | 'unclear';
 }
 
 /**
  * The update's effect per service and outage, from the rows of `default` (the SDK as shipped,
- * with the 2026 rules) and `default-before-2026`, at the loads both have. A load counts as
- * changed only where the two Wilson intervals do not overlap.
+ * with the 2026 rules) and `default-before-2026`, at the loads both have: better (or worse) where
+ * the runs of the loads that stayed down less (more) often after it, pooled, have Wilson
+ * intervals that do not overlap.
  */
 export function update2026Effects(rows: readonly SdkRow[]): Update2026Effect[] {
   const out: Update2026Effect[] = [];
@@ -99,9 +100,18 @@ export function update2026Effects(rows: readonly SdkRow[]): Update2026Effect[] {
       return b ? [{ load: a.load, rho: a.rho, before: pick(b), after: pick(a) }] : [];
     });
     if (!loads.length) continue;
-    const apart = (x: Rate | null, y: Rate | null) => x !== null && y !== null && (x.high < y.low || y.high < x.low);
-    const better = loads.some((l) => apart(l.before.rate, l.after.rate) && l.after.metastable / l.after.runs < l.before.metastable / l.before.runs);
-    const worse = loads.some((l) => apart(l.before.rate, l.after.rate) && l.after.metastable / l.after.runs > l.before.metastable / l.before.runs);
+    // Three seeds a load cannot part 0 of 3 from 3 of 3 ([0–0.56] against [0.44–1]): the runs are
+    // pooled over the loads that moved one way, and that way counts where the pooled intervals part.
+    const share = (p: { metastable: number; runs: number }) => p.metastable / p.runs;
+    const moved = (sign: number) => {
+      const ls = loads.filter((l) => Math.sign(share(l.after) - share(l.before)) === sign);
+      const sum = (k: 'before' | 'after', f: 'metastable' | 'runs') => ls.reduce((a, l) => a + l[k][f], 0);
+      const b = wilson(sum('before', 'metastable'), sum('before', 'runs'));
+      const a = wilson(sum('after', 'metastable'), sum('after', 'runs'));
+      return b !== null && a !== null && (a.high < b.low || b.high < a.low);
+    };
+    const better = moved(-1);
+    const worse = moved(1);
     out.push({ service: after.service, language: after.language, outageMs: after.outageMs, before: { configuration: before.sameAs ? `${before.configuration} (= ${before.sameAs})` : before.configuration, boundary: before.boundary }, after: { configuration: after.configuration, boundary: after.boundary }, loads, change: better && worse ? 'unclear' : better ? 'better' : worse ? 'worse' : 'none' });
   }
   return out;
@@ -301,7 +311,7 @@ export function renderSdksBench(r: SdksBenchResult): string {
   const effects = r.update2026 ?? [];
   if (effects.length) {
     const cell = (p: Update2026Effect['loads'][number]['before']) => `${p.metastable} of ${p.runs}${p.rate ? ` [${p.rate.low}–${p.rate.high}]` : ''}${p.ttrMs !== null ? `, ${secs(p.ttrMs)}` : ''}`;
-    lines.push('', "### Its effect: stayed down before (`default-before-2026`) → after (`default`), with each Wilson interval; a load counts as changed only where the intervals do not overlap", '', '| language | outage | boundary before → after | by load (ρ): before → after | change |', '| --- | --- | --- | --- | --- |');
+    lines.push('', "### Its effect: stayed down before (`default-before-2026`) → after (`default`), with each Wilson interval; better or worse only where the runs of the loads that moved that way, pooled, have intervals that part", '', '| language | outage | boundary before → after | by load (ρ): before → after | change |', '| --- | --- | --- | --- | --- |');
     for (const e of effects) lines.push(`| ${e.language} | ${e.outageMs / 1000} s | ${describeBoundary(e.before.boundary, e.loads[0]!.rho)} → ${describeBoundary(e.after.boundary, e.loads[0]!.rho)} | ${e.loads.map((l) => `${l.rho}: ${cell(l.before)} → ${cell(l.after)}`).join('; ')} | ${e.change === 'none' ? 'none measured' : `**${e.change}**`} |`);
   }
   lines.push('', r.reportOnly ? 'Rebuilt from the runs already on disk (`--report-only`): nothing was run; each run’s wall time is in its summary.' : `Wall time: ${(r.wallMs / 60_000).toFixed(1)} min.`, '');
