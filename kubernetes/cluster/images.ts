@@ -69,9 +69,22 @@ function pausePlan(env: NodeJS.ProcessEnv): ImagePlan {
   return plan('pause', 'FROM scratch\nCOPY pause /pause\nENTRYPOINT ["/pause"]\n', { pause: resolveProgram('outage-lab-pause', env) });
 }
 
+/** The lab's own services bundled (what the runner image carries, and what base images are built from). */
+export const labBundles = (): Promise<string> => ensureServiceBundles([...new Set(buildTopology().components.flatMap((c) => (c.entry ? [c.entry] : [])))]);
+
+/** The Docker engine images for the cluster are built with, or a UserError saying how to start one. */
+export async function imageBuilder(env: NodeJS.ProcessEnv, what: string): Promise<Docker> {
+  const docker = new Docker({ socketPath: (env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '') });
+  try {
+    await docker.ping();
+  } catch (err) {
+    throw new UserError(`${what} built with Docker and no engine answers (${(err as Error).message}): start dockerd (\`dockerd --bridge=none --iptables=false\`)`);
+  }
+  return docker;
+}
+
 async function runnerPlan(env: NodeJS.ProcessEnv): Promise<ImagePlan> {
-  const entries = [...new Set(buildTopology().components.flatMap((c) => (c.entry ? [c.entry] : [])))];
-  const bundles = await ensureServiceBundles(entries);
+  const bundles = await labBundles();
   const cli = await ensureCliBundle();
   const files: Record<string, string> = {
     ...rootfsOf(process.execPath, IN_IMAGE.node),
@@ -93,12 +106,7 @@ async function runnerPlan(env: NodeJS.ProcessEnv): Promise<ImagePlan> {
 
 /** Builds the pause and runner images (when their inputs changed); returns their tags. */
 export async function buildClusterImages(env: NodeJS.ProcessEnv, log: Log): Promise<{ pause: string; runner: string }> {
-  const docker = new Docker({ socketPath: (env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '') });
-  try {
-    await docker.ping();
-  } catch (err) {
-    throw new UserError(`the cluster's images are built with Docker and no engine answers (${(err as Error).message}): start dockerd (\`dockerd --bridge=none --iptables=false\`)`);
-  }
+  const docker = await imageBuilder(env, "the cluster's images are");
   const out: Record<string, string> = {};
   for (const p of [pausePlan(env), await runnerPlan(env)]) {
     if (!(await imageExists(docker, p.tag))) await buildImage(docker, p, log);

@@ -7,15 +7,12 @@
  */
 import { join } from 'node:path';
 import { execa } from 'execa';
-import Docker from 'dockerode';
 import { UserError } from '../../core/errors.ts';
 import { buildGuestImage, buildImage, guestImageTag, imageExists, plan } from '../../lab/runtimes/docker-images.ts';
-import { ensureServiceBundles } from '../../lab/service-bundles.ts';
 import { resolveProgram, type Log } from '../../lab/tools.ts';
-import { buildTopology } from '../../topology/topology.ts';
 import type { ServiceSpec } from '../../user-services/service-file.ts';
 import { componentName } from '../../user-services/start.ts';
-import { importImages } from '../cluster/images.ts';
+import { imageBuilder, importImages, labBundles } from '../cluster/images.ts';
 import { LAUNCHER, type GuestContainer } from './manifests.ts';
 
 /** Where images go: the lab's own cluster's containerd (ctr and its socket), or nowhere (manifests only). */
@@ -34,14 +31,8 @@ export async function guestContainers(services: readonly ServiceSpec[], o: { env
     byName.set(s.name, s);
   }
   if (!byName.size) return [];
-  const docker = new Docker({ socketPath: (o.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '') });
-  try {
-    await docker.ping();
-  } catch (err) {
-    throw new UserError(`a service's image for Kubernetes is built with Docker and no engine answers (${(err as Error).message}): start dockerd (\`dockerd --bridge=none --iptables=false\`)`);
-  }
-  const entries = [...new Set(buildTopology().components.flatMap((c) => (c.entry ? [c.entry] : [])))];
-  const bundleDir = await ensureServiceBundles(entries);
+  const docker = await imageBuilder(o.env, "a service's image for Kubernetes is");
+  const bundleDir = await labBundles();
   const out: GuestContainer[] = [];
   for (const s of byName.values()) {
     if (!s.start.dockerfile) throw new UserError(`${s.file}: start.dockerfile: on Kubernetes ${s.name} runs from an image built from a Dockerfile: add one (docs/your-service.md)`);
