@@ -53,7 +53,7 @@ function registerRun(program: Command): void {
     .command('run')
     .description('run a scenario (e.g. dns-race) on a fresh lab; exit 0 when its checks pass, 1 when they fail, 2 on bad input')
     .argument('<scenario>', 'a shipped scenario name (dns-race) or a path to a YAML file')
-    .option('--set <key=value>', 'override a setting (safeguards=on) or any scenario field by dotted path; repeatable', collect, [])
+    .option('--set <key=value>', 'override a setting (safeguards=on) or any scenario field by dotted path; with --service, service.* keys set every service file (service.load=0.5 scales its rates); repeatable', collect, [])
     .option('--seed <n>', 'seed for every random choice (logged; default: from the clock)')
     .option('--out <dir>', 'run folder for summary.json, timeline.ndjson, report.md and lab logs')
     .option('--json', 'print summary.json instead of the report')
@@ -64,15 +64,18 @@ function registerRun(program: Command): void {
     .option('--quick', "the scenario's quick settings (its `quick:` list; us-east-1: 10,000 leases that lapse in 6 s)")
     .option('--service <file>', "a service file: put your own service through the run with its workload and SLO (docs/your-service.md); repeatable", collect, [])
     .action(async (name: string, opts: { set: string[]; seed?: string; out?: string; json?: boolean; report: string; runtime: string; load: string; monitoring: string; quick?: boolean; service: string[] }) => {
-      const [{ loadScenario }, { runScenario }, { renderRunReport }, { reportersByName }, { parseRuntimeName }] = await Promise.all([
+      const [{ loadScenario, splitSets }, { runScenario }, { renderRunReport }, { reportersByName }, { parseRuntimeName }] = await Promise.all([
         chaos.scenario(),
         chaos.runner(),
         chaos.markdown(),
         chaos.reporters(),
         chaos.runtimes(),
       ]);
-      const scenario = loadScenario(name, opts.set, { quick: opts.quick === true });
-      const services = opts.service.length ? (await import('../user-services/service-file.ts')).loadServiceFilesFor(opts.service, opts.runtime) : [];
+      const sets = splitSets(opts.set);
+      const scenario = loadScenario(name, sets.scenario, { quick: opts.quick === true });
+      if (sets.service.length && !opts.service.length) throw new InputError(`--set ${sets.service[0]![0]}: service.* keys set the service files, and no --service was given`);
+      const serviceFiles = opts.service.length ? await import('../user-services/service-file.ts') : null;
+      const services = serviceFiles ? serviceFiles.loadServiceFilesFor(opts.service, opts.runtime).map((s) => serviceFiles.withServiceSets(s, sets.service, '--set')) : [];
       const reporters = reportersByName(opts.report);
       const runtime = parseRuntimeName(opts.runtime);
       const load = (await import('../loadtests/k6.ts')).parseLoadGenerator(opts.load);

@@ -3,7 +3,7 @@
  * fixed lab home, so a lab a crashed test left behind is found (and stopped) by the next start
  * and by the suite's teardown (vitest.teardown.ts).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,4 +71,20 @@ export function runFolderKeptOnFailure(prefix: string): string {
     else rmSync(dir, { recursive: true, force: true });
   });
   return dir;
+}
+
+/**
+ * Why a run folder's run failed, for an assertion's message: its failed checks (name and detail,
+ * from summary.json) and its error, then the tail of what the command printed.
+ */
+export function whyRunFailed(outDir: string, output: string): string {
+  let checks = '(no summary.json)';
+  try {
+    const s = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as { status?: string; error?: string; checks?: { name: string; status: string; detail?: string }[] };
+    const failed = (s.checks ?? []).filter((c) => c.status === 'fail');
+    checks = `status ${s.status ?? '?'}${s.error ? `, error: ${s.error}` : ''}; failed checks: ${failed.length ? failed.map((c) => `${c.name}: ${c.detail ?? ''}`).join(' | ') : 'none'}`;
+  } catch (err) {
+    checks = `(summary.json unreadable: ${(err as Error).message})`;
+  }
+  return `${checks}\n--- output (last 3000 characters) ---\n${output.slice(-3000)}`;
 }

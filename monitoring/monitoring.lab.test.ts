@@ -17,7 +17,7 @@ import { readHistory } from '../chaos/history/history.ts';
 import { assertTriggered } from '../chaos/history/premise.ts';
 import type { RunSummary } from '../chaos/run/journal.ts';
 import { PROJECT_ROOT } from '../core/paths.ts';
-import { leftovers, testSettings } from '../lab/testing.ts';
+import { leftovers, testSettings, whyRunFailed } from '../lab/testing.ts';
 import { resolveProgram } from '../lab/tools.ts';
 import { buildTopology, component, hostPort } from '../topology/topology.ts';
 import { renderDashboard } from './grafana.ts';
@@ -48,7 +48,7 @@ describe('--monitoring prometheus (real Prometheus, blackbox exporter, Alertmana
       arc = { wallMs: performance.now() - started, exitCode: r.exitCode, stderr: r.stderr };
     }
     assertTriggered(readHistory(join(out, 'timeline.ndjson')), 'us-east-1 with monitoring');
-    expect(arc.exitCode, arc.stderr.slice(-3000)).toBe(0);
+    expect(arc.exitCode, whyRunFailed(out, arc.stderr)).toBe(0);
     return { s: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary, wallMs: arc.wallMs };
   };
 

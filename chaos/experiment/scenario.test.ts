@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTopology } from '../../topology/topology.ts';
 import { validateScenario } from '../run/runner.ts';
-import { loadScenario } from './scenario.ts';
+import { loadScenario, splitSets } from './scenario.ts';
 
 function scenarioFile(yaml: string): string {
   const f = join(mkdtempSync(join(tmpdir(), 'scenario-')), 's.yaml');
@@ -85,5 +85,16 @@ describe('scenario files', () => {
   it('explains a missing scenario and invalid YAML', () => {
     expect(() => loadScenario('no-such-scenario')).toThrow(/scenario no-such-scenario not found .*give a shipped name such as dns-race/);
     expect(() => loadScenario(scenarioFile('name: [unclosed'))).toThrow(/not valid YAML/);
+  });
+});
+
+describe('--set split between the scenario and the service files', () => {
+  it('service.* keys go to the service files, parsed; the rest to the scenario as given; a refused key names its flag', () => {
+    expect(splitSets(['safeguards=off', 'service.load=0.25', 'service.env.X=null', 'faults.0.type=held-apply'])).toEqual({
+      scenario: ['safeguards=off', 'faults.0.type=held-apply'],
+      service: [['service.load', 0.25], ['service.env.X', null]],
+    });
+    expect(() => splitSets(['service.load=2'], { 'service.load': 'the loads are --loads' })).toThrow('--set service.load=2: the loads are --loads');
+    expect(() => splitSets(['service.load'])).toThrow(/expected key=value/);
   });
 });

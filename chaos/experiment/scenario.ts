@@ -166,6 +166,25 @@ export function parseSetValue(raw: string): unknown {
   return raw;
 }
 
+/**
+ * `--set` assignments split: the scenario's (as --set strings) and the service files' (`service.*`,
+ * parsed; `withServiceSets` applies them). `refused` maps a key to the flag that sets it instead.
+ */
+export function splitSets(sets: readonly string[], refused: Readonly<Record<string, string>> = {}): { scenario: string[]; service: [string, unknown][] } {
+  const scenario: string[] = [];
+  const service: [string, unknown][] = [];
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new InputError(`--set ${s}: expected key=value, e.g. --set faults.1.durationMs=12000 or --set service.load=0.5`);
+    const key = s.slice(0, eq).trim();
+    const instead = refused[key];
+    if (instead) throw new InputError(`--set ${s}: ${instead}`);
+    if (key.startsWith('service.')) service.push([key, parseSetValue(s.slice(eq + 1).trim())]);
+    else scenario.push(s);
+  }
+  return { scenario, service };
+}
+
 const SETTING_KEYS = new Set(Object.keys(ModelConfigSchema.shape));
 
 /** Applies one --set override to a raw (not yet validated) scenario document. */

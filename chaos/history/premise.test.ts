@@ -20,6 +20,11 @@ describe('assertTriggered', () => {
   });
   it('fails when the run ended first, and when the empty record was left to chance (open loop)', () => {
     expect(() => assertTriggered([injected, ev(4500, 'fault.trigger.hold')])).toThrow(/no empty record before the run ended \(1 hold of the apply\)/);
-    expect(() => assertTriggered([ev(4000, 'fault.injected', { faultType: 'latency' }), ev(6000, 'route53.record.empty', { regional: true })])).toThrow(/no closed-loop trigger/);
+    expect(() => assertTriggered([ev(4000, 'fault.injected', { faultType: 'latency' }), ev(6000, 'route53.record.empty', { regional: true })])).toThrow(/no closed-loop trigger \(a held-apply fault\): the empty record would be left to chance/);
+  });
+  it('fails when the run stopped before any fault, quoting its error', () => {
+    expect(() => assertTriggered([ev(83000, 'run.error', { error: 'service orders-node did not meet its SLO' })], 'the four examples')).toThrow(
+      'premise: the four examples has no closed-loop trigger (a held-apply fault): the run stopped before any fault — service orders-node did not meet its SLO',
+    );
   });
 });

@@ -9,7 +9,7 @@ import { loadServiceFile } from '../../../user-services/service-file.ts';
 import { boundaryOf } from './boundary.ts';
 import type { ServiceRunRow } from './service.ts';
 import { wilson } from '../sweep/stats.ts';
-import { benchSdks, pointsOf, predictionAgrees, renderSdksBench, splitSets, update2026Effects, type SdksBenchResult } from './sdks.ts';
+import { benchSdks, pointsOf, predictionAgrees, renderSdksBench, splitSdksSets, update2026Effects, type SdksBenchResult } from './sdks.ts';
 
 const run = (seed: number, metastable: boolean, over: Partial<ServiceRunRow> = {}): ServiceRunRow => ({
   seed,
@@ -152,13 +152,13 @@ describe('bench sdks: its input', () => {
   });
 
   it('--set: service.* keys set every file, the others the scenario; loads and outages keep their own flags; a bad field is named before any lab', async () => {
-    expect(splitSets(['faults.1.durationMs=12000', 'service.tables.0.provisioned={"readCapacityUnits":400,"writeCapacityUnits":100}'])).toEqual({
+    expect(splitSdksSets(['faults.1.durationMs=12000', 'service.tables.0.provisioned={"readCapacityUnits":400,"writeCapacityUnits":100}'])).toEqual({
       scenario: ['faults.1.durationMs=12000'],
       service: [['service.tables.0.provisioned', { readCapacityUnits: 400, writeCapacityUnits: 100 }]],
     });
-    expect(() => splitSets(['service.load=2'])).toThrow(/--loads/);
-    expect(() => splitSets(['operator.0.when.delayMs=5000'])).toThrow(/--outages/);
-    expect(() => splitSets(['nokey'])).toThrow(/key=value/);
+    expect(() => splitSdksSets(['service.load=2'])).toThrow(/--loads/);
+    expect(() => splitSdksSets(['operator.0.when.delayMs=5000'])).toThrow(/--outages/);
+    expect(() => splitSdksSets(['nokey'])).toThrow(/key=value/);
     const out = mkdtempSync(join(tmpdir(), 'bench-sdks-'));
     try {
       await expect(benchSdks({ ...base, configurations: ['default'], sets: ['service.tables.0.provisioned={"readCapacityUnits":-1,"writeCapacityUnits":1}'], outDir: out })).rejects.toThrow(/--set service\.\* .*readCapacityUnits/s);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { InputError } from '../../../core/errors.ts';
 import type { LabContext } from '../../../lab/lab.ts';
 import type { RunSummary } from '../../run/journal.ts';
-import { loadScenario, parseSetValue } from '../../experiment/scenario.ts';
+import { loadScenario, splitSets } from '../../experiment/scenario.ts';
 import { withServiceSets, type ServiceSpec } from '../../../user-services/service-file.ts';
 import { RETRY_CONFIGURATION_NAMES, retryConfiguration } from '../../../user-services/sdk-retry/configurations.ts';
 import { retryPolicyOf, sdkRetryOf, type RetryPolicy } from '../../../user-services/sdk-retry/index.ts';
@@ -174,24 +174,13 @@ export interface SdksBenchOptions {
   readonly reportOnly?: boolean;
 }
 
-/** `--set` assignments split: the scenario's (as --set strings) and the service files' (`service.*`, parsed). */
-export function splitSets(sets: readonly string[]): { scenario: string[]; service: [string, unknown][] } {
-  const scenario: string[] = [];
-  const service: [string, unknown][] = [];
-  for (const s of sets) {
-    const eq = s.indexOf('=');
-    if (eq <= 0) throw new InputError(`--set ${s}: expected key=value, e.g. --set faults.1.durationMs=12000 or --set 'service.tables.0.provisioned={"readCapacityUnits":400,"writeCapacityUnits":100}'`);
-    const key = s.slice(0, eq).trim();
-    if (key === 'service.load') throw new InputError(`--set ${s}: the loads are --loads`);
-    if (key === OUTAGE_KEY) throw new InputError(`--set ${s}: the outage lengths are --outages`);
-    if (key.startsWith('service.')) service.push([key, parseSetValue(s.slice(eq + 1).trim())]);
-    else scenario.push(s);
-  }
-  return { scenario, service };
+/** `--set` assignments split (scenario.ts `splitSets`), refusing the keys this bench's own flags set. */
+export function splitSdksSets(sets: readonly string[]): ReturnType<typeof splitSets> {
+  return splitSets(sets, { 'service.load': 'the loads are --loads', [OUTAGE_KEY]: 'the outage lengths are --outages' });
 }
 
 /** Every configuration resolved against every service, checked before the first lab starts. */
-function plan(o: SdksBenchOptions, sets: ReturnType<typeof splitSets>) {
+function plan(o: SdksBenchOptions, sets: ReturnType<typeof splitSdksSets>) {
   const base = loadScenario(o.scenario, sets.scenario, { quick: true });
   const restore = base.operator[0];
   if (restore?.action !== 'restore-dns') throw new InputError(`--scenario ${o.scenario}: its first operator action is ${restore?.action ?? 'missing'}, not restore-dns; --outages sets that action's delay (${OUTAGE_KEY})`);
@@ -211,7 +200,7 @@ function plan(o: SdksBenchOptions, sets: ReturnType<typeof splitSets>) {
 
 export async function benchSdks(o: SdksBenchOptions): Promise<SdksBenchResult> {
   const started = performance.now();
-  const sets = splitSets(o.sets ?? []);
+  const sets = splitSdksSets(o.sets ?? []);
   const jobs = plan(o, sets);
   const grid = { 'service.load': [...o.loads], [OUTAGE_KEY]: [...o.outagesMs] };
   const torun = jobs.filter((j) => j.spec && !j.sameAs);
