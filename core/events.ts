@@ -71,6 +71,8 @@ export const EVENTS = {
   'run.error': ev({ error: str }),
   'steady-state.verified': ev({ detail: str }),
   'steady-state.failed': ev({ detail: str }),
+  /** A steady-state window that did not hold while settleWithinMs lasts: the next one is watched (chaos/run/phases/steady-state.ts). */
+  'steady-state.not-yet': ev({ detail: str, window: num }),
   'monitoring.rules': ev({ rules: z.array(z.object({ alertname: str, stage: num.optional(), phase: str.optional(), monitoring: str.optional(), since: str.optional(), summary: str.optional() })) }),
   'monitoring.scraping': ev({ waitedMs: num }),
   'monitoring.quiet': ev({ quiet: bool, firing: num }),
@@ -159,6 +161,8 @@ export const EVENTS = {
   // ── DWFM, the Network Manager, the NLB ───────────────────────────────────────────────────
   'dwfm.leases.lapsing': ev({ lapsed: num }),
   'dwfm.leases.all-valid': ev({ needed: num, attempts: num.optional(), itemsSent: num.optional(), episodeMs: num.optional(), strategy: str.optional() }),
+  /** The lab's set-up before any fault (chaos/run/lab-settled.ts): every lease valid again (`lapsed` were not), `dropped` abandoned writes gone from the table's queue. */
+  'dwfm.reseeded': ev({ lapsed: num, droplets: num, dropped: num.optional() }),
   'dwfm.restarted': ev({ valid: num, droplets: num, throttle: z.object({ maxPerSec: maybeNum, maxConcurrency: maybeNum }).nullable().optional() }),
   'dwfm.throttle': ev({ maxPerSec: maybeNum, maxConcurrency: maybeNum, by: str.optional(), resetConnections: bool.optional() }),
   'netmgr.backlog.building': ev({ backlog: num }),

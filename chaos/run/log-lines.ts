@@ -16,7 +16,9 @@ const NOTABLE = new Set([
   'game.emergency-stop',
   'game.declared',
   'game.cause-named',
+  'dwfm.reseeded',
   'steady-state.verified',
+  'steady-state.not-yet',
   'steady-state.failed',
   'run.phase',
 ]);
@@ -53,11 +55,15 @@ export function describeEvent(e: HistoryEvent): string {
       return `${t}  ${e.by}: declared ${e.severity}`;
     case 'game.cause-named':
       return `${t}  ${e.by}: cause-named ${e.cause}`;
+    case 'dwfm.reseeded':
+      return `${t}  the lab re-seeded DWFM's fleet before any fault: ${e.lapsed} of ${e.droplets} leases had lapsed during its start-up and DWFM had not won them back${e.dropped ? ` (${e.dropped} writes dropped from the table's queue)` : ''}`;
     case 'run.phase':
       return `${t}  phase: ${e.phase}`;
     case 'steady-state.verified':
     case 'steady-state.failed':
       return `${t}  ${e.type}: ${e.detail}`;
+    case 'steady-state.not-yet':
+      return `${t}  steady state not held in window ${e.window} (${e.detail}); watching the next one`;
     default:
       return `${t}  ${e.type}`;
   }

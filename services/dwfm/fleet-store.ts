@@ -30,6 +30,14 @@ export class FleetStore {
     return json;
   }
 
+  /** The stand-in's lease writes queued at or before `t` (epoch ms), dropped (the lab's set-up: LeaseTable.reseed); how many. */
+  async dropQueuedBefore(t: number): Promise<number> {
+    const res = await request(this.sequenceUrl.replace(/\/_lab\/sequence$/, '/_lab/drop-queued'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ table: LEASE_TABLE, queuedBefore: t }), headersTimeout: 30_000 });
+    const json = (await res.body.json()) as { dropped?: number; error?: string };
+    if (res.statusCode !== 200) throw new Error(`DynamoDB's set-up API: HTTP ${res.statusCode} ${json.error ?? ''}`);
+    return json.dropped ?? 0;
+  }
+
   async seeded(): Promise<boolean> {
     return (await this.redis.get(SEEDED_KEY)) !== null;
   }

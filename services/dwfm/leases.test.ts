@@ -42,6 +42,22 @@ function harness(o: Partial<LeaseSettings> = {}) {
 }
 
 describe('DWFM lease table', () => {
+  it("the lab's re-seed ends a collapse DWFM is in: every lease valid, nothing queued, no episode, and answers to abandoned attempts ignored", async () => {
+    const h = harness();
+    h.setUp(false);
+    await h.advance(1500);
+    expect(h.table.validCount).toBe(0);
+    expect(h.table.pendingJobs).toBeGreaterThan(0);
+    expect(h.table.reseed(1500)).toBe(100);
+    expect(h.table).toMatchObject({ validCount: 100, pendingJobs: 0, inFlightCount: 0, episode: undefined });
+    // Renewed from the seed's spread onwards, as at the first start; no episode was ever closed by DWFM.
+    h.setUp(true);
+    await h.advance(3000);
+    expect(h.table.validCount).toBe(100);
+    expect(h.events.filter((e) => e.startsWith('all valid'))).toEqual([]);
+    expect(h.table.counters.reestablished).toBe(0);
+  });
+
   it('keeps every lease valid by renewing it within its period', async () => {
     const h = harness();
     await h.advance(3000);

@@ -329,6 +329,23 @@ export class LeaseTable {
     job.nextAt = at + delay;
   }
 
+  /**
+   * The lab's set-up, not DWFM's doing: every lease valid again as in a steady state at `at` (see
+   * seed), everything queued or in flight forgotten (late answers are ignored). The run calls it
+   * before any fault when the lab's own cold start lapsed leases that naive DWFM cannot win back
+   * (chaos/run/lab-settled.ts). Returns how many leases were lapsed.
+   */
+  reseed(at: number): number {
+    const lapsed = this.lapsedCount;
+    this.abandonInFlight();
+    this.jobs = [];
+    this.renewing.fill(0);
+    this.lapsedCount = 0;
+    this.episode = undefined;
+    this.seed(at);
+    return lapsed;
+  }
+
   /** The runbook's "restart DWFM": forget every attempt in flight (their answers are ignored) and start over. */
   abandonInFlight(): void {
     for (const job of this.jobs) {

@@ -1,6 +1,7 @@
 /**
  * DWFM's API: RunInstances (placing on droplets with a valid lease, or the incident's lie), the
- * runbook's throttle (an admin API), and the leases' state.
+ * runbook's throttle (an admin API), the leases' state, and the lab's re-seed of the fleet
+ * before any fault.
  */
 import { Counter, type Registry } from 'prom-client';
 import { z } from 'zod';
@@ -67,6 +68,31 @@ export function dwfmRoutes(p: DwfmParts): Route[] {
         if (body.resetConnections) p.resetConnections();
         p.events.publish('dwfm.throttle', { ...body });
         return { status: 200, body: { ...body, lapsed: p.table.lapsedCount } };
+      },
+    },
+    {
+      // The lab's set-up API (not AWS's): every lease valid again as the fleet stood when DWFM first
+      // started (LeaseTable.reseed), with a new DynamoDB client (renewals must not queue behind the
+      // abandoned herd's calls in the old one's sockets) and the writes the table had queued from the
+      // old one dropped (else the renewals wait behind that wasted work and lapse again). Only the
+      // run's wait for the lab's steady state calls it, before any fault. The table's stored expiries
+      // are not rewritten: the renewals rewrite every one within a renewal period (a restart sooner
+      // than that re-establishes the leases it finds expired there, as any restart does).
+      method: 'POST',
+      path: /^\/_lab\/reseed$/,
+      handler: async (c) => {
+        // A request DWFM read too late (it was busy in the very herd this ends) must not re-seed a
+        // fleet the run has since put through its faults: the caller says until when it counts.
+        const notAfter = (c.body as { notAfter?: unknown } | undefined)?.notAfter;
+        if (typeof notAfter !== 'number') throw new HttpError(400, 'notAfter: give the epoch ms after which this re-seed must not happen (the run\'s own deadline for it)');
+        if (Date.now() > notAfter) throw new HttpError(409, `too late: asked to re-seed by ${new Date(notAfter).toISOString()}; nothing done`);
+        p.resetConnections();
+        const at = nowMs();
+        const lapsed = p.table.reseed(at);
+        // Everything the stand-in queued until now came over the connections just closed.
+        const dropped = await p.fleet.dropQueuedBefore(at);
+        p.events.publish('dwfm.reseeded', { lapsed, droplets: p.cfg.droplets, dropped });
+        return { status: 200, body: { lapsed, droplets: p.cfg.droplets, dropped } };
       },
     },
     {

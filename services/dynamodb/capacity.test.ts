@@ -30,6 +30,23 @@ describe('DynamoDB capacity model', () => {
     expect(out.map((o) => o.kind)).toEqual(['served', 'served', 'dropped']);
   });
 
+  it("the lab's set-up drops what was queued up to an instant (DWFM's re-seed), keeps later work in order, and the worker serves that next", async () => {
+    let now = 1000;
+    const model = new CapacityModel<number>(settings({ workers: 1, serviceTimeMs: 1000, queueLimit: 10 }), () => now);
+    const early = [1, 2, 3].map((i) => model.submit(async () => i, undefined, 1));
+    now = 1500;
+    const late = [4, 5].map((i) => model.submit(async () => i, undefined, 1));
+    // 1 is on the worker; 2 and 3 were queued at 1000, 4 and 5 at 1500.
+    expect(model.dropQueuedBefore(1200)).toBe(2);
+    expect(model.queueLength).toBe(2);
+    expect(model.room).toBe(10 - 2);
+    expect((await Promise.all(early.slice(1))).map((o) => o.kind)).toEqual(['dropped', 'dropped']);
+    expect(model.stats.dropped).toBe(2);
+    now = 5000;
+    const served = await Promise.all([early[0]!, ...late]);
+    expect(served.map((o) => (o.kind === 'served' ? o.value : o.kind))).toEqual([1, 4, 5]);
+  });
+
   it('rejects at once beyond the queue limit', async () => {
     const model = new CapacityModel<number>(settings({ workers: 1, serviceTimeMs: 50, queueLimit: 2 }), nowMs);
     const out = await Promise.all([1, 2, 3, 4, 5].map((i) => model.submit(async () => i, undefined)));

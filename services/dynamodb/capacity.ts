@@ -158,6 +158,31 @@ export class CapacityModel<T> {
     }, delay);
   }
 
+  /**
+   * The lab's set-up, never a fault's or the model's own doing: drops every request queued at or
+   * before `t` (each answered as dropped); returns how many. Used when the run ends a collapse the
+   * lab's cold start began (DWFM's re-seed): DWFM has hung up on all of those, and its new
+   * connections' requests, queued after `t`, keep their place.
+   */
+  dropQueuedBefore(t: number): number {
+    const kept: WorkItem<T>[] = [];
+    let dropped = 0;
+    const now = this.now();
+    for (let k = this.head; k < this.queue.length; k++) {
+      const item = this.queue[k]!;
+      if (item.enqueuedAt <= t) {
+        dropped++;
+        this.queuedCost -= item.cost;
+        this.stats.dropped++;
+        item.resolve({ kind: 'dropped', queuedMs: now - item.enqueuedAt });
+      } else kept.push(item);
+    }
+    this.queue.length = 0;
+    this.head = 0;
+    this.queue.push(...kept);
+    return dropped;
+  }
+
   /** Applies new settings at run time (worker count, service time, queue policy). */
   reconfigure(settings: DynamodbSettings): void {
     this.settings = settings;

@@ -11,7 +11,9 @@
  * and is still served: wasted work, the fuel of the collapse, unless `dropExpired` is on; `queueLimit` (items) refuses what does not fit with
  * ProvisionedThroughputExceededException, or returns a batch's rest as UnprocessedItems.
  * `POST /_lab/sequence` (sequences.ts) loads or reads a fleet's items for the lab's set-up;
- * `POST /_lab/capacity` (capacity-route.ts) gives a user's table capacity of its own.
+ * `POST /_lab/capacity` (capacity-route.ts) gives a user's table capacity of its own;
+ * `POST /_lab/drop-queued` drops a table's requests queued before an instant (the run's end of a
+ * collapse its cold start began, before any fault: DWFM's re-seed, which hung up on all of them).
  */
 import { Counter, Gauge } from 'prom-client';
 import { dynamodbCapacityPerSec } from '../../core/model-config-file.ts';
@@ -128,6 +130,16 @@ await runService(async (ctx) => {
     extraListeners: ctx.topology.dynamodb.frontends.slice(1),
     routes: [
       sequenceRoute(itemStore, tables),
+      {
+        method: 'POST',
+        path: /^\/_lab\/drop-queued$/,
+        handler: (c) => {
+          const { table, queuedBefore } = (c.body ?? {}) as { table?: unknown; queuedBefore?: unknown };
+          if (typeof table !== 'string' || !table) return { status: 400, body: { error: 'table: give the name of the table whose queued requests to drop, e.g. {"table":"leases","queuedBefore":1796671000000}' } };
+          if (typeof queuedBefore !== 'number') return { status: 400, body: { error: 'queuedBefore: give the epoch ms up to which queued requests are dropped' } };
+          return { status: 200, body: { table, dropped: modelFor(table).dropQueuedBefore(queuedBefore) } };
+        },
+      },
       capacityRoute(settings, (table, s, limit) => {
         own.set(table, s);
         models.delete(table);
