@@ -67,17 +67,23 @@ describe('the thundering herd (real lab, scaled down)', { timeout: 150_000 }, ()
     expect(r.stdout).toContain('capacity bound M / C = 2500 ms');
   });
 
-  it('a lab that cannot hold its own leases before any fault: the run is aborted after settleWithinMs, no fault injected, naming the lapses', async () => {
-    // Premise by construction: C = 5 workers / 10 ms = 500 ops/s against 2,000 renewals/s.
+  it("a lab that cannot hold its own leases before any fault: the lab re-seeds DWFM's fleet (the cold start's herd is not DWFM's to win), still cannot hold it, and the run is aborted after settleWithinMs, no fault injected, naming the lapses and the re-seeds", async () => {
+    // Premise by construction: C = 5 workers / 10 ms = 500 ops/s against 2,000 renewals/s, so an
+    // episode never ends by itself and every re-seed lapses again.
     const out = mkdtempSync(join(tmpdir(), 'unsettled-'));
-    const r = await execa(process.execPath, [BIN, 'run', 'herd', '--seed', '1', '--out', out, '--json', ...sets([...SCALED, 'dynamodb.workers=5', 'steadyState.settleWithinMs=3000'])], { env: testSettings(SLOT).env, reject: false, timeout: 90_000 });
+    const r = await execa(process.execPath, [BIN, 'run', 'herd', '--seed', '1', '--out', out, '--json', ...sets([...SCALED, 'dynamodb.workers=5', 'steadyState.settleWithinMs=8000'])], { env: testSettings(SLOT).env, reject: false, timeout: 90_000 });
     const s = r.stdout.startsWith('{') ? JSON.parse(r.stdout) : {};
     expect(r.exitCode, r.stderr).toBe(1);
     expect(s.status).toBe('aborted');
-    const history = readFileSync(join(out, 'timeline.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; detail?: string });
+    const history = readFileSync(join(out, 'timeline.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; t: number; detail?: string; lapsed?: number; dropped?: number });
     expect(history.some((e) => e.type === 'dwfm.leases.lapsing')).toBe(true);
+    const reseeds = history.filter((e) => e.type === 'dwfm.reseeded');
+    expect(reseeds.length).toBeGreaterThanOrEqual(1);
+    expect(reseeds[0]!.lapsed).toBeGreaterThan(0);
+    // Each re-seed lapsed again (the table cannot carry the renewals): a new episode after it.
+    expect(history.some((e) => e.type === 'dwfm.leases.lapsing' && e.t > reseeds[0]!.t)).toBe(true);
     expect(history.some((e) => e.type === 'fault.injected')).toBe(false);
-    expect(history.find((e) => e.type === 'steady-state.failed')?.detail).toMatch(/^the lab did not settle within 3 s of the warm-up: DWFM leases: \d+ lapsed in \d+ episodes? before any fault \(the last at [\d.]+ s, still open\)/);
+    expect(history.find((e) => e.type === 'steady-state.failed')?.detail).toMatch(/^the lab did not settle within 8 s of the warm-up: DWFM leases: \d+ lapsed in \d+ episodes? before any fault \(the last at [\d.]+ s, (still open|all valid again at [\d.]+ s)\); the lab re-seeded the fleet (once|\d times)/);
     expect(s.checks).toContainEqual(expect.objectContaining({ name: 'steady-before-faults', status: 'fail' }));
   });
 
