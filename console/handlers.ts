@@ -64,7 +64,8 @@ export const HANDLERS: { readonly [T in EventType]: Handler<T> } = {
     v.state('aborted', e.detail);
     v.feed('game', `steady state did not hold: ${e.detail}`);
   },
-  'steady-state.not-yet': (e, v) => v.feed('game', `the lab is still settling (window ${e.window}: ${e.detail})`),
+  // The detail names the lab's own faults phase and lease lapses: not for a blind game.
+  'steady-state.not-yet': (e, v) => v.feed('game', v.blind ? 'the lab is still settling' : `the lab is still settling (window ${e.window}: ${e.detail})`),
   'monitoring.rules': null,
   'monitoring.scraping': null,
   'monitoring.quiet': null,
@@ -161,7 +162,9 @@ export const HANDLERS: { readonly [T in EventType]: Handler<T> } = {
     if (!v.blind) v.feed('system', 'DWFM leases lapsing: RunInstances answers "insufficient capacity"');
   },
   'dwfm.leases.all-valid': (_e, v) => v.feed('system', 'DWFM: every lease valid again'),
-  'dwfm.reseeded': (e, v) => v.feed('system', `lab set-up: DWFM's fleet re-seeded before any fault (${e.lapsed} leases had lapsed while the lab started)`),
+  'dwfm.reseeded': (e, v) => {
+    if (!v.blind) v.feed('system', `lab set-up: DWFM's fleet re-seeded (${e.lapsed} leases had lapsed while the lab started)`);
+  },
   'dwfm.restarted': (_e, v) => v.feed('system', 'DWFM restarted'),
   'dwfm.throttle': (e, v) => v.feed('system', `DWFM throttled: ${e.maxConcurrency ? `${e.maxConcurrency} batches in flight` : ''}${e.maxPerSec ? ` ${e.maxPerSec} leases/s` : ''}`),
   'netmgr.backlog.building': (_e, v) => v.feed('system', 'network backlog building'),

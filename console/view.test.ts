@@ -15,7 +15,11 @@ const ev = (type: EventType, fields: Record<string, unknown> = {}): HistoryEvent
 
 function history(): HistoryEvent[] {
   t = 0;
-  const out: HistoryEvent[] = [ev('run.phase', { phase: 'warmup' }), ev('steady-state.verified', { detail: 'ok' }), ev('game.started', { actor: 'human', by: 'fac' }), ev('run.phase', { phase: 'faults' })];
+  const out: HistoryEvent[] = [ev('run.phase', { phase: 'warmup' })];
+  // The lab settling on a busy machine: its cold start's herd, the re-seed, a window that did not hold.
+  out.push(ev('dwfm.leases.lapsing', { lapsed: 88 }), ev('dwfm.reseeded', { lapsed: 10_000, droplets: 10_000, dropped: 126 }));
+  out.push(ev('steady-state.not-yet', { detail: 'canary 20/20 ok, customer error rate 0.00 % of 20; DWFM leases: 88 lapsed in 1 episode before any fault (the last at 0.9 s, all valid again at 4.0 s)', window: 1 }));
+  out.push(ev('steady-state.verified', { detail: 'ok' }), ev('game.started', { actor: 'human', by: 'fac' }), ev('run.phase', { phase: 'faults' }));
   out.push(ev('fault.injected', { name: 'enactor1-slow', faultType: 'latency', link: 'enactor1-route53', latencyMs: 1100, affects: ['enactor1'] }));
   for (let i = 0; i < 30; i++) out.push(ev('canary', { outcome: 'ok', addresses: 3 }));
   out.push(ev('route53.record.empty', { regional: true, enactor: 'enactor1', generation: 52, cause: 'apply' }));
@@ -43,6 +47,8 @@ describe('console view', () => {
     expect(all).toContain('EMPTY regional record');
     expect(all).toContain('lab canary (lesson 03) ALERT');
     expect(all).toContain('empty DNS answer');
+    expect(all).toContain("lab set-up: DWFM's fleet re-seeded (10000 leases had lapsed while the lab started)");
+    expect(all).toContain('the lab is still settling (window 1: ');
     expect(run(false).filter((m) => m.k === 'page').map((m) => (m as { alertname: string }).alertname)).toEqual(['DynamoDBEndpointHasNoAddresses', 'DynamoDBAPIErrors']);
   });
 
