@@ -30,8 +30,13 @@ export interface LeaseUnrest {
 
 /** An episode open this long after it began is the cold start's herd, not a blip: the lab re-seeds. */
 export const RESEED_AFTER_MS = 3000;
-/** Re-seeds per run; a lab that needs more cannot hold its steady state on this machine. */
-export const MAX_RESEEDS = 3;
+/**
+ * Re-seeds per run, one at most every RESEED_AFTER_MS: a lab that needs more cannot hold its
+ * steady state on this machine. Three were too few for a played game's cold start on 1.7 cores
+ * (chromium, two pages and the monitoring starting beside the lab: four episodes in 34 s, the last
+ * then open until the settle wait ended).
+ */
+export const MAX_RESEEDS = 10;
 
 /** DWFM's lapse episodes in a history up to now; undefined when none ever began. */
 export function leaseUnrest(events: readonly HistoryEvent[]): LeaseUnrest | undefined {
