@@ -101,8 +101,6 @@ export interface RunContext {
   stop?: (why: string) => void;
   /** Pushes the max duration out (users' services' start and warm-up, and the wait for the lab to settle, are not the scenario's time). */
   extendRunEnd?: (ms: number) => void;
-  /** How long the faults waited for DWFM's leases to stay valid after the warm-up (chaos/run/lab-settled.ts). */
-  labSettleWaitMs?: number;
   /** Ends the run for a stop condition: once users' services have recovered from the restoration, or run out of their bound. */
   stopWhenServicesDone?: (why: string) => void;
   /** Users' services in the run, and why one failed it (it exited). */

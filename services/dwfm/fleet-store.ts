@@ -23,19 +23,23 @@ export class FleetStore {
     private readonly droplets: number,
   ) {}
 
-  private async sequence(body: unknown): Promise<unknown> {
-    const res = await request(this.sequenceUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), headersTimeout: 120_000, bodyTimeout: 120_000 });
+  /** One POST to the stand-in's set-up API (`/_lab/<route>`), outside its capacity model. */
+  private async setUp(route: string, body: unknown): Promise<unknown> {
+    const url = this.sequenceUrl.replace(/\/_lab\/sequence$/, `/_lab/${route}`);
+    const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), headersTimeout: 120_000, bodyTimeout: 120_000 });
     const json = await res.body.json();
     if (res.statusCode !== 200) throw new Error(`DynamoDB's set-up API: HTTP ${res.statusCode} ${JSON.stringify(json)}`);
     return json;
   }
 
+  private sequence(body: unknown): Promise<unknown> {
+    return this.setUp('sequence', body);
+  }
+
   /** The stand-in's lease writes queued at or before `t` (epoch ms), dropped (the lab's set-up: LeaseTable.reseed); how many. */
   async dropQueuedBefore(t: number): Promise<number> {
-    const res = await request(this.sequenceUrl.replace(/\/_lab\/sequence$/, '/_lab/drop-queued'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ table: LEASE_TABLE, queuedBefore: t }), headersTimeout: 30_000 });
-    const json = (await res.body.json()) as { dropped?: number; error?: string };
-    if (res.statusCode !== 200) throw new Error(`DynamoDB's set-up API: HTTP ${res.statusCode} ${json.error ?? ''}`);
-    return json.dropped ?? 0;
+    const { dropped } = (await this.setUp('drop-queued', { table: LEASE_TABLE, queuedBefore: t })) as { dropped: number };
+    return dropped;
   }
 
   async seeded(): Promise<boolean> {

@@ -26,8 +26,7 @@ export async function steadyState(ctx: RunContext): Promise<boolean> {
   /** Time spent waiting beyond one verify window: not the scenario's time. */
   const extend = () => {
     const waited = performance.now() - started - ss.verifyForMs;
-    ctx.labSettleWaitMs = waited >= 200 ? waited : 0;
-    if (ctx.labSettleWaitMs) ctx.extendRunEnd?.(ctx.labSettleWaitMs);
+    if (waited >= 200) ctx.extendRunEnd?.(waited);
   };
   for (let window = 1; ; window++) {
     const settled = await labSettled(ctx, settleBy);
